@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+
+/** Where a cluster keeps its state; every path of the control plane derives from it. */
+export function minik8sHome(): string {
+  return process.env.MINIK8S_HOME ?? '/var/lib/minik8s';
+}
+
+export function clusterConfigPath(home = minik8sHome()): string {
+  return process.env.MINIK8S_CONFIG ?? join(home, 'cluster.json');
+}
+
+export const clusterConfigSchema = z.strictObject({
+  /** URL that the CLI and node agents use to reach the API server. */
+  apiUrl: z.url(),
+  /** URL of the cluster repository over Git smart HTTP. */
+  gitUrl: z.url(),
+  /** Bearer token for the API and password for Git pushes (user `minik8s`). */
+  token: z.string().min(16),
+  /** Token a node agent presents to join. */
+  joinToken: z.string().min(16),
+  etcdEndpoints: z.array(z.string()).min(1),
+  /** Key prefix in etcd, so several clusters (or tests) can share one etcd. */
+  etcdPrefix: z.string().default(''),
+  listen: z.strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535) }),
+  /** Follow an external Git remote instead of (in addition to) pushes to the hosted repository. */
+  remote: z
+    .strictObject({
+      url: z.string(),
+      branch: z.string().default('main'),
+      intervalSeconds: z.number().min(1).default(60),
+      username: z.string().optional(),
+      password: z.string().optional(),
+    })
+    .optional(),
+});
+export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
+
+export const GIT_USER = 'minik8s';
+
+export function readClusterConfig(path = clusterConfigPath()): ClusterConfig {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (err) {
+    throw new Error(`cannot read cluster config ${path}: ${(err as Error).message} (is the cluster up? run: npm start)`);
+  }
+  const r = clusterConfigSchema.safeParse(raw);
+  if (!r.success) throw new Error(`${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export async function writeClusterConfig(config: ClusterConfig, path = clusterConfigPath()): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFile(path, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+}

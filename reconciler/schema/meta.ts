@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+/** RFC 1123 subdomain, as Kubernetes requires for most object names. */
+export const nameSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be lower-case letters, digits, "-" or ".", starting and ending with a letter or digit');
+
+export const labelsSchema = z.record(z.string(), z.string());
+
+export const ownerReferenceSchema = z.strictObject({
+  apiVersion: z.string(),
+  kind: z.string(),
+  name: nameSchema,
+  uid: z.string(),
+  controller: z.boolean().optional(),
+});
+export type OwnerReference = z.infer<typeof ownerReferenceSchema>;
+
+/**
+ * Fields a user may write in Git, plus the ones the API server assigns
+ * (uid, resourceVersion, creationTimestamp, generation).
+ */
+export const objectMetaSchema = z.strictObject({
+  name: nameSchema,
+  namespace: nameSchema.optional(),
+  labels: labelsSchema.optional(),
+  annotations: labelsSchema.optional(),
+  ownerReferences: z.array(ownerReferenceSchema).optional(),
+  uid: z.string().optional(),
+  resourceVersion: z.string().optional(),
+  creationTimestamp: z.string().optional(),
+  deletionTimestamp: z.string().optional(),
+  generation: z.number().int().optional(),
+});
+export type ObjectMeta = z.infer<typeof objectMetaSchema>;
+
+export const labelSelectorSchema = z.strictObject({
+  matchLabels: labelsSchema.optional(),
+  matchExpressions: z
+    .array(
+      z.strictObject({
+        key: z.string(),
+        operator: z.enum(['In', 'NotIn', 'Exists', 'DoesNotExist']),
+        values: z.array(z.string()).optional(),
+      }),
+    )
+    .optional(),
+});
+export type LabelSelector = z.infer<typeof labelSelectorSchema>;
+
+export const conditionStatusSchema = z.enum(['True', 'False', 'Unknown']);
+
+/** Status conditions share one shape across kinds; each kind narrows `type` and `reason` in its own code. */
+export const conditionSchema = z.object({
+  type: z.string(),
+  status: conditionStatusSchema,
+  reason: z.string().optional(),
+  message: z.string().optional(),
+  lastTransitionTime: z.string().optional(),
+});
+export type Condition = z.infer<typeof conditionSchema>;
+
+/** Annotations minik8s writes on objects it synced from Git. */
+export const ANNOTATION_SOURCE_FILE = 'minik8s.io/source-file';
+export const ANNOTATION_SOURCE_COMMIT = 'minik8s.io/source-commit';
+export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
+export const MANAGED_BY_GIT = 'minik8s-git';

@@ -1,0 +1,91 @@
+import { z } from 'zod';
+import { conditionSchema, labelSelectorSchema, objectMetaSchema } from './meta.js';
+import { podTemplateSchema } from './pod.js';
+
+const replicaSetSpecSchema = z.strictObject({
+  replicas: z.number().int().min(0).default(1),
+  selector: labelSelectorSchema,
+  template: podTemplateSchema,
+  minReadySeconds: z.number().int().min(0).optional(),
+});
+
+const replicaSetStatusSchema = z.object({
+  replicas: z.number().int().optional(),
+  readyReplicas: z.number().int().optional(),
+  availableReplicas: z.number().int().optional(),
+  observedGeneration: z.number().int().optional(),
+  conditions: z.array(conditionSchema).optional(),
+});
+
+export const replicaSetSchema = z.strictObject({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('ReplicaSet'),
+  metadata: objectMetaSchema,
+  spec: replicaSetSpecSchema,
+  status: replicaSetStatusSchema.optional(),
+});
+export type ReplicaSet = z.infer<typeof replicaSetSchema>;
+
+/** An absolute count or a percentage such as "25%". */
+const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/, 'must be a number or a percentage such as 25%')]);
+
+export const deploymentSchema = z.strictObject({
+  apiVersion: z.literal('apps/v1'),
+  kind: z.literal('Deployment'),
+  metadata: objectMetaSchema,
+  spec: replicaSetSpecSchema.extend({
+    strategy: z
+      .strictObject({
+        type: z.enum(['RollingUpdate', 'Recreate']).default('RollingUpdate'),
+        rollingUpdate: z.strictObject({ maxSurge: intOrPercent.default('25%'), maxUnavailable: intOrPercent.default('25%') }).optional(),
+      })
+      .optional(),
+    revisionHistoryLimit: z.number().int().min(0).default(10),
+    progressDeadlineSeconds: z.number().int().min(1).default(600),
+  }),
+  status: replicaSetStatusSchema
+    .extend({ updatedReplicas: z.number().int().optional(), unavailableReplicas: z.number().int().optional() })
+    .optional(),
+});
+export type Deployment = z.infer<typeof deploymentSchema>;
+
+const metricTargetSchema = z
+  .strictObject({
+    type: z.enum(['Utilization', 'AverageValue']),
+    averageUtilization: z.number().int().min(1).optional(),
+    averageValue: z.union([z.string(), z.number()]).optional(),
+  })
+  .refine((t) => (t.type === 'Utilization' ? t.averageUtilization !== undefined : t.averageValue !== undefined), 'Utilization needs averageUtilization; AverageValue needs averageValue');
+
+const scalingRulesSchema = z.strictObject({
+  stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional(),
+  selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
+  policies: z.array(z.strictObject({ type: z.enum(['Pods', 'Percent']), value: z.number().int().min(1), periodSeconds: z.number().int().min(1).max(1800) })).optional(),
+});
+
+export const horizontalPodAutoscalerSchema = z.strictObject({
+  apiVersion: z.literal('autoscaling/v2'),
+  kind: z.literal('HorizontalPodAutoscaler'),
+  metadata: objectMetaSchema,
+  spec: z
+    .strictObject({
+      scaleTargetRef: z.strictObject({ apiVersion: z.string().optional(), kind: z.enum(['Deployment', 'ReplicaSet']), name: z.string() }),
+      minReplicas: z.number().int().min(1).default(1),
+      maxReplicas: z.number().int().min(1),
+      metrics: z
+        .array(z.strictObject({ type: z.literal('Resource'), resource: z.strictObject({ name: z.enum(['cpu', 'memory']), target: metricTargetSchema }) }))
+        .optional(),
+      behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional(),
+    })
+    .refine((s) => s.maxReplicas >= s.minReplicas, { message: 'maxReplicas must not be less than minReplicas', path: ['maxReplicas'] }),
+  status: z
+    .object({
+      currentReplicas: z.number().int().optional(),
+      desiredReplicas: z.number().int().optional(),
+      lastScaleTime: z.string().optional(),
+      currentMetrics: z.array(z.object({ name: z.string(), averageUtilization: z.number().optional(), averageValue: z.string().optional() })).optional(),
+      conditions: z.array(conditionSchema).optional(),
+    })
+    .optional(),
+});
+export type HorizontalPodAutoscaler = z.infer<typeof horizontalPodAutoscalerSchema>;

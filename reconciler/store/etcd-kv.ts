@@ -1,0 +1,66 @@
+import { ComparatorBuilder, Etcd3, type Namespace, type IKeyValue } from 'etcd3';
+import { type KV, type KVEntry, type KVEvent, type KVOp, type KVWatch, MAX_TXN_OPS } from './kv.js';
+
+function entryOf(kv: IKeyValue): KVEntry {
+  return { key: kv.key.toString(), value: kv.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
+}
+
+/** KV on a real etcd, optionally under a key prefix (tests use one prefix each on a shared etcd). */
+export class EtcdKV implements KV {
+  readonly #client: Etcd3;
+  readonly #ns: Namespace;
+  readonly #leases = new Map<number, { lease: ReturnType<Namespace['lease']>; grantedAt: number }>();
+
+  constructor(endpoints: string[], prefix = '') {
+    this.#client = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
+    this.#ns = prefix ? this.#client.namespace(prefix) : this.#client;
+  }
+
+  async get(key: string): Promise<KVEntry | undefined> {
+    const r = await this.#ns.get(key).exec();
+    const kv = r.kvs[0];
+    return kv && entryOf(kv);
+  }
+
+  async list(prefix: string): Promise<{ entries: KVEntry[]; revision: number }> {
+    const r = await this.#ns.getAll().prefix(prefix).exec();
+    return { entries: r.kvs.map(entryOf), revision: Number(r.header.revision) };
+  }
+
+  async commit(ops: KVOp[]): Promise<{ succeeded: boolean; revision: number }> {
+    if (ops.length > MAX_TXN_OPS) throw new Error(`transaction of ${ops.length} operations exceeds etcd's limit of ${MAX_TXN_OPS}`);
+    // ComparatorBuilder is the public transaction builder; Namespace keeps its kv client and prefix applicator internal.
+    const internals = this.#ns as unknown as { kv: ConstructorParameters<typeof ComparatorBuilder>[0]; nsApplicator: ConstructorParameters<typeof ComparatorBuilder>[1] };
+    const txn = new ComparatorBuilder(internals.kv, internals.nsApplicator);
+    for (const op of ops) if (op.expectModRevision !== undefined) txn.and(op.key, 'Mod', '==', op.expectModRevision);
+    txn.then(...ops.map((op) => (op.type === 'put' ? this.#ns.put(op.key).value(op.value) : this.#ns.delete().key(op.key))));
+    const r = await txn.commit();
+    return { succeeded: r.succeeded, revision: Number(r.header.revision) };
+  }
+
+  async putWithTtl(key: string, value: string, ttlSeconds: number): Promise<number> {
+    // Keys written with one TTL share a lease for half that TTL, so a burst of writes costs one grant
+    // and every key lives between ttl/2 and ttl.
+    let held = this.#leases.get(ttlSeconds);
+    if (!held || held.lease.revoked() || Date.now() - held.grantedAt > (ttlSeconds * 1000) / 2) {
+      held = { lease: this.#ns.lease(ttlSeconds, { autoKeepAlive: false }), grantedAt: Date.now() };
+      this.#leases.set(ttlSeconds, held);
+    }
+    const r = await held.lease.put(key).value(value).exec();
+    return Number(r.header.revision);
+  }
+
+  async watch(prefix: string, afterRevision: number, onEvent: (e: KVEvent) => void, onError?: (err: Error) => void): Promise<KVWatch> {
+    const watcher = await this.#ns.watch().prefix(prefix).withPreviousKV().startRevision(String(afterRevision + 1)).create();
+    watcher.on('put', (kv) => onEvent({ type: 'put', key: kv.key.toString(), value: kv.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) }));
+    watcher.on('delete', (kv, prev) =>
+      onEvent({ type: 'delete', key: kv.key.toString(), value: prev?.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(prev?.create_revision ?? 0) }),
+    );
+    if (onError) watcher.on('error', onError);
+    return { close: () => watcher.cancel() };
+  }
+
+  async close(): Promise<void> {
+    this.#client.close();
+  }
+}

@@ -1,0 +1,17 @@
+export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid';
+
+/** A store failure a caller can act on: the API maps the reason to an HTTP status. */
+export class StoreError extends Error {
+  constructor(
+    readonly reason: StoreErrorReason,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'StoreError';
+  }
+}
+
+export function isStoreError(err: unknown, reason?: StoreErrorReason): err is StoreError {
+  return err instanceof StoreError && (reason === undefined || err.reason === reason);
+}
