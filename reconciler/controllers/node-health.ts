@@ -1,0 +1,53 @@
+import type { Node, Pod } from '../schema/index.js';
+
+export interface NodeHealthOptions {
+  /** A node whose agent has not posted a heartbeat for this long is NotReady (Kubernetes: 40 s; here 15 s). */
+  heartbeatGraceMs: number;
+  /** Pods of a node NotReady for this long are marked Failed so their controllers replace them. */
+  podEvictionGraceMs: number;
+}
+
+export const defaultNodeHealthOptions: NodeHealthOptions = { heartbeatGraceMs: 15_000, podEvictionGraceMs: 40_000 };
+
+function readyCondition(node: Node) {
+  return node.status?.conditions?.find((c) => c.type === 'Ready');
+}
+
+/** The Ready condition a node should have now, or undefined when the one it has is right. */
+export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOptions): NonNullable<ReturnType<typeof readyCondition>> | undefined {
+  const ready = readyCondition(node);
+  if (!ready || ready.status !== 'True') return undefined;
+  const beat = Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '');
+  if (Number.isFinite(beat) && now - beat <= opts.heartbeatGraceMs) return undefined;
+  return {
+    ...ready,
+    status: 'Unknown',
+    reason: 'NodeStatusUnknown',
+    message: 'Node agent stopped posting node status.',
+    lastTransitionTime: new Date(now).toISOString(),
+  };
+}
+
+/** Milliseconds since the node stopped being Ready, or undefined while it is Ready. */
+export function notReadyForMs(node: Node, now: number): number | undefined {
+  const ready = readyCondition(node);
+  if (ready?.status === 'True') return undefined;
+  const since = Date.parse(ready?.lastTransitionTime ?? '');
+  return Number.isFinite(since) ? now - since : Number.POSITIVE_INFINITY;
+}
+
+/** Pods still counted as alive on nodes that have been NotReady past the eviction grace period. */
+export function podsToEvict(pods: Pod[], nodes: Node[], now: number, opts: NodeHealthOptions): Pod[] {
+  const lost = new Set(nodes.filter((n) => (notReadyForMs(n, now) ?? -1) >= opts.podEvictionGraceMs).map((n) => n.metadata.name));
+  return pods.filter((p) => p.spec.nodeName !== undefined && lost.has(p.spec.nodeName) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+}
+
+/** The lowest free /24 of the cluster CIDR (10.244.N.0/24, N ≥ 1) not held by another node. */
+export function allocatePodCIDR(nodes: Node[], clusterPrefix = '10.244'): string {
+  const used = new Set(nodes.map((n) => n.spec.podCIDR).filter(Boolean));
+  for (let n = 1; n < 255; n++) {
+    const cidr = `${clusterPrefix}.${n}.0/24`;
+    if (!used.has(cidr)) return cidr;
+  }
+  throw new Error(`cluster CIDR ${clusterPrefix}.0.0/16 is exhausted`);
+}
