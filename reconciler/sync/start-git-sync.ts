@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import type { Router } from 'express';
+import { MINIK8S_API } from '../client/api-paths.js';
+import type { ClusterConfig } from '../config/cluster-config.js';
+import { type GitSource, hostedSource } from '../git/git-source.js';
+import { gitHttpRouter } from '../git/git-http-router.js';
+import { ensureHostedRepo, installHooks } from '../git/hosted-repo.js';
+import { RemoteMirror } from '../git/remote-mirror.js';
+import type { KV } from '../store/kv.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { SyncController } from './sync-controller.js';
+import { syncRoutes } from './sync-routes.js';
+import { SyncStatusStore } from './sync-status-store.js';
+
+export interface GitSyncOptions {
+  store: ObjectStore;
+  kv: KV;
+  /** MINIK8S_HOME: the hosted repository lives in `<home>/git/cluster.git`, a remote's mirror in `<home>/git/mirror.git`. */
+  home: string;
+  /** Seeds the hosted repository on first start (the `cluster-repo/` folder). */
+  repoSeedDir?: string;
+  token: string;
+  /** The URL the repository is cloned from, as users see it (shown by `mkctl sync`). */
+  gitUrl: string;
+  /** Base URL of the API as the pre-receive hook reaches it (on the control plane's own host). */
+  apiUrlForHooks: string;
+  remote?: ClusterConfig['remote'];
+}
+
+export interface GitSync {
+  /** Mount at `/git`, before any body parser. */
+  gitRouter: Router;
+  /** Mount behind the bearer-token authentication. */
+  syncRouter: Router;
+  controller: SyncController;
+  stop(): Promise<void>;
+}
+
+/** Wires the Git side of the control plane: the hosted repository, its HTTP server, the sync and its API. */
+export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
+  const reposRoot = join(opts.home, 'git');
+  const gitdir = await ensureHostedRepo(reposRoot, opts.repoSeedDir);
+  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate`, token: opts.token });
+  const source: GitSource = opts.remote
+    ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
+    : hostedSource(gitdir, opts.gitUrl);
+  const status = new SyncStatusStore(opts.kv);
+  const controller = new SyncController({ store: opts.store, status, source });
+  const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
+  const syncRouter = syncRoutes({ controller, status });
+  controller.start();
+  return { gitRouter, syncRouter, controller, stop: () => controller.stop() };
+}

@@ -1,0 +1,145 @@
+import { EventEmitter, once } from 'node:events';
+import { type FSWatcher, watch } from 'chokidar';
+import { join } from 'node:path';
+import { readCommitManifests } from '../git/commit-reader.js';
+import type { GitSource } from '../git/git-source.js';
+import { WorkQueue } from '../controller/work-queue.js';
+import { type ApiObject, gitKinds } from '../schema/index.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { createLogger } from '../util/log.js';
+import { applyPlan } from './apply-plan.js';
+import { loadManifests } from './manifest-loader.js';
+import { planSync } from './plan.js';
+import type { SyncStatusStore } from './sync-status-store.js';
+import type { SyncReason, SyncResult, SyncStatus } from './sync-types.js';
+
+const KEY = 'git';
+const log = createLogger('sync');
+
+export interface SyncControllerOptions {
+  store: ObjectStore;
+  status: SyncStatusStore;
+  source: GitSource;
+}
+
+/**
+ * Syncs the source's latest commit into the store: fetch, load, validate, plan, apply, prune, report.
+ * Everything that announces a commit (a push, a refs change, a webhook, the poll timer) only enqueues
+ * the one key, and each run reads the branch afresh, so missed or repeated triggers are harmless.
+ */
+export class SyncController {
+  readonly #opts: SyncControllerOptions;
+  readonly #queue: WorkQueue;
+  readonly #results = new EventEmitter();
+  #refsWatch: FSWatcher | undefined;
+
+  constructor(opts: SyncControllerOptions) {
+    this.#opts = opts;
+    this.#queue = new WorkQueue('git-sync', () => this.reconcile(), log);
+    this.#results.setMaxListeners(0);
+  }
+
+  get source(): GitSource {
+    return this.#opts.source;
+  }
+
+  /** Syncs now and whenever the branch moves; a push made while stopped is picked up by this first run. */
+  start(): void {
+    const { source } = this.#opts;
+    if (source.info.type === 'hosted') {
+      // Backstop for pushes that bypass the HTTP router (a push on the control plane's own disk).
+      this.#refsWatch = watch([join(source.gitdir, 'refs', 'heads'), join(source.gitdir, 'packed-refs')], { ignoreInitial: true });
+      this.#refsWatch.on('all', () => this.trigger());
+    }
+    this.trigger();
+  }
+
+  trigger(): void {
+    this.#queue.add(KEY);
+  }
+
+  whenIdle(): Promise<void> {
+    return this.#queue.whenIdle();
+  }
+
+  async stop(): Promise<void> {
+    await this.#refsWatch?.close();
+    await this.#queue.stop();
+  }
+
+  /** The result of syncing `revision`, waiting up to `timeoutMs` for it to be written. */
+  async waitForResult(revision: string, timeoutMs: number): Promise<SyncResult | undefined> {
+    const ac = new AbortController();
+    const timer = setTimeout(() => ac.abort(), timeoutMs);
+    const next = once(this.#results, revision, { signal: ac.signal }).then(([r]) => r as SyncResult, () => undefined);
+    try {
+      return (await this.#opts.status.getResult(revision)) ?? (await next);
+    } finally {
+      clearTimeout(timer);
+      ac.abort();
+    }
+  }
+
+  async reconcile(): Promise<{ requeueAfterMs: number }> {
+    const { store, source } = this.#opts;
+    const requeue = { requeueAfterMs: source.pollIntervalMs };
+    const started = Date.now();
+    const previous = await this.#opts.status.getStatus();
+    const status: SyncStatus = previous ?? { source: source.info, inventory: [] };
+    status.source = source.info;
+    let revision: string | undefined;
+    let result: Omit<SyncResult, 'time' | 'durationMs' | 'revision'> | undefined;
+    const fail = (reason: SyncReason, err: unknown) => {
+      result = { reason, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
+    };
+    try {
+      let files;
+      try {
+        revision = await source.latestRevision();
+        if (!revision) return requeue;
+        ({ files } = await readCommitManifests(source.gitdir, revision));
+      } catch (err) {
+        fail('FetchFailed', err);
+        throw err;
+      }
+      const loaded = loadManifests(files);
+      const plan = planSync({ revision, desired: loaded.objects, current: await listGitKinds(store), previousInventory: status.inventory, failedFiles: loaded.failedFiles });
+      const { counts } = plan;
+      const upToDate = counts.created + counts.configured + counts.pruned === 0;
+      // A restart or a repeated trigger of a revision already recorded writes nothing at all.
+      if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? '')) return requeue;
+      try {
+        await applyPlan(store, plan);
+      } catch (err) {
+        fail('ApplyFailed', err);
+        throw err;
+      }
+      status.inventory = plan.inventory;
+      if (loaded.errors.length === 0) status.lastAppliedRevision = revision;
+      const valid = loaded.errors.length === 0;
+      result = {
+        reason: valid ? 'Succeeded' : 'ValidationFailed',
+        message: valid
+          ? `applied revision ${revision}`
+          : `${loaded.errors.length} error(s) in ${loaded.failedFiles.join(', ')}; the objects of these files keep their last good version`,
+        counts,
+        errors: loaded.errors,
+      };
+      return requeue;
+    } finally {
+      if (result) {
+        const full: SyncResult = { ...result, revision: revision ?? '', time: new Date().toISOString(), durationMs: Date.now() - started };
+        if (revision) status.lastAttemptedRevision = revision;
+        status.lastResult = full;
+        await this.#opts.status.write(status);
+        log.info({ revision, reason: full.reason, counts: full.counts, durationMs: full.durationMs }, 'sync finished');
+        if (revision) this.#results.emit(revision, full);
+      }
+    }
+  }
+}
+
+async function listGitKinds(store: ObjectStore): Promise<ApiObject[]> {
+  const lists = await Promise.all(gitKinds.map((kind) => store.list(kind)));
+  return lists.flatMap((l) => l.items as ApiObject[]);
+}

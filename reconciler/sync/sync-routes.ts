@@ -1,0 +1,87 @@
+import fs from 'node:fs';
+import express, { type NextFunction, type Request, type Response, Router } from 'express';
+import git from 'isomorphic-git';
+import { z } from 'zod';
+import { MINIK8S_API } from '../client/api-paths.js';
+import { commitRollback } from '../git/commit-rollback.js';
+import { readCommitManifests } from '../git/commit-reader.js';
+import { loadManifests } from './manifest-loader.js';
+import type { SyncController } from './sync-controller.js';
+import type { SyncStatusStore } from './sync-status-store.js';
+import type { HistoryEntry } from './sync-types.js';
+
+export interface SyncRoutesDeps {
+  controller: SyncController;
+  status: SyncStatusStore;
+}
+
+const validateBody = z.object({ revision: z.string().optional(), files: z.array(z.object({ path: z.string(), content: z.string() })) });
+const rollbackBody = z.object({ revision: z.string().min(4) });
+const waitQuery = z.object({ revision: z.string().optional(), waitMs: z.coerce.number().int().min(0).max(60_000).default(0) });
+
+class BadRequest extends Error {}
+
+function parse<T>(schema: z.ZodType<T>, input: unknown): T {
+  const r = schema.safeParse(input);
+  if (!r.success) throw new BadRequest(r.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; '));
+  return r.data;
+}
+
+/**
+ * minik8s' Git endpoints: sync status (optionally waiting for a revision's result), history,
+ * rollback, the webhook that syncs now, and the validation the pre-receive hook calls.
+ * Mount it behind the API's bearer-token authentication.
+ */
+export function syncRoutes({ controller, status }: SyncRoutesDeps): Router {
+  const router = Router();
+  const json = express.json({ limit: '256mb' });
+  const source = controller.source;
+
+  router.get(`${MINIK8S_API}/sync`, async (req, res) => {
+    const q = parse(waitQuery, req.query);
+    const result = q.revision && q.waitMs > 0 ? await controller.waitForResult(q.revision, q.waitMs) : undefined;
+    res.json({ status: (await status.getStatus()) ?? { source: source.info, inventory: [] }, ...(result && { result }) });
+  });
+
+  router.get(`${MINIK8S_API}/history`, async (_req, res) => {
+    const commits = await git.log({ fs, gitdir: source.gitdir, ref: source.ref, depth: 200 }).catch(() => []);
+    const results = await status.listResults();
+    const entries: HistoryEntry[] = commits.map((c) => ({
+      revision: c.oid,
+      message: c.commit.message.trim(),
+      author: c.commit.author.name,
+      time: new Date(c.commit.committer.timestamp * 1000).toISOString(),
+      ...(results.has(c.oid) && { sync: results.get(c.oid) }),
+    }));
+    res.json({ items: entries });
+  });
+
+  router.post(`${MINIK8S_API}/rollback`, json, async (req, res) => {
+    const { revision } = parse(rollbackBody, req.body);
+    if (source.info.type !== 'hosted') throw new BadRequest(`the cluster follows ${source.info.url}: revert the commit there`);
+    const oid = await git.expandOid({ fs, gitdir: source.gitdir, oid: revision }).catch(() => {
+      throw new BadRequest(`unknown revision "${revision}"`);
+    });
+    const { errors } = loadManifests((await readCommitManifests(source.gitdir, oid)).files);
+    if (errors.length > 0) throw new BadRequest(`revision ${oid.slice(0, 12)} has invalid manifests; cannot roll back to it`);
+    const commit = await commitRollback(source.gitdir, source.ref, oid);
+    controller.trigger();
+    res.status(201).json({ revision: commit, rolledBackTo: oid });
+  });
+
+  router.post(`${MINIK8S_API}/webhook`, (_req, res) => {
+    controller.trigger();
+    res.status(202).json({ queued: true });
+  });
+
+  router.post(`${MINIK8S_API}/validate`, json, (req, res) => {
+    const { files } = parse(validateBody, req.body);
+    res.json({ errors: loadManifests(files).errors });
+  });
+
+  router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!(err instanceof BadRequest)) return next(err);
+    res.status(400).json({ message: err.message });
+  });
+  return router;
+}
