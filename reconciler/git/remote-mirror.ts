@@ -37,6 +37,7 @@ export class RemoteMirror implements GitSource {
   async latestRevision(): Promise<string | undefined> {
     if (!this.#initialised) {
       await git.init({ fs, gitdir: this.gitdir, bare: true, defaultBranch: this.#opts.branch });
+      await git.addRemote({ fs, gitdir: this.gitdir, remote: 'origin', url: this.#opts.url, force: true });
       this.#initialised = true;
     }
     const { username, password } = this.#opts;
@@ -44,7 +45,6 @@ export class RemoteMirror implements GitSource {
       fs,
       http,
       gitdir: this.gitdir,
-      url: this.#opts.url,
       remote: 'origin',
       ref: this.#opts.branch,
       singleBranch: true,

@@ -6,6 +6,8 @@ import { dirname, join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import express from 'express';
 import type { ClusterConfig } from '../../reconciler/config/cluster-config.js';
+import { gitHttpRouter } from '../../reconciler/git/git-http-router.js';
+import { ensureHostedRepo, HOSTED_REPO_NAME } from '../../reconciler/git/hosted-repo.js';
 import { GitCommandError, runGit } from '../../reconciler/git/run-git.js';
 import type { KV } from '../../reconciler/store/kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
@@ -82,6 +84,22 @@ export async function startGitCluster(t: ExecutionContext, opts: GitClusterOptio
       await current?.stop();
     },
   };
+}
+
+/** A plain bare repository (no hooks, no sync) served by the same Git HTTP router: an "external" remote. */
+export async function servePlainRepo(t: ExecutionContext): Promise<{ url: string; pushUrl: string; gitdir: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'minik8s-plain-'));
+  const gitdir = await ensureHostedRepo(root);
+  const token = randomBytes(16).toString('hex');
+  const server = express().use('/git', gitHttpRouter({ reposRoot: root, token })).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  t.teardown(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(root, { recursive: true, force: true });
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/git/${HOSTED_REPO_NAME}`;
+  return { url, pushUrl: url.replace('http://', `http://minik8s:${token}@`), gitdir };
 }
 
 /** A work tree cloned with the ordinary git client, removed when the test ends. */
