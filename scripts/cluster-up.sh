@@ -1,0 +1,57 @@
+#!/bin/bash
+# npm start: brings the cluster up (idempotent; recovers from a hard kill) and returns once it is ready.
+# Env: MINIK8S_HOME (default /var/lib/minik8s), NODES (a count, default 1, or names "node-1 node-2").
+set -euo pipefail
+source "$(dirname "$0")/lib/common.sh"
+for f in packages network dockerd services cluster-config nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+require_root
+
+t0=$(now)
+N=8
+step 1 $N "packages"; ensure_packages; ok
+
+step 2 $N "state in $MINIK8S_HOME, config"
+mkdir -p "$MINIK8S_HOME" "$MINIK8S_LOGS" "$MINIK8S_RUN"
+ensure_cluster_config; ok "$(cluster_config_path)"
+
+step 3 $N "etcd on $ETCD_CLIENT"; start_etcd; ok
+
+step 4 $N "network: bridge $BRIDGE $BRIDGE_CIDR, chain $FORWARD_CHAIN"
+ensure_bridge; ensure_forward_chain; ok
+
+step 5 $N "registry on $REGISTRY, builder dockerd"; start_registry; start_builder; ok
+
+step 6 $N "base images"; echo
+"$MINIK8S_REPO/scripts/build-images.sh"
+printf '    ... ok\n'
+
+step 7 $N "control plane"
+rc=0; start_control_plane || rc=$?
+case $rc in
+  0) ok "http://127.0.0.1:$API_PORT" ;;
+  2) ok "skipped: dist/reconciler/main.js not built" ;;
+  *) exit "$rc" ;;
+esac
+
+mapfile -t nodes < <(node_names)
+step 8 $N "nodes: ${nodes[*]}"; echo
+for n in "${nodes[@]}"; do
+  printf '    %s (netns %s, %s) ... ' "$n" "$(node_ns "$n")" "$(node_ip "$n")"
+  rc=0; node_up "$n" || rc=$?
+  case $rc in
+    0) ok "agent running" ;;
+    2) ok "dockerd only: dist/node-agent/main.js not built" ;;
+    *) exit "$rc" ;;
+  esac
+done
+
+cat <<SUMMARY
+
+minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
+  API URL:   $(cluster_config_get apiUrl)   (token in $(cluster_config_path))
+  Git URL:   $(cluster_config_get gitUrl)   (user minik8s, password = token)
+  registry:  http://$REGISTRY   (library/busybox, library/pause, library/python)
+  nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
+  node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps
+  logs:      $MINIK8S_LOGS
+SUMMARY

@@ -1,0 +1,57 @@
+# shellcheck shell=bash
+# The host's daemons: cluster etcd, image registry, builder dockerd, control plane.
+
+etcd_healthy() { curl -fsS -m 2 "http://$1/health" | grep -q '"health":"true"'; }
+
+# start_etcd — the cluster's etcd, data in $MINIK8S_HOME/etcd.
+start_etcd() {
+  local pidfile="$MINIK8S_RUN/etcd.pid"
+  if pid_alive "$pidfile" etcd && etcd_healthy "$ETCD_CLIENT"; then return 0; fi
+  stop_pid "$pidfile" 10 etcd
+  if ss -ltn "( sport = :${ETCD_CLIENT##*:} )" | grep -q LISTEN; then
+    die "port ${ETCD_CLIENT##*:} is taken by another process (a system etcd? stop it: service etcd stop)"
+  fi
+  mkdir -p "$MINIK8S_HOME/etcd"
+  start_daemon etcd "$pidfile" "$MINIK8S_LOGS/etcd.log" \
+    etcd --name minik8s --data-dir "$MINIK8S_HOME/etcd" \
+    --listen-client-urls "http://$ETCD_CLIENT" --advertise-client-urls "http://$ETCD_CLIENT" \
+    --listen-peer-urls "http://$ETCD_PEER" --initial-advertise-peer-urls "http://$ETCD_PEER" \
+    --initial-cluster "minik8s=http://$ETCD_PEER" --initial-cluster-state new
+  wait_for 60 "etcd on $ETCD_CLIENT (log: $MINIK8S_LOGS/etcd.log)" etcd_healthy "$ETCD_CLIENT"
+}
+
+registry_ok() { curl -fsS -m 2 -o /dev/null "http://$REGISTRY/v2/"; }
+
+# start_registry — Debian's docker-registry on 10.100.0.1:5000, storage in $MINIK8S_HOME/registry.
+start_registry() {
+  local pidfile="$MINIK8S_RUN/registry.pid" config="$MINIK8S_HOME/registry-config.yml"
+  if pid_alive "$pidfile" docker-registry && registry_ok; then return 0; fi
+  stop_pid "$pidfile" 10 docker-registry
+  mkdir -p "$MINIK8S_HOME/registry"
+  sed -e "s|@STORAGE@|$MINIK8S_HOME/registry|" -e "s|@ADDR@|$REGISTRY|" \
+    "$MINIK8S_REPO/templates/registry/config.yml" >"$config"
+  start_daemon registry "$pidfile" "$MINIK8S_LOGS/registry.log" docker-registry serve "$config"
+  wait_for 30 "registry on $REGISTRY (log: $MINIK8S_LOGS/registry.log)" registry_ok
+}
+
+# start_builder — the host dockerd that builds and pushes base images; leaves host networking alone.
+start_builder() {
+  start_dockerd builder "$MINIK8S_HOME/builder" "$MINIK8S_RUN/builder" "" \
+    --iptables=false --ip-forward=false --ip-masq=false --bridge=none
+}
+
+# start_control_plane — node dist/reconciler/main.js when it has been built; waits for /healthz.
+start_control_plane() {
+  local main="$MINIK8S_REPO/dist/reconciler/main.js" pidfile="$MINIK8S_RUN/reconciler.pid"
+  [[ -f $main ]] || return 2
+  if pid_alive "$pidfile" reconciler/main.js && http_ok "http://127.0.0.1:$API_PORT/healthz"; then return 0; fi
+  stop_pid "$pidfile" 15 reconciler/main.js
+  start_daemon reconciler "$pidfile" "$MINIK8S_LOGS/reconciler.log" \
+    env MINIK8S_HOME="$MINIK8S_HOME" node "$main"
+  wait_for 90 "control plane /healthz (log: $MINIK8S_LOGS/reconciler.log)" control_plane_up "$pidfile"
+}
+
+control_plane_up() {
+  pid_alive "$1" || { echo "control plane exited (log: $MINIK8S_LOGS/reconciler.log)" >&2; tail -n 20 "$MINIK8S_LOGS/reconciler.log" >&2; exit 1; }
+  http_ok "http://127.0.0.1:$API_PORT/healthz"
+}
