@@ -6,8 +6,14 @@ import { type Kind, type ObjectRef, resourceTypes } from '../schema/index.js';
  */
 export function collectionPath(kind: Kind, namespace?: string): string {
   const t = resourceTypes[kind];
-  const base = t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
+  const base = groupVersionPath(kind);
   return t.namespaced && namespace ? `${base}/namespaces/${encodeURIComponent(namespace)}/${t.plural}` : `${base}/${t.plural}`;
+}
+
+/** `/api/v1` for the core group, `/apis/{group}/{version}` for the others. */
+export function groupVersionPath(kind: Kind): string {
+  const t = resourceTypes[kind];
+  return t.group ? `/apis/${t.group}/${t.version}` : `/api/${t.version}`;
 }
 
 export function objectPath(ref: ObjectRef): string {

@@ -1,0 +1,47 @@
+import express, { type Express, type RequestHandler, Router } from 'express';
+import type { ObjectStore } from '../store/object-store.js';
+import { createLogger, type Logger } from '../util/log.js';
+import { bearerAuth } from './auth.js';
+import { errorHandler, notFoundHandler } from './error-handler.js';
+import { createResourceRouter } from './resource-router.js';
+
+export interface ApiDeps {
+  store: ObjectStore;
+  /** Bearer tokens accepted: the cluster token and the node join token. */
+  tokens: readonly string[];
+  log?: Logger;
+  heartbeatMs?: number;
+}
+
+export interface ApiAppOptions {
+  /** Mounted first, before body parsing and bearer auth (Git smart HTTP brings its own auth and raw bodies). */
+  unauthenticated?: RequestHandler[];
+  /** Mounted after bearer auth, beside the resource API (minik8s' own `/minik8s/v1` routes). */
+  authenticated?: RequestHandler[];
+}
+
+/** The resource API behind bearer auth, with JSON bodies parsed; errors are left to the app's handler. */
+export function createApiRouter(deps: ApiDeps): Router {
+  const router = Router();
+  router.use(bearerAuth(deps.tokens));
+  router.use(express.json({ limit: '2mb' }));
+  router.use(createResourceRouter({ store: deps.store, log: deps.log ?? createLogger('api'), ...(deps.heartbeatMs !== undefined && { heartbeatMs: deps.heartbeatMs }) }));
+  return router;
+}
+
+/**
+ * The control plane's HTTP app: open /healthz, then the resource API and any extra routes, then
+ * one 404 and one error handler, so every failure answers with a Kubernetes `Status`.
+ */
+export function createApiApp(deps: ApiDeps, options: ApiAppOptions = {}): Express {
+  const log = deps.log ?? createLogger('api');
+  const app = express();
+  app.disable('x-powered-by');
+  app.get('/healthz', (_req, res) => void res.type('text/plain').send('ok'));
+  for (const h of options.unauthenticated ?? []) app.use(h);
+  app.use(createApiRouter({ ...deps, log }));
+  for (const h of options.authenticated ?? []) app.use(h);
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+  return app;
+}

@@ -1,0 +1,56 @@
+import type { Request, Response } from 'express';
+import type { Kind } from '../schema/index.js';
+import type { ObjectStore } from '../store/object-store.js';
+import type { Logger } from '../util/log.js';
+import { HttpError } from './http-error.js';
+import { type LabelRequirement, matchesLabels } from '../client/label-selector.js';
+
+export interface WatchRequest {
+  kind: Kind;
+  namespace: string | undefined;
+  selector: LabelRequirement[];
+  /** Events after this revision; absent or "0" first sends every current object as ADDED. */
+  resourceVersion: string | undefined;
+}
+
+/**
+ * Streams newline-delimited JSON `{type, object}` until the client goes. A failing watch (for example a
+ * compacted revision) ends with one `{type: 'ERROR', object: Status}` line, telling the client to list again.
+ * Empty lines are heartbeats that keep proxies and idle timers from closing a quiet stream.
+ */
+export async function streamWatch(req: Request, res: Response, store: ObjectStore, w: WatchRequest, opts: { heartbeatMs: number; log: Logger }): Promise<void> {
+  let afterRevision = Number(w.resourceVersion ?? '0');
+  if (!Number.isInteger(afterRevision) || afterRevision < 0)
+    throw new HttpError(400, 'BadRequest', `resourceVersion must be a revision number, got "${w.resourceVersion}"`);
+
+  res.status(200).set({ 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-cache' });
+  res.flushHeaders();
+  const send = (line: object) => res.write(JSON.stringify(line) + '\n');
+
+  if (afterRevision === 0) {
+    const { items, revision } = await store.list(w.kind, w.namespace);
+    for (const object of items) if (matchesLabels(w.selector, object.metadata.labels)) send({ type: 'ADDED', object });
+    afterRevision = revision;
+  }
+  if (res.closed) return;
+
+  const watch = await store.watch(
+    w.kind,
+    { namespace: w.namespace, afterRevision },
+    (e) => {
+      if (matchesLabels(w.selector, e.object.metadata.labels)) send({ type: e.type, object: e.object });
+    },
+    (err) => {
+      opts.log.warn({ err, kind: w.kind }, 'watch failed');
+      send({ type: 'ERROR', object: new HttpError(410, 'Gone', `watch from revision ${afterRevision} ended: ${err.message}; list again`).toStatus() });
+      res.end();
+    },
+  );
+  const heartbeat = setInterval(() => res.write('\n'), opts.heartbeatMs);
+  const stop = () => {
+    clearInterval(heartbeat);
+    void watch.close();
+  };
+  if (res.closed) stop();
+  else res.once('close', stop);
+}

@@ -1,0 +1,156 @@
+import { type ApiObject, type Event, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refOf } from '../schema/index.js';
+import { ApiError } from './api-error.js';
+
+export { ApiError, isApiError } from './api-error.js';
+import { collectionPath, objectPath } from './api-paths.js';
+import type { ListOptions, ListWatchSource, ObjectList, WatchEvent, WatchOptions } from './list-watch-source.js';
+import { type EventSource, type EventType, type InvolvedObject, newEvent } from './new-event.js';
+
+export interface ApiClientOptions {
+  /** The API server's URL, e.g. http://10.0.0.1:6443 (cluster.json's apiUrl). */
+  baseUrl: string;
+  /** The cluster token, or the join token for node agents. */
+  token: string;
+}
+
+function parseAs<K extends Kind>(kind: K, raw: unknown): ObjectOf<K> {
+  const parsed = parseObjectOfKind(kind, raw);
+  if (!parsed.ok) throw new ApiError(0, 'InvalidResponse', `server sent an invalid ${kind}: ${parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+  return parsed.object;
+}
+
+function query(opts: Record<string, string | undefined>): string {
+  const q = new URLSearchParams(Object.entries(opts).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  return q.size ? `?${q}` : '';
+}
+
+/** Reads a response stream line by line (newline-delimited JSON). */
+async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> {
+  const reader = body.getReader();
+  const decoder = new TextDecoder();
+  let buffered = '';
+  try {
+    for (let r = await reader.read(); !r.done; r = await reader.read()) {
+      buffered += decoder.decode(r.value, { stream: true });
+      let i: number;
+      while ((i = buffered.indexOf('\n')) >= 0) {
+        yield buffered.slice(0, i);
+        buffered = buffered.slice(i + 1);
+      }
+    }
+  } finally {
+    // Leaving early (the consumer stopped, or an abort) must close the connection too.
+    await reader.cancel().catch(() => {});
+  }
+}
+
+/** The minik8s REST API over fetch: typed objects in and out, failures as `ApiError`. */
+export class ApiClient implements ListWatchSource {
+  readonly baseUrl: string;
+  readonly #token: string;
+
+  constructor(options: ApiClientOptions) {
+    this.baseUrl = options.baseUrl.replace(/\/+$/, '');
+    this.#token = options.token;
+  }
+
+  async #fetch(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    let res: Response;
+    try {
+      res = await fetch(this.baseUrl + path, {
+        method,
+        headers: { authorization: `Bearer ${this.#token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+        ...(signal && { signal }),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      throw new ApiError(0, 'Unreachable', `the cluster is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (err as Error).message})`, { cause: err });
+    }
+    if (res.ok) return res;
+    const text = await res.text();
+    let status: { reason?: unknown; message?: unknown } | undefined;
+    try {
+      status = JSON.parse(text) as typeof status;
+    } catch {
+      // Not a Kubernetes Status (a proxy's page, say): the text itself is the best message there is.
+    }
+    throw new ApiError(res.status, typeof status?.reason === 'string' ? status.reason : 'Unknown', typeof status?.message === 'string' ? status.message : text || res.statusText);
+  }
+
+  /** Any call, for minik8s' own endpoints (`/minik8s/v1/...`); returns the parsed JSON body. */
+  async request<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+    const res = await this.#fetch(method, path, body);
+    const text = await res.text();
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** The object, or undefined when it does not exist. */
+  async get<K extends Kind>(ref: ObjectRef & { kind: K }): Promise<ObjectOf<K> | undefined> {
+    try {
+      return parseAs(ref.kind, await this.request('GET', objectPath(ref)));
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return undefined;
+      throw err;
+    }
+  }
+
+  /** Objects of one kind, in one namespace or (namespace unset) in all. */
+  async list<K extends Kind>(kind: K, opts: ListOptions = {}): Promise<ObjectList<ObjectOf<K>>> {
+    const r = await this.request<{ metadata: { resourceVersion: string }; items: unknown[] }>(
+      'GET',
+      collectionPath(kind, opts.namespace) + query({ labelSelector: opts.labelSelector }),
+    );
+    return { items: r.items.map((o) => parseAs(kind, o)), resourceVersion: r.metadata.resourceVersion };
+  }
+
+  /** Changes of one kind as they happen; ends quietly when `signal` aborts, throws when the server ends it with an error. */
+  async *watch<K extends Kind>(kind: K, opts: WatchOptions, signal?: AbortSignal): AsyncGenerator<WatchEvent<ObjectOf<K>>> {
+    const path = collectionPath(kind, opts.namespace) + query({ watch: 'true', resourceVersion: opts.resourceVersion, labelSelector: opts.labelSelector });
+    try {
+      const res = await this.#fetch('GET', path, undefined, signal);
+      for await (const line of lines(res.body!)) {
+        if (!line.trim()) continue; // heartbeat
+        const e = JSON.parse(line) as { type: string; object: { reason?: string; message?: string; code?: number } };
+        if (e.type === 'ERROR') throw new ApiError(e.object.code ?? 500, e.object.reason ?? 'Unknown', e.object.message ?? 'watch failed');
+        yield { type: e.type as WatchEvent<unknown>['type'], object: parseAs(kind, e.object) };
+      }
+    } catch (err) {
+      if (signal?.aborted) return;
+      throw err;
+    }
+  }
+
+  /** Creates an object of a kind the API may write (Node, Endpoints, Event); Git-owned kinds are refused. */
+  async create<T extends ApiObject>(object: T): Promise<T> {
+    const ref = refOf(object);
+    return parseAs(ref.kind, await this.request('POST', collectionPath(ref.kind, ref.namespace ?? 'default'), object)) as T;
+  }
+
+  async update<T extends ApiObject>(object: T): Promise<T> {
+    const ref = refOf(object);
+    return parseAs(ref.kind, await this.request('PUT', objectPath(ref), object)) as T;
+  }
+
+  /** Writes the status subresource: what node agents and controllers report. */
+  async updateStatus<K extends Kind>(ref: ObjectRef & { kind: K }, status: unknown): Promise<ObjectOf<K>> {
+    return parseAs(ref.kind, await this.request('PUT', `${objectPath(ref)}/status`, { status }));
+  }
+
+  /** True when deleted, false when it did not exist. */
+  async delete(ref: ObjectRef): Promise<boolean> {
+    try {
+      await this.request('DELETE', objectPath(ref));
+      return true;
+    } catch (err) {
+      if (err instanceof ApiError && err.status === 404) return false;
+      throw err;
+    }
+  }
+
+  /** Reports an event about an object; the server aggregates repeats and expires old ones. */
+  recordEvent(involvedObject: ApiObject | InvolvedObject, type: EventType, reason: string, message: string, source: EventSource): Promise<Event> {
+    return this.create(newEvent(involvedObject, type, reason, message, source));
+  }
+}
