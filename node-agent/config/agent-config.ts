@@ -1,0 +1,39 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { formatFieldPath, labelsSchema, nameSchema } from '../../reconciler/schema/index.js';
+
+const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'must be an IPv4 address');
+
+/** The node agent's configuration file (templates/node-agent.yaml). */
+export const agentConfigSchema = z.strictObject({
+  nodeName: nameSchema,
+  labels: labelsSchema.default({}),
+  apiUrl: z.url(),
+  joinToken: z.string().min(1),
+  dockerSocket: z.string().min(1).default('/var/run/docker.sock'),
+  nodeIP: ipv4,
+  agentPort: z.number().int().min(1).max(65535).default(10250),
+  stateDir: z.string().startsWith('/').default('/var/lib/minik8s-agent'),
+  /** Used when the control plane has not allocated the node a pod subnet. */
+  podCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.1.0/24').default('10.244.1.0/24'),
+  heartbeatSeconds: z.number().positive().default(5),
+  /** Restart and image-pull back-off (kubelet: 10 s doubling to 300 s). */
+  backOff: z.strictObject({ baseSeconds: z.number().positive().default(10), maxSeconds: z.number().positive().default(300) }).default({ baseSeconds: 10, maxSeconds: 300 }),
+});
+export type AgentConfig = z.infer<typeof agentConfigSchema>;
+
+export class AgentConfigError extends Error {
+  override name = 'AgentConfigError';
+}
+
+/** Parses a config document; errors name the field (`agentPort: expected number`). */
+export function parseAgentConfig(raw: unknown, source = 'config'): AgentConfig {
+  const r = agentConfigSchema.safeParse(raw ?? {});
+  if (!r.success) throw new AgentConfigError(`${source}: ${r.error.issues.map((i) => `${formatFieldPath(i.path) || '(root)'}: ${i.message}`).join('; ')}`);
+  return r.data;
+}
+
+export async function loadAgentConfig(file: string): Promise<AgentConfig> {
+  return parseAgentConfig(parseYaml(await readFile(file, 'utf8')), file);
+}

@@ -1,0 +1,90 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ApiClient } from '../../reconciler/client/api-client.js';
+import type { Node } from '../../reconciler/schema/index.js';
+import { createLogger, type Logger } from '../../reconciler/util/log.js';
+import type { NodeCapacity } from '../runtime/pod-runtime.js';
+import { type NodeStatus, nodeStatus } from './node-status.js';
+
+export type NodeApi = Pick<ApiClient, 'get' | 'create' | 'update' | 'updateStatus' | 'watch'>;
+
+export interface NodeRegistrationOptions {
+  api: NodeApi;
+  nodeName: string;
+  labels: Record<string, string>;
+  nodeIP: string;
+  agentPort: number;
+  capacity: NodeCapacity;
+  heartbeatMs: number;
+  log?: Logger;
+  clock?: () => number;
+}
+
+/**
+ * The node's registration and heartbeat: creates or updates its Node (labels from the config),
+ * then writes its status with a fresh heartbeat every `heartbeatMs` (the control plane marks a
+ * node NotReady when heartbeats stop).
+ */
+export class NodeRegistration {
+  readonly #opts: NodeRegistrationOptions;
+  readonly #log: Logger;
+  readonly #clock: () => number;
+  #status: NodeStatus | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(opts: NodeRegistrationOptions) {
+    this.#opts = opts;
+    this.#log = opts.log ?? createLogger('node-registration', { node: opts.nodeName });
+    this.#clock = opts.clock ?? Date.now;
+  }
+
+  /** Joins the cluster; returns the Node as the API holds it (with `spec.podCIDR` when allocated). */
+  async register(): Promise<Node> {
+    const { api, nodeName, labels } = this.#opts;
+    const existing = await api.get({ kind: 'Node', name: nodeName });
+    this.#status = existing?.status;
+    if (!existing) {
+      await api.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, labels }, spec: {} });
+    } else if (!isDeepStrictEqual(existing.metadata.labels ?? {}, labels)) {
+      await api.update<Node>({ ...existing, metadata: { ...existing.metadata, labels } });
+    }
+    return this.heartbeat();
+  }
+
+  /** Writes the status with a fresh heartbeat. */
+  async heartbeat(): Promise<Node> {
+    const { api, nodeName, nodeIP, agentPort, capacity } = this.#opts;
+    const status = nodeStatus({ nodeName, nodeIP, agentPort, capacity, previous: this.#status, now: this.#clock() });
+    const node = await api.updateStatus({ kind: 'Node', name: nodeName }, status);
+    this.#status = status;
+    return node;
+  }
+
+  /** Heartbeats until `stop`; a failed one is logged, and the next one tries again. */
+  startHeartbeat(): void {
+    this.#timer = setInterval(() => {
+      this.heartbeat().catch((err: Error) => this.#log.warn({ err: err.message }, 'heartbeat failed'));
+    }, this.#opts.heartbeatMs);
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+  }
+
+  /**
+   * The node's pod subnet: `spec.podCIDR` once the control plane has allocated it, watched for up to
+   * `timeoutMs`; after that `fallback` (a single-node cluster without the allocator still works).
+   */
+  async podCIDR(node: Node, fallback: string, timeoutMs: number): Promise<string> {
+    if (node.spec.podCIDR) return node.spec.podCIDR;
+    if (timeoutMs <= 0) return fallback;
+    const signal = AbortSignal.timeout(timeoutMs);
+    try {
+      const events = this.#opts.api.watch('Node', { resourceVersion: node.metadata.resourceVersion }, signal);
+      for await (const e of events) if (e.object.metadata.name === this.#opts.nodeName && e.object.spec.podCIDR) return e.object.spec.podCIDR;
+    } catch (err) {
+      if (!signal.aborted) throw err;
+    }
+    this.#log.warn({ fallback }, 'no pod CIDR allocated to this node; using the configured one');
+    return fallback;
+  }
+}

@@ -1,0 +1,236 @@
+import { isDeepStrictEqual } from 'node:util';
+import type { ApiClient } from '../../reconciler/client/api-client.js';
+import { Informer } from '../../reconciler/client/informer.js';
+import type { ListWatchSource } from '../../reconciler/client/list-watch-source.js';
+import type { InvolvedObject } from '../../reconciler/client/new-event.js';
+import { WorkQueue } from '../../reconciler/controller/work-queue.js';
+import { type Pod, type PodStatus, parseRefKey, refKey } from '../../reconciler/schema/index.js';
+import { createLogger, type Logger } from '../../reconciler/util/log.js';
+import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
+import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
+
+/** The API calls the pod controller makes besides list/watch. */
+export type PodApi = ListWatchSource & Pick<ApiClient, 'updateStatus' | 'recordEvent'>;
+
+export interface PodControllerOptions {
+  nodeName: string;
+  nodeIP: string;
+  api: PodApi;
+  runtime: PodRuntime;
+  /** Restart and pull back-off; kubelet's 10 s doubling to 5 min by default. */
+  backOff?: BackOffPolicy;
+  /** Every pod is looked at again this often, a backstop for missed events. */
+  resyncMs?: number;
+  log?: Logger;
+  clock?: () => number;
+}
+
+/** Actions then a fresh look, a few times per reconcile; more than that and the key is queued again. */
+const MAX_ROUNDS = 4;
+
+/**
+ * Keeps Docker in line with the pods bound to this node. Pod changes (informer) and container
+ * lifecycle events (Docker) enqueue pod keys; a reconcile reads the desired pod from the cache and
+ * the containers from Docker, applies `planPod`'s actions and writes the status when it changed.
+ */
+export class PodController {
+  readonly #opts: Required<Omit<PodControllerOptions, 'log'>>;
+  readonly #log: Logger;
+  readonly #informer: Informer<'Pod'>;
+  readonly #queue: WorkQueue;
+  /** By pod uid, then container name. */
+  readonly #pullFailures = new Map<string, Map<string, PullFailure>>();
+  #stopEvents: (() => void) | undefined;
+  #resync: NodeJS.Timeout | undefined;
+  #stopped = false;
+
+  constructor(opts: PodControllerOptions) {
+    this.#opts = { backOff: { baseMs: 10_000, maxMs: 300_000 }, resyncMs: 30_000, clock: Date.now, ...opts };
+    this.#log = opts.log ?? createLogger('pod-controller', { node: opts.nodeName });
+    this.#informer = new Informer(opts.api, 'Pod', { log: this.#log });
+    this.#queue = new WorkQueue('pods', (key) => this.reconcile(key), this.#log, { concurrency: 4 });
+  }
+
+  /** Starts once the pod cache is filled, so pods deleted while the agent was down are told from pods not yet seen. */
+  async start(): Promise<void> {
+    this.#informer.onChange((e) => {
+      if (e.object.spec.nodeName === this.#opts.nodeName) this.#queue.add(e.key);
+    });
+    await this.#informer.start();
+    await this.#watchRuntime();
+    await this.#enqueueAll();
+    this.#resync = setInterval(() => void this.#enqueueAll(), this.#opts.resyncMs * (0.9 + Math.random() * 0.2));
+    this.#resync.unref();
+  }
+
+  /** Stops watching and reconciling; containers keep running. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    clearInterval(this.#resync);
+    this.#informer.stop();
+    this.#stopEvents?.();
+    await this.#queue.stop();
+  }
+
+  async reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
+    const { namespace = 'default', name } = parseRefKey(key);
+    const cached = this.#informer.get(key);
+    const desired = cached && cached.spec.nodeName === this.#opts.nodeName && !cached.metadata.deletionTimestamp ? cached : undefined;
+    const instances = await this.#opts.runtime.listPods({ namespace, name });
+    // A pod deleted, bound elsewhere, or replaced by a new one of the same name (new uid).
+    for (const stale of instances.filter((p) => p.uid !== desired?.metadata.uid)) await this.#teardown(stale);
+    if (!desired) return {};
+
+    const now = this.#opts.clock();
+    let observed = instances.find((p) => p.uid === desired.metadata.uid);
+    let plan = await this.#plan(desired, observed, now);
+    for (let round = 0; plan.actions.length > 0 && round < MAX_ROUNDS; round++) {
+      await this.#apply(desired, observed, plan.actions);
+      [observed] = await this.#opts.runtime.listPods({ namespace, name });
+      plan = await this.#plan(desired, observed, now);
+    }
+    await this.#writeStatus(desired, plan.status);
+    if (plan.actions.length > 0) return { requeueAfterMs: 0 };
+    return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+  }
+
+  async #plan(pod: Pod, observed: ObservedPod | undefined, now: number) {
+    const uid = pod.metadata.uid ?? '';
+    const images = [...new Set(pod.spec.containers.map((c) => c.image))];
+    const present = await Promise.all(images.map((i) => this.#opts.runtime.hasImage(i)));
+    return planPod({
+      pod,
+      observed,
+      imagesPresent: new Set(images.filter((_, i) => present[i])),
+      pullFailures: this.#pullFailures.get(uid) ?? new Map(),
+      backOff: this.#opts.backOff,
+      nodeIP: this.#opts.nodeIP,
+      now,
+    });
+  }
+
+  async #apply(pod: Pod, observed: ObservedPod | undefined, actions: PodAction[]): Promise<void> {
+    const { runtime } = this.#opts;
+    const uid = pod.metadata.uid ?? '';
+    let sandboxId = observed?.sandbox?.id;
+    const failedPulls = new Set<string>();
+    for (const a of actions) {
+      switch (a.type) {
+        case 'createSandbox':
+          sandboxId = await runtime.createSandbox(pod);
+          break;
+        case 'pullImage':
+          await this.#event(pod, 'Normal', 'Pulling', `Pulling image "${a.image}"`);
+          try {
+            await runtime.pullImage(a.image);
+            this.#pullFailures.get(uid)?.delete(a.container);
+            await this.#event(pod, 'Normal', 'Pulled', `Successfully pulled image "${a.image}"`);
+          } catch (err) {
+            // Recorded, not thrown: the pull back-off is the pod's, and the other containers go on.
+            const failures = this.#pullFailures.get(uid) ?? new Map<string, PullFailure>();
+            this.#pullFailures.set(uid, failures);
+            const message = (err as Error).message;
+            failures.set(a.container, { message, failedAt: this.#opts.clock(), failures: (failures.get(a.container)?.failures ?? 0) + 1 });
+            failedPulls.add(a.container);
+            await this.#event(pod, 'Warning', 'Failed', `Failed to pull image "${a.image}": ${message}`);
+          }
+          break;
+        case 'runContainer': {
+          if (failedPulls.has(a.container) || !sandboxId) break;
+          const spec = pod.spec.containers.find((c) => c.name === a.container)!;
+          const id = await runtime.createContainer(pod, spec, a.restartCount, sandboxId);
+          await this.#event(pod, 'Normal', 'Created', `Created container ${a.container}`);
+          await this.#start(pod, a.container, id);
+          break;
+        }
+        case 'startContainer':
+          await this.#start(pod, a.container, a.id);
+          break;
+        case 'killContainers':
+        case 'removeContainers':
+        case 'removePodDir':
+          await this.#applyTeardown(pod, observed, a);
+          break;
+      }
+    }
+  }
+
+  /** A start that fails leaves a container Docker reports with its error: the restart policy takes it from there. */
+  async #start(pod: Pod, container: string, id: string): Promise<void> {
+    try {
+      await this.#opts.runtime.startContainer(id);
+      await this.#event(pod, 'Normal', 'Started', `Started container ${container}`);
+    } catch (err) {
+      await this.#event(pod, 'Warning', 'Failed', `Error: ${(err as Error).message}`);
+    }
+  }
+
+  async #teardown(observed: ObservedPod): Promise<void> {
+    const about: InvolvedObject = { kind: 'Pod', namespace: observed.namespace, name: observed.name, uid: observed.uid };
+    for (const a of planTeardown(observed)) await this.#applyTeardown(about, observed, a);
+    this.#pullFailures.delete(observed.uid);
+  }
+
+  async #applyTeardown(about: Pod | InvolvedObject, observed: ObservedPod | undefined, a: PodAction): Promise<void> {
+    const { runtime } = this.#opts;
+    if (a.type === 'killContainers') {
+      await Promise.all(
+        a.ids.map(async (id) => {
+          const c = observed?.containers.find((o) => o.id === id);
+          if (c) await this.#event(about, 'Normal', 'Killing', `Stopping container ${c.name}`);
+          await runtime.stopContainer(id, a.graceSeconds);
+        }),
+      );
+    } else if (a.type === 'removeContainers') {
+      await Promise.all(a.ids.map((id) => runtime.removeContainer(id)));
+    } else if (a.type === 'removePodDir') {
+      await runtime.removePodDir(a.uid);
+    }
+  }
+
+  async #writeStatus(pod: Pod, status: PodStatus): Promise<void> {
+    // Compared as JSON would carry it: absent and undefined fields are the same thing.
+    const next = JSON.parse(JSON.stringify(status)) as PodStatus;
+    if (isDeepStrictEqual(next, pod.status)) return;
+    for (const c of next.containerStatuses ?? []) {
+      const reason = c.state.waiting?.reason;
+      const before = pod.status?.containerStatuses?.find((p) => p.name === c.name)?.state.waiting?.reason;
+      if ((reason === 'CrashLoopBackOff' || reason === 'ImagePullBackOff') && before !== reason)
+        await this.#event(pod, 'Warning', 'BackOff', reason === 'CrashLoopBackOff' ? `Back-off restarting failed container ${c.name}` : `Back-off pulling image "${c.image}"`);
+    }
+    await this.#opts.api.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, next);
+  }
+
+  /** Events are best effort: a lost one must not stop a pod from being run. */
+  async #event(about: Pod | InvolvedObject, type: 'Normal' | 'Warning', reason: string, message: string): Promise<void> {
+    try {
+      await this.#opts.api.recordEvent(about, type, reason, message, { component: 'node-agent', host: this.#opts.nodeName });
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message, reason }, 'could not record event');
+    }
+  }
+
+  async #watchRuntime(): Promise<void> {
+    this.#stopEvents = await this.#opts.runtime.watchEvents(
+      (e) => this.#queue.add(refKey({ kind: 'Pod', namespace: e.namespace, name: e.name })),
+      (err) => {
+        if (this.#stopped) return;
+        // Resubscribe, then look at every pod: whatever happened while the stream was down is seen then.
+        this.#log.warn({ err: err.message }, 'docker event stream failed; resubscribing');
+        this.#stopEvents?.();
+        void this.#watchRuntime()
+          .then(() => this.#enqueueAll())
+          .catch((e: Error) => this.#log.error({ err: e.message }, 'could not resubscribe to docker events'));
+      },
+    );
+  }
+
+  async #enqueueAll(): Promise<void> {
+    for (const pod of this.#informer.list()) if (pod.spec.nodeName === this.#opts.nodeName) this.#queue.add(refKey({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }));
+    try {
+      for (const p of await this.#opts.runtime.listPods()) this.#queue.add(refKey({ kind: 'Pod', namespace: p.namespace, name: p.name }));
+    } catch (err) {
+      this.#log.warn({ err: (err as Error).message }, 'could not list pods in docker');
+    }
+  }
+}
