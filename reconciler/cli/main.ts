@@ -1,4 +1,9 @@
 import { Command } from 'commander';
+import { register as registerApply } from './commands/apply.js';
+import { register as registerDelete } from './commands/delete.js';
+import { register as registerHistory } from './commands/history.js';
+import { register as registerRollback } from './commands/rollback.js';
+import { register as registerSync } from './commands/sync.js';
 
 /**
  * mkctl: kubectl's habits for minik8s. Each command lives in ./commands/<name>.ts and exports
@@ -6,9 +11,20 @@ import { Command } from 'commander';
  */
 export function buildProgram(): Command {
   const program = new Command('mkctl').description('Command-line client for a minik8s cluster').showHelpAfterError();
+  registerApply(program);
+  registerDelete(program);
+  registerSync(program);
+  registerHistory(program);
+  registerRollback(program);
   return program;
 }
 
+/** A failed command prints its message (no stack trace) and exits non-zero. */
 export async function main(argv = process.argv): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.exitCode = 1;
+  }
 }

@@ -32,11 +32,6 @@ function manifests(revision) {
   });
 }
 
-function format(e) {
-  const where = [e.file, e.line, e.line !== undefined ? e.column : undefined].filter((x) => x !== undefined).join(':');
-  return where + ': ' + (e.path ? e.path + ': ' : '') + e.message;
-}
-
 async function main() {
   const updates = readFileSync(0, 'utf8').split('\\n').filter(Boolean).map((l) => l.split(' '));
   for (const [, next, ref] of updates) {
@@ -54,10 +49,10 @@ async function main() {
       console.error('minik8s: cannot validate the push: HTTP ' + res.status + ' ' + (await res.text()));
       return 1;
     }
-    const { errors } = await res.json();
-    if (errors.length > 0) {
-      for (const e of errors) console.error(format(e));
-      console.error('minik8s: push rejected: ' + errors.length + ' error(s) in the manifests');
+    const { messages } = await res.json();
+    if (messages.length > 0) {
+      for (const m of messages) console.error(m);
+      console.error('minik8s: push rejected: ' + messages.length + ' error(s) in the manifests');
       return 1;
     }
   }

@@ -27,7 +27,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<string
     const child = spawn('git', args, {
       cwd: opts.cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...opts.env },
-      stdio: [opts.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
@@ -38,9 +38,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<string
       if (code === 0) resolve(Buffer.concat(out).toString('utf8').replace(/\n$/, ''));
       else reject(new GitCommandError(args, code, Buffer.concat(err).toString('utf8')));
     });
-    if (opts.input !== undefined) {
-      child.stdin?.on('error', () => undefined); // git may exit before reading all input; its exit code tells
-      child.stdin?.end(opts.input);
-    }
+    child.stdin.on('error', () => undefined); // git may exit before reading its input; the exit code tells
+    child.stdin.end(opts.input ?? '');
   });
 }

@@ -6,6 +6,7 @@ import { MINIK8S_API } from '../client/api-paths.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import { loadManifests } from './manifest-loader.js';
+import { formatManifestError } from './sync-report.js';
 import type { SyncController } from './sync-controller.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { HistoryEntry } from './sync-types.js';
@@ -76,7 +77,8 @@ export function syncRoutes({ controller, status }: SyncRoutesDeps): Router {
 
   router.post(`${MINIK8S_API}/validate`, json, (req, res) => {
     const { files } = parse(validateBody, req.body);
-    res.json({ errors: loadManifests(files).errors });
+    const { errors } = loadManifests(files);
+    res.json({ errors, messages: errors.map(formatManifestError) });
   });
 
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

@@ -98,6 +98,6 @@ test('a gzip-compressed request body is handled by the backend', async (t) => {
   await commitFile(other, 'theirs.yaml');
   await runGit(['push', '--quiet', withCredentials(TOKEN), 'HEAD:main'], { cwd: other });
   await runGit(['fetch', '--quiet', 'origin'], { cwd: work });
-  t.is(await runGit(['rev-parse', 'origin/main'], { cwd: work }), await resolveBranch(gitdir, 'refs/heads/main'));
+  t.is<string | undefined, string | undefined>(await runGit(['rev-parse', 'origin/main'], { cwd: work }), await resolveBranch(gitdir, 'refs/heads/main'));
   t.true(encodings.includes('gzip'));
 });

@@ -1,0 +1,45 @@
+import type { Command } from 'commander';
+import { readClusterConfig } from '../../config/cluster-config.js';
+import { displayKey, removeObjects, splitDocuments } from '../../git/manifest-edits.js';
+import { lookupResourceType, refKey } from '../../schema/index.js';
+import { commitToCluster } from '../../sync/commit-to-cluster.js';
+import { reportSync } from '../../sync/sync-report.js';
+import { readManifestArg } from '../../sync/read-manifest-arg.js';
+
+async function keysToDelete(kind: string | undefined, name: string | undefined, opts: { filename?: string; namespace: string }): Promise<string[]> {
+  if (opts.filename) {
+    const files = await readManifestArg(opts.filename);
+    return files.flatMap((f) => splitDocuments(f.content).flatMap((d) => (d.key ? [d.key] : [])));
+  }
+  if (!kind || !name) throw new Error('give KIND NAME, or -f FILE');
+  const type = lookupResourceType(kind);
+  if (!type) throw new Error(`unknown kind "${kind}"`);
+  if (!type.fromGit) throw new Error(`${type.plural} are not kept in the cluster repository; they cannot be deleted with mkctl`);
+  return [refKey({ kind: type.kind, namespace: opts.namespace, name })];
+}
+
+export function register(program: Command): void {
+  program
+    .command('delete')
+    .description('Remove objects from the cluster repository (commit and push); the sync prunes them')
+    .argument('[kind]', 'pod, service, deployment, replicaset, hpa or dns')
+    .argument('[name]')
+    .option('-f, --filename <path>', 'delete the objects a manifest file or directory holds')
+    .option('-n, --namespace <ns>', 'namespace of KIND NAME', 'default')
+    .action(async (kind: string | undefined, name: string | undefined, opts: { filename?: string; namespace: string }) => {
+      const keys = await keysToDelete(kind, name, opts);
+      if (keys.length === 0) throw new Error(`${opts.filename}: no objects found`);
+      let removed: Array<{ key: string; file: string }> = [];
+      const { revision, result } = await commitToCluster(readClusterConfig(), (tree) => {
+        const r = removeObjects(tree, keys);
+        if (r.missing.length > 0) throw new Error(`not found in the cluster repository: ${r.missing.map(displayKey).join(', ')}`);
+        removed = r.removed;
+        return { edit: r.edit, message: `delete: ${removed.map((x) => displayKey(x.key)).join(', ')}` };
+      });
+      for (const r of removed) console.log(`${displayKey(r.key)} deleted (from ${r.file})`);
+      if (!revision) return;
+      const report = reportSync(revision, result);
+      console.log(report.lines.join('\n'));
+      if (!report.ok) process.exitCode = 1;
+    });
+}
