@@ -1,0 +1,53 @@
+#!/bin/bash
+# npm test: the whole suite, starting what it needs by itself (cluster up or not), then cleaning up.
+#   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .)
+#   3. a test etcd on 127.0.0.1:23790 unless one is healthy there (or MINIK8S_TEST_ETCD is set)
+#   4. for Docker-based tests: bridge mk8s0, registry and base images, and a private test node
+#      (netns mk8s-test-1, 10.100.0.201, own dockerd) exported as MINIK8S_TEST_DOCKER_SOCKET,
+#      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP, MINIK8S_REGISTRY
+#   5. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
+#      as one failure); exit status non-zero when anything failed or no test ran.
+# Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
+set -euo pipefail
+source "$(dirname "$0")/../../scripts/lib/common.sh"
+for f in packages network dockerd services nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+source "$MINIK8S_REPO/test/harness/test-env.sh"
+require_root
+cd "$MINIK8S_REPO"
+
+mkdir -p "$MINIK8S_RUN"
+exec 9>"$MINIK8S_RUN/test.lock"
+flock -n 9 || { echo "waiting for another npm test to finish ..."; flock 9; }
+
+trap 'test_env_cleanup' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+failed=0 passed=0
+step 1 4 "packages"; ensure_packages; ok
+step 2 4 "typecheck"
+if tsc_out=$(npx tsc --noEmit -p . 2>&1); then ok; else
+  echo "FAILED"; printf '%s\n' "$tsc_out" | head -n 60; failed=$((failed + 1))
+fi
+step 3 4 "test etcd"; test_etcd_up; ok "$etcd_note"
+if [[ ${MINIK8S_TEST_DOCKER:-1} != 0 ]]; then
+  step 4 4 "test node"; echo
+  if test_node_up; then printf '    ... ok (%s, %s)\n' "$MINIK8S_TEST_NODE_IP" "$MINIK8S_TEST_DOCKER_SOCKET"
+  else printf '    ... unavailable: Docker-based tests get no MINIK8S_TEST_DOCKER_SOCKET\n'; fi
+fi
+
+echo "running ava ..."
+tap="$test_tmp/ava.tap"
+set +e
+npx ava --tap "$@" 2>&1 | tee "$tap"
+ava_rc=${PIPESTATUS[0]}
+set -e
+p=$(grep -E '^ok [0-9]+' "$tap" | grep -cvE '# (SKIP|TODO)' || true)
+f=$(grep -cE '^not ok [0-9]+' "$tap" || true)
+passed=$((passed + p)) failed=$((failed + f))
+# ava failing without a failed test (a crash, an uncaught error outside tests) still fails the run.
+if ((ava_rc != 0 && f == 0)); then failed=$((failed + 1)); fi
+test_env_cleanup >/dev/null 2>&1 || true
+trap - EXIT
+echo "$passed passed, $failed failed"
+((failed == 0 && passed > 0))
