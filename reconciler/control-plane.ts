@@ -1,0 +1,89 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import { Router } from 'express';
+import { createApiApp } from './api/api-server.js';
+import { Informer } from './client/informer.js';
+import { storeListWatch } from './client/store-list-watch.js';
+import type { ClusterConfig } from './config/cluster-config.js';
+import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
+import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
+import { SchedulerController } from './controllers/scheduler-controller.js';
+import { EtcdKV } from './store/etcd-kv.js';
+import { ObjectStore } from './store/object-store.js';
+import { startGitSync } from './sync/start-git-sync.js';
+import { createLogger } from './util/log.js';
+
+export interface ControlPlaneOptions {
+  config: ClusterConfig;
+  /** MINIK8S_HOME: where the hosted repository lives. */
+  home: string;
+  /** Seeds the hosted repository on first start. */
+  repoSeedDir?: string;
+  nodeHealth?: Partial<NodeHealthOptions>;
+}
+
+export interface ControlPlane {
+  /** The URL the server listens on (with the real port when the config asked for port 0). */
+  url: string;
+  store: ObjectStore;
+  stop(): Promise<void>;
+}
+
+/**
+ * The reconciler process: one HTTP server with Git smart HTTP, the REST API and minik8s' own endpoints,
+ * the Git → etcd sync, and the controllers. All state is in etcd; nothing here survives a restart but caches.
+ */
+export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
+  const { config } = opts;
+  const log = createLogger('control-plane');
+  const kv = new EtcdKV(config.etcdEndpoints, config.etcdPrefix);
+  const store = new ObjectStore(kv);
+
+  // Listen first: the pre-receive hook is told the real address, which port 0 only gives after listening.
+  const server = createServer();
+  server.listen(config.listen.port, config.listen.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  const git = await startGitSync({
+    store,
+    kv,
+    home: opts.home,
+    ...(opts.repoSeedDir && { repoSeedDir: opts.repoSeedDir }),
+    token: config.token,
+    gitUrl: config.gitUrl,
+    apiUrlForHooks: url,
+    ...(config.remote && { remote: config.remote }),
+  });
+  const app = createApiApp(
+    { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
+    { unauthenticated: [Router().use('/git', git.gitRouter)], authenticated: [git.syncRouter] },
+  );
+  server.on('request', app);
+
+  const source = storeListWatch(store);
+  const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
+  const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
+  const controllers = [
+    new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
+    new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
+  ];
+  await Promise.all([pods.start(), nodes.start()]);
+  log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
+
+  return {
+    url,
+    store,
+    async stop() {
+      pods.stop();
+      nodes.stop();
+      await Promise.all(controllers.map((c) => c.stop()));
+      await git.stop();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await kv.close();
+    },
+  };
+}

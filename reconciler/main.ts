@@ -1,0 +1,24 @@
+import { dirname, join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { clusterConfigPath, minik8sHome, readClusterConfig } from './config/cluster-config.js';
+import { startControlPlane } from './control-plane.js';
+import { createLogger } from './util/log.js';
+
+/** The control-plane process: `node dist/reconciler/main.js`, configured by $MINIK8S_HOME/cluster.json. */
+const log = createLogger('main');
+const here = dirname(fileURLToPath(import.meta.url));
+// Compiled, this file is dist/reconciler/main.js; run through tsx, reconciler/main.ts.
+const repoRoot = here.includes(`${sep}dist${sep}`) ? join(here, '..', '..') : join(here, '..');
+
+try {
+  const config = readClusterConfig(clusterConfigPath());
+  const cp = await startControlPlane({ config, home: minik8sHome(), repoSeedDir: join(repoRoot, 'cluster-repo') });
+  for (const signal of ['SIGTERM', 'SIGINT'] as const)
+    process.once(signal, () => {
+      log.info({ signal }, 'stopping');
+      void cp.stop().then(() => process.exit(0));
+    });
+} catch (err) {
+  log.fatal({ err }, 'control plane failed to start');
+  process.exit(1);
+}

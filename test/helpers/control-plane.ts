@@ -1,0 +1,37 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import { ApiClient } from '../../reconciler/client/api-client.js';
+import type { ClusterConfig } from '../../reconciler/config/cluster-config.js';
+import { type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
+import { TEST_ETCD, uniquePrefix } from './etcd.js';
+
+/** A whole control plane in-process: real etcd (own prefix), real HTTP, real Git; stopped when the test ends. */
+export async function startTestControlPlane(t: ExecutionContext, opts: Partial<ControlPlaneOptions> = {}) {
+  const home = await mkdtemp(join(tmpdir(), 'minik8s-cp-'));
+  const token = randomBytes(16).toString('hex');
+  const config: ClusterConfig = {
+    apiUrl: 'http://127.0.0.1:0',
+    gitUrl: 'http://127.0.0.1:0/git/cluster.git',
+    token,
+    joinToken: randomBytes(16).toString('hex'),
+    etcdEndpoints: [TEST_ETCD],
+    etcdPrefix: uniquePrefix(),
+    listen: { host: '127.0.0.1', port: 0 },
+  };
+  const cp = await startControlPlane({ config, home, ...opts });
+  t.teardown(async () => {
+    await cp.stop();
+    await rm(home, { recursive: true, force: true });
+  });
+  const gitUrl = `${cp.url}/git/cluster.git`;
+  return {
+    cp,
+    config,
+    gitUrl,
+    pushUrl: gitUrl.replace('http://', `http://minik8s:${token}@`),
+    client: new ApiClient({ baseUrl: cp.url, token }),
+  };
+}
