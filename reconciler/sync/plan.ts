@@ -9,6 +9,7 @@ import {
   refKey,
   refOf,
 } from '../schema/index.js';
+import { withClusterAssigned } from './cluster-assigned.js';
 import type { LoadedObject } from './manifest-loader.js';
 
 export type ChangeAction = 'created' | 'configured' | 'unchanged' | 'deleted';
@@ -57,7 +58,7 @@ export function planSync(input: PlanInput): SyncPlan {
     const key = refKey(ref);
     inventory.add(key);
     const current = currentByKey.get(key);
-    const desired = fromGit(loaded, input.revision);
+    const desired = current ? withClusterAssigned(fromGit(loaded, input.revision), current) : fromGit(loaded, input.revision);
     if (!current) changes.push({ action: 'created', ref, object: desired });
     else if (isDeepStrictEqual(comparable(desired), comparable(current))) changes.push({ action: 'unchanged', ref, current });
     else changes.push({ action: 'configured', ref, object: withIdentityOf(current, desired), current });

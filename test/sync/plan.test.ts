@@ -88,3 +88,12 @@ test('new objects are created with identity and a must-not-exist guard', (t) => 
   const [change] = planChanges(plan, '2026-02-02T00:00:00Z', () => 'u-1');
   t.like(change, { type: 'put', resourceVersion: '0', object: { metadata: { uid: 'u-1', creationTimestamp: '2026-02-02T00:00:00Z', generation: 1 } } });
 });
+
+test("keeps the scheduler's binding of a pod whose manifest names no node", (t) => {
+  const bound = stored('web', { commit: 'c0' });
+  bound.spec.nodeName = 'node-2';
+  const unchanged = planSync({ revision: 'c1', desired: [manifest('web')], current: [bound], previousInventory: ['Pod/default/web'], failedFiles: [] });
+  t.deepEqual(actions(unchanged), { web: 'unchanged' });
+  const changed = planSync({ revision: 'c2', desired: [manifest('web', undefined, 'busybox:1')], current: [bound], previousInventory: ['Pod/default/web'], failedFiles: [] });
+  t.is((changed.changes[0]!.object as Pod).spec.nodeName, 'node-2');
+});

@@ -1,0 +1,19 @@
+import type { ApiObject } from '../schema/index.js';
+
+/**
+ * Spec fields the cluster fills in when a manifest leaves them out: the scheduler's binding
+ * (`Pod.spec.nodeName`) and allocated addresses (`Service.spec.clusterIP`, node ports). Git's version
+ * of an object inherits them from the stored one, so a sync neither reports drift nor undoes them.
+ */
+export function withClusterAssigned(desired: ApiObject, current: ApiObject): ApiObject {
+  if (desired.kind === 'Pod' && current.kind === 'Pod' && desired.spec.nodeName === undefined && current.spec.nodeName !== undefined)
+    return { ...desired, spec: { ...desired.spec, nodeName: current.spec.nodeName } };
+  if (desired.kind === 'Service' && current.kind === 'Service') {
+    const ports = desired.spec.ports.map((p) => {
+      const was = current.spec.ports.find((c) => c.port === p.port && c.protocol === p.protocol);
+      return p.nodePort === undefined && was?.nodePort !== undefined && desired.spec.type === 'NodePort' ? { ...p, nodePort: was.nodePort } : p;
+    });
+    return { ...desired, spec: { ...desired.spec, clusterIP: desired.spec.clusterIP ?? current.spec.clusterIP, ports } };
+  }
+  return desired;
+}
