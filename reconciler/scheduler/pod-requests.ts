@@ -20,9 +20,17 @@ export function podRequests(pod: Pod): Resources {
   );
 }
 
+// Nodes from an informer are immutable, so their parsed allocatable can be kept beside them.
+const allocatableCache = new WeakMap<Node, Resources>();
+
 export function nodeAllocatable(node: Node): Resources {
-  const a = node.status?.allocatable ?? node.status?.capacity;
-  return { cpuMillis: parseCpuMillis(a?.cpu ?? '0') ?? 0, memoryBytes: parseMemoryBytes(a?.memory ?? '0') ?? 0 };
+  let r = allocatableCache.get(node);
+  if (!r) {
+    const a = node.status?.allocatable ?? node.status?.capacity;
+    r = { cpuMillis: parseCpuMillis(a?.cpu ?? '0') ?? 0, memoryBytes: parseMemoryBytes(a?.memory ?? '0') ?? 0 };
+    allocatableCache.set(node, r);
+  }
+  return r;
 }
 
 export function isNodeReady(node: Node): boolean {

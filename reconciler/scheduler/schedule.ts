@@ -30,11 +30,11 @@ function ownerOf(pod: Pod): string | undefined {
   return pod.metadata.ownerReferences?.find((o) => o.controller)?.uid ?? pod.metadata.ownerReferences?.[0]?.uid;
 }
 
-function filterReason(pod: Pod, need: Resources, node: Node, usage: NodeUsage | undefined): FilterReason | undefined {
+function filterReason(selector: Array<[string, string]>, need: Resources, node: Node, usage: NodeUsage | undefined): FilterReason | undefined {
   if (!isNodeReady(node)) return 'node(s) not ready';
   if (node.spec.unschedulable) return 'node(s) unschedulable';
   const labels = node.metadata.labels ?? {};
-  if (Object.entries(pod.spec.nodeSelector ?? {}).some(([k, v]) => labels[k] !== v)) return "node(s) didn't match node selector";
+  if (selector.some(([k, v]) => labels[k] !== v)) return "node(s) didn't match node selector";
   const free = nodeAllocatable(node);
   const used = usage?.requested ?? { cpuMillis: 0, memoryBytes: 0 };
   if (need.cpuMillis > free.cpuMillis - used.cpuMillis) return 'insufficient cpu';
@@ -42,13 +42,15 @@ function filterReason(pod: Pod, need: Resources, node: Node, usage: NodeUsage | 
   return undefined;
 }
 
+function share(n: number, total: number): number {
+  return total > 0 ? 1 - n / total : 0;
+}
+
 /** Least-requested share of the node after placing the pod (0..1, higher is emptier), minus a penalty per sibling already there. */
-function score(pod: Pod, need: Resources, node: Node, usage: NodeUsage | undefined): number {
+function score(owner: string | undefined, need: Resources, node: Node, usage: NodeUsage | undefined): number {
   const free = nodeAllocatable(node);
   const used = usage?.requested ?? { cpuMillis: 0, memoryBytes: 0 };
-  const share = (n: number, total: number) => (total > 0 ? 1 - n / total : 0);
   const leastRequested = (share(used.cpuMillis + need.cpuMillis, free.cpuMillis) + share(used.memoryBytes + need.memoryBytes, free.memoryBytes)) / 2;
-  const owner = ownerOf(pod);
   const siblings = owner ? (usage?.byOwner.get(owner) ?? 0) : 0;
   return leastRequested - siblings;
 }
@@ -60,22 +62,29 @@ function score(pod: Pod, need: Resources, node: Node, usage: NodeUsage | undefin
  */
 export function schedule(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>, tieBreak = 0): ScheduleDecision {
   const need = podRequests(pod);
+  const selector = Object.entries(pod.spec.nodeSelector ?? {});
+  const owner = ownerOf(pod);
   const reasons = new Map<FilterReason, number>();
-  const feasible: Array<{ node: Node; score: number }> = [];
+  // Scores within a hair of the best count as ties, so float noise doesn't defeat the round-robin.
+  let best = Number.NEGATIVE_INFINITY;
+  let ties: string[] = [];
   for (const node of nodes) {
     const u = usage.get(node.metadata.name);
-    const reason = filterReason(pod, need, node, u);
-    if (reason) reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
-    else feasible.push({ node, score: score(pod, need, node, u) });
+    const reason = filterReason(selector, need, node, u);
+    if (reason) {
+      reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
+      continue;
+    }
+    const s = score(owner, need, node, u);
+    if (s > best + 1e-9) [best, ties] = [s, [node.metadata.name]];
+    else if (s > best - 1e-9) ties.push(node.metadata.name);
   }
-  if (feasible.length === 0) {
+  if (ties.length === 0) {
     const why = [...reasons].map(([r, n]) => `${n} ${r}`).join(', ');
     return { message: `0/${nodes.length} nodes are available${why ? `: ${why}` : ''}.` };
   }
-  const best = Math.max(...feasible.map((f) => f.score));
-  // Scores within a hair of the best count as ties, so float noise doesn't defeat the round-robin.
-  const ties = feasible.filter((f) => best - f.score < 1e-9).sort((a, b) => a.node.metadata.name.localeCompare(b.node.metadata.name));
-  return { node: ties[tieBreak % ties.length]!.node.metadata.name };
+  ties.sort();
+  return { node: ties[tieBreak % ties.length]! };
 }
 
 /** Records a binding in the usage map so a batch of decisions sees its own earlier placements. */
