@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveBranch } from './commit-reader.js';
-import { preReceiveHookScript } from './pre-receive-hook.js';
+import { hookEnv, PRE_RECEIVE_HOOK } from './pre-receive-hook.js';
 import { MINIK8S_COMMITTER, runGit } from './run-git.js';
 
 export const DEFAULT_BRANCH = 'main';
@@ -45,8 +45,9 @@ async function seed(gitdir: string, seedDir: string): Promise<void> {
 export async function installHooks(gitdir: string, target: HookTarget): Promise<void> {
   const hooks = join(gitdir, 'hooks');
   await mkdir(hooks, { recursive: true });
-  await writeFile(join(hooks, 'minik8s-hook.json'), JSON.stringify({ ...target, branch: `refs/heads/${DEFAULT_BRANCH}` }), { mode: 0o600 });
+  const settings = { MINIK8S_VALIDATE_URL: target.validateUrl, MINIK8S_TOKEN: target.token, MINIK8S_BRANCH: `refs/heads/${DEFAULT_BRANCH}` };
+  await writeFile(join(hooks, 'minik8s-hook.env'), hookEnv(settings), { mode: 0o600 });
   const hook = join(hooks, 'pre-receive');
-  await writeFile(hook, preReceiveHookScript(process.execPath));
+  await writeFile(hook, PRE_RECEIVE_HOOK);
   await chmod(hook, 0o755);
 }

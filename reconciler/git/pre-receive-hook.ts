@@ -1,67 +1,32 @@
 /**
- * The pre-receive hook installed into the hosted repository, as plain CommonJS so that a push pays
- * only for a bare `node` start. It sends the pushed commit's manifests (read with git itself: the
- * quarantine environment lets it see the new objects) to the control plane's validate endpoint and
- * rejects the push with the errors, which the user sees in `git push` output.
+ * The pre-receive hook installed into the hosted repository: plain sh and curl, so a push pays only
+ * a few milliseconds for it. It hands the pushed revision and git's quarantine directories (where the
+ * new objects wait until the hook accepts them) to the control plane's validate endpoint, which reads
+ * the manifests itself; the endpoint's answer is the text the user sees in `git push` output.
+ * Settings (URL, token, branch) are in `minik8s-hook.env` beside the hook.
  */
-export function preReceiveHookScript(nodePath: string): string {
-  return `#!${nodePath}
-'use strict';
-const { execFileSync } = require('node:child_process');
-const { readFileSync } = require('node:fs');
-const { join } = require('node:path');
-
-const config = JSON.parse(readFileSync(join(__dirname, 'minik8s-hook.json'), 'utf8'));
-
-function manifests(revision) {
-  const listing = execFileSync('git', ['ls-tree', '-r', '-z', revision], { maxBuffer: 1 << 30 }).toString('utf8');
-  const entries = listing.split('\\0').filter(Boolean).map((line) => {
-    const tab = line.indexOf('\\t');
-    const [, type, oid] = line.slice(0, tab).split(' ');
-    return { type, oid, path: line.slice(tab + 1) };
-  }).filter((e) => e.type === 'blob' && /\\.ya?ml$/i.test(e.path));
-  if (entries.length === 0) return [];
-  const out = execFileSync('git', ['cat-file', '--batch'], { input: entries.map((e) => e.oid).join('\\n') + '\\n', maxBuffer: 1 << 30 });
-  let at = 0;
-  return entries.map((e) => {
-    const eol = out.indexOf(10, at);
-    const size = Number(out.subarray(at, eol).toString().split(' ')[2]);
-    const content = out.subarray(eol + 1, eol + 1 + size).toString('utf8');
-    at = eol + 1 + size + 1;
-    return { path: e.path, content };
-  });
-}
-
-async function main() {
-  const updates = readFileSync(0, 'utf8').split('\\n').filter(Boolean).map((l) => l.split(' '));
-  for (const [, next, ref] of updates) {
-    if (ref !== config.branch) continue;
-    if (/^0+$/.test(next)) {
-      console.error('minik8s: deleting ' + ref + ' is not allowed');
-      return 1;
-    }
-    const res = await fetch(config.validateUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer ' + config.token },
-      body: JSON.stringify({ revision: next, files: manifests(next) }),
-    });
-    if (!res.ok) {
-      console.error('minik8s: cannot validate the push: HTTP ' + res.status + ' ' + (await res.text()));
-      return 1;
-    }
-    const { messages } = await res.json();
-    if (messages.length > 0) {
-      for (const m of messages) console.error(m);
-      console.error('minik8s: push rejected: ' + messages.length + ' error(s) in the manifests');
-      return 1;
-    }
-  }
-  return 0;
-}
-
-main().then((code) => process.exit(code), (err) => {
-  console.error('minik8s: cannot validate the push: ' + err.message);
-  process.exit(1);
-});
+export const PRE_RECEIVE_HOOK = `#!/bin/sh
+. "$(dirname "$0")/minik8s-hook.env"
+status=0
+while read -r old new ref; do
+  [ "$ref" = "$MINIK8S_BRANCH" ] || continue
+  case "$new" in
+    *[!0]*) ;;
+    *) echo "minik8s: deleting $ref is not allowed" >&2; exit 1 ;;
+  esac
+  out=$(curl -s --fail-with-body -H "Authorization: Bearer $MINIK8S_TOKEN" \\
+    --data-urlencode "revision=$new" \\
+    --data-urlencode "objectDirectory=$GIT_OBJECT_DIRECTORY" \\
+    --data-urlencode "alternates=$GIT_ALTERNATE_OBJECT_DIRECTORIES" \\
+    "$MINIK8S_VALIDATE_URL") || { rc=$?; status=1; [ -n "$out" ] || out="minik8s: cannot validate the push (curl exit code $rc)"; }
+  [ -z "$out" ] || printf '%s\\n' "$out" >&2
+done
+exit $status
 `;
+
+/** The hook's settings as sh assignments, each value single-quoted. */
+export function hookEnv(settings: Record<string, string>): string {
+  return Object.entries(settings)
+    .map(([k, v]) => `${k}='${v.replace(/'/g, `'\\''`)}'\n`)
+    .join('');
 }

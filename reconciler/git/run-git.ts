@@ -22,8 +22,13 @@ export class GitCommandError extends Error {
 }
 
 /** Runs the ordinary git client and resolves with its stdout (trailing newline trimmed). */
-export function runGit(args: string[], opts: GitRunOptions = {}): Promise<string> {
-  return new Promise((resolve, reject) => {
+export async function runGit(args: string[], opts: GitRunOptions = {}): Promise<string> {
+  return (await runGitRaw(args, opts)).toString('utf8').replace(/\n$/, '');
+}
+
+/** Runs git and resolves with its stdout as bytes (for `cat-file --batch`, whose sizes count bytes). */
+export function runGitRaw(args: string[], opts: GitRunOptions = {}): Promise<Buffer> {
+  return new Promise<Buffer>((resolve, reject) => {
     const child = spawn('git', args, {
       cwd: opts.cwd,
       env: { ...process.env, GIT_TERMINAL_PROMPT: '0', ...opts.env },
@@ -35,7 +40,7 @@ export function runGit(args: string[], opts: GitRunOptions = {}): Promise<string
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', reject);
     child.on('close', (code) => {
-      if (code === 0) resolve(Buffer.concat(out).toString('utf8').replace(/\n$/, ''));
+      if (code === 0) resolve(Buffer.concat(out));
       else reject(new GitCommandError(args, code, Buffer.concat(err).toString('utf8')));
     });
     child.stdin.on('error', () => undefined); // git may exit before reading its input; the exit code tells

@@ -40,14 +40,14 @@ export interface GitSync {
 export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
   const reposRoot = join(opts.home, 'git');
   const gitdir = await ensureHostedRepo(reposRoot, opts.repoSeedDir);
-  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate`, token: opts.token });
+  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token });
   const source: GitSource = opts.remote
     ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
     : hostedSource(gitdir, opts.gitUrl);
   const status = new SyncStatusStore(opts.kv);
   const controller = new SyncController({ store: opts.store, status, source });
   const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
-  const syncRouter = syncRoutes({ controller, status });
+  const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir });
   controller.start();
   return { gitRouter, syncRouter, controller, stop: () => controller.stop() };
 }

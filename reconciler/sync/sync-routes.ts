@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { MINIK8S_API } from '../client/api-paths.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
+import { QuarantineError, readPushedManifests } from '../git/pushed-manifests.js';
 import { loadManifests } from './manifest-loader.js';
 import { formatManifestError } from './sync-report.js';
 import type { SyncController } from './sync-controller.js';
@@ -14,9 +15,12 @@ import type { HistoryEntry } from './sync-types.js';
 export interface SyncRoutesDeps {
   controller: SyncController;
   status: SyncStatusStore;
+  /** The hosted repository, whose pushes the pre-receive hook asks to validate. */
+  hostedGitdir: string;
 }
 
 const validateBody = z.object({ revision: z.string().optional(), files: z.array(z.object({ path: z.string(), content: z.string() })) });
+const pushBody = z.object({ revision: z.string().regex(/^[0-9a-f]{40}$/), objectDirectory: z.string().min(1), alternates: z.string().default('') });
 const rollbackBody = z.object({ revision: z.string().min(4) });
 const waitQuery = z.object({ revision: z.string().optional(), waitMs: z.coerce.number().int().min(0).max(60_000).default(0) });
 
@@ -30,10 +34,10 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
 
 /**
  * minik8s' Git endpoints: sync status (optionally waiting for a revision's result), history,
- * rollback, the webhook that syncs now, and the validation the pre-receive hook calls.
+ * rollback, the webhook that syncs now, validation of manifests, and of a push (the pre-receive hook's call).
  * Mount it behind the API's bearer-token authentication.
  */
-export function syncRoutes({ controller, status }: SyncRoutesDeps): Router {
+export function syncRoutes({ controller, status, hostedGitdir }: SyncRoutesDeps): Router {
   const router = Router();
   const json = express.json({ limit: '256mb' });
   const source = controller.source;
@@ -81,8 +85,17 @@ export function syncRoutes({ controller, status }: SyncRoutesDeps): Router {
     res.json({ errors, messages: errors.map(formatManifestError) });
   });
 
+  // The pre-receive hook's call: plain text in and out, since that is what a push shows the user.
+  router.post(`${MINIK8S_API}/validate/push`, express.urlencoded({ extended: false }), async (req, res) => {
+    const { revision, objectDirectory, alternates } = parse(pushBody, req.body);
+    const { errors } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }));
+    if (errors.length === 0) return void res.status(204).end();
+    const lines = [...errors.map(formatManifestError), `minik8s: push rejected: ${errors.length} error(s) in the manifests`];
+    res.status(422).type('text/plain').send(`${lines.join('\n')}\n`);
+  });
+
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {
-    if (!(err instanceof BadRequest)) return next(err);
+    if (!(err instanceof BadRequest || err instanceof QuarantineError)) return next(err);
     res.status(400).json({ message: err.message });
   });
   return router;

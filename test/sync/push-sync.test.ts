@@ -108,3 +108,21 @@ test('the sync status and history are served by the API', async (t) => {
   t.is(history.items[0]?.sync?.reason, 'Succeeded');
   t.is((await fetch(`${c.apiUrl}/minik8s/v1/history`)).status, 401);
 });
+
+test('the validate endpoints check manifests, and a push only from inside the repository', async (t) => {
+  const c = await startGitCluster(t);
+  const headers = { authorization: `Bearer ${c.token}` };
+  const files = await fetch(`${c.apiUrl}/minik8s/v1/validate`, {
+    method: 'POST',
+    headers: { ...headers, 'content-type': 'application/json' },
+    body: JSON.stringify({ files: [{ path: 'a.yaml', content: podYaml('a').replace('busybox:latest', '""') }] }),
+  });
+  t.like(await files.json(), { messages: ['a.yaml:8:14: spec.containers[0].image: Too small: expected string to have >=1 characters'] });
+  const outside = await fetch(`${c.apiUrl}/minik8s/v1/validate/push`, {
+    method: 'POST',
+    headers,
+    body: new URLSearchParams({ revision: 'a'.repeat(40), objectDirectory: '/etc', alternates: '' }),
+  });
+  t.is(outside.status, 400);
+  t.regex(((await outside.json()) as { message: string }).message, /outside the repository/);
+});
