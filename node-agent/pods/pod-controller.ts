@@ -63,6 +63,11 @@ export class PodController {
     this.#resync.unref();
   }
 
+  /** Resolves when no pod is queued or being reconciled. */
+  whenIdle(): Promise<void> {
+    return this.#queue.whenIdle();
+  }
+
   /** Stops watching and reconciling; containers keep running. */
   async stop(): Promise<void> {
     this.#stopped = true;

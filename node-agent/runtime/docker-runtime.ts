@@ -40,7 +40,7 @@ export class DockerRuntime implements PodRuntime {
 
   async ensureNetwork(cidr: string): Promise<void> {
     const { networkName, bridgeName } = this.#opts;
-    const existing = await ignoreStatus(404, this.#docker.getNetwork(networkName).inspect() as Promise<Dockerode.NetworkInspectInfo>);
+    const existing = await this.#inspectNetwork();
     if (existing) {
       const subnet = existing.IPAM?.Config?.[0]?.Subnet;
       if (subnet === cidr) return;
@@ -58,9 +58,13 @@ export class DockerRuntime implements PodRuntime {
         Options: { 'com.docker.network.bridge.name': bridgeName, 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
       });
     } catch (err) {
-      // Another agent on the same daemon (tests) may have won the race; that network is as good.
-      if (statusOf(err) !== 409) throw err;
+      // Another agent on the same daemon (tests) may have won the race; its network is as good.
+      if ((await this.#inspectNetwork())?.IPAM?.Config?.[0]?.Subnet !== cidr) throw err;
     }
+  }
+
+  #inspectNetwork(): Promise<Dockerode.NetworkInspectInfo | undefined> {
+    return ignoreStatus(404, this.#docker.getNetwork(this.#opts.networkName).inspect() as Promise<Dockerode.NetworkInspectInfo>);
   }
 
   async capacity(): Promise<NodeCapacity> {
@@ -109,7 +113,8 @@ export class DockerRuntime implements PodRuntime {
       Image: image,
       Hostname: pod.metadata.name.slice(0, 63),
       Labels: this.#labels(pod, SANDBOX, 0),
-      HostConfig: { NetworkMode: this.#opts.networkName },
+      // App containers join its IPC namespace too, which Docker allows only from a shareable one.
+      HostConfig: { NetworkMode: this.#opts.networkName, IpcMode: 'shareable' },
     });
     await c.start();
     return c.id;

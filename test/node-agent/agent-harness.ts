@@ -1,0 +1,116 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ExecutionContext } from 'ava';
+import Docker from 'dockerode';
+import { startAgent, type RunningAgent } from '../../node-agent/agent.js';
+import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
+import { DockerRuntime, LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { createApiApp } from '../../reconciler/api/api-server.js';
+import { ApiClient } from '../../reconciler/client/api-client.js';
+import { Informer } from '../../reconciler/client/informer.js';
+import type { Container, Pod } from '../../reconciler/schema/index.js';
+import { ObjectStore } from '../../reconciler/store/object-store.js';
+import { testEtcdKV } from '../helpers/etcd.js';
+
+/** The test node's dockerd (the harness exports it); a developer's private one otherwise. */
+export const DOCKER_SOCKET = process.env.MINIK8S_TEST_DOCKER_SOCKET ?? '/tmp/mk8s-dev/docker.sock';
+export const NODE_IP = process.env.MINIK8S_TEST_NODE_IP ?? '10.100.0.201';
+const TOKEN = 'test-join-token';
+
+export interface AgentHarness {
+  store: ObjectStore;
+  api: ApiClient;
+  docker: Docker;
+  runtime: DockerRuntime;
+  nodeName: string;
+  agent: RunningAgent;
+  /** Starts a second agent for the same node (after `agent.stop()`), as a restarted process would. */
+  restartAgent(): Promise<RunningAgent>;
+  /** Creates a pod bound to this node, as Git sync plus the scheduler would. */
+  createPod(name: string, containers: Container[], spec?: Partial<Pod['spec']>): Promise<Pod>;
+  /** Resolves with the pod once `ok` holds for it, as the API serves it. */
+  waitForPod(name: string, ok: (pod: Pod) => boolean): Promise<Pod>;
+  /** This node's containers of a pod, straight from Docker. */
+  containersOf(name: string): Promise<Docker.ContainerInfo[]>;
+}
+
+/** A real API (on the test etcd) and an agent on the test node's Docker, all torn down with the test. */
+export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarness> {
+  const store = new ObjectStore(testEtcdKV(t));
+  const server = createApiApp({ store, tokens: [TOKEN] }).listen(0, '127.0.0.1');
+  await new Promise((resolve) => server.once('listening', resolve));
+  const api = new ApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: TOKEN });
+  const docker = new Docker({ socketPath: DOCKER_SOCKET });
+  const nodeName = `test-${randomBytes(4).toString('hex')}`;
+  const stateDir = await mkdtemp(join(tmpdir(), 'mk8s-agent-'));
+  const runtime = new DockerRuntime(docker, { nodeName, stateDir });
+  const config = parseAgentConfig({
+    nodeName,
+    labels: { 'minik8s.io/hostname': nodeName },
+    apiUrl: 'http://127.0.0.1:1',
+    joinToken: TOKEN,
+    nodeIP: NODE_IP,
+    stateDir,
+    podCIDR: '10.244.201.0/24',
+    backOff: { baseSeconds: 1, maxSeconds: 4 },
+  });
+  const agents: RunningAgent[] = [];
+  const start = async () => {
+    const agent = await startAgent({ config, api, runtime, podCIDRTimeoutMs: 0 });
+    agents.push(agent);
+    return agent;
+  };
+  const podInformer = new Informer(api, 'Pod');
+  t.teardown(async () => {
+    podInformer.stop();
+    for (const a of agents) await a.stop();
+    const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } });
+    await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
+    await rm(stateDir, { recursive: true, force: true });
+    await new Promise((resolve) => server.close(resolve));
+  });
+  const agent = await start();
+  await podInformer.start();
+
+  return {
+    store,
+    api,
+    docker,
+    runtime,
+    nodeName,
+    agent,
+    restartAgent: start,
+    createPod: (name, containers, spec = {}) =>
+      store.create<Pod>({
+        apiVersion: 'v1',
+        kind: 'Pod',
+        metadata: { name, namespace: 'default' },
+        spec: { containers, restartPolicy: 'Always', terminationGracePeriodSeconds: 1, nodeName, ...spec },
+      }),
+    waitForPod: (name, ok) =>
+      new Promise((resolve) => {
+        const key = `Pod/default/${name}`;
+        const check = () => {
+          const pod = podInformer.get(key);
+          if (pod && ok(pod)) resolve(pod);
+        };
+        podInformer.onChange((e) => e.key === key && check());
+        check();
+      }),
+    containersOf: (name) =>
+      docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`, `${LABELS.podName}=${name}`] } }),
+  };
+}
+
+/** Waits for something with no event to wait on (Docker's view after a teardown), checking every 100 ms. */
+export async function eventually(check: () => Promise<boolean>, timeoutMs = 30_000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
