@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Router } from 'express';
 import { createApiApp } from './api/api-server.js';
+import { evictionRouter } from './api/eviction-router.js';
 import { Informer } from './client/informer.js';
 import { storeListWatch } from './client/store-list-watch.js';
 import type { ClusterConfig } from './config/cluster-config.js';
@@ -59,7 +60,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
-    { unauthenticated: [Router().use('/git', git.gitRouter)], authenticated: [git.syncRouter] },
+    { unauthenticated: [Router().use('/git', git.gitRouter)], authenticated: [git.syncRouter, evictionRouter(store)] },
   );
   server.on('request', app);
 

@@ -1,6 +1,11 @@
 import { Command } from 'commander';
+import { formatCliError } from './cli-error.js';
 import { register as registerApply } from './commands/apply.js';
+import { register as registerCluster } from './commands/cluster.js';
+import { register as registerCordon } from './commands/cordon.js';
 import { register as registerDelete } from './commands/delete.js';
+import { register as registerDescribe } from './commands/describe.js';
+import { register as registerGet } from './commands/get.js';
 import { register as registerHistory } from './commands/history.js';
 import { register as registerRollback } from './commands/rollback.js';
 import { register as registerSync } from './commands/sync.js';
@@ -11,11 +16,15 @@ import { register as registerSync } from './commands/sync.js';
  */
 export function buildProgram(): Command {
   const program = new Command('mkctl').description('Command-line client for a minik8s cluster').showHelpAfterError();
+  registerGet(program);
+  registerDescribe(program);
   registerApply(program);
   registerDelete(program);
   registerSync(program);
   registerHistory(program);
   registerRollback(program);
+  registerCluster(program);
+  registerCordon(program);
   return program;
 }
 
@@ -24,7 +33,7 @@ export async function main(argv = process.argv): Promise<void> {
   try {
     await buildProgram().parseAsync(argv);
   } catch (err) {
-    process.stderr.write(`error: ${(err as Error).message}\n`);
+    process.stderr.write(`${formatCliError(err)}\n`);
     process.exitCode = 1;
   }
 }

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { ApiClient } from '../../reconciler/client/api-client.js';
-import type { ClusterConfig } from '../../reconciler/config/cluster-config.js';
+import { type ClusterConfig, writeClusterConfig } from '../../reconciler/config/cluster-config.js';
 import { type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
 
@@ -22,6 +22,9 @@ export async function startTestControlPlane(t: ExecutionContext, opts: Partial<C
     listen: { host: '127.0.0.1', port: 0 },
   };
   const cp = await startControlPlane({ config, home, ...opts });
+  // What mkctl reads: the real port, now that the server listens.
+  const configPath = join(home, 'cluster.json');
+  await writeClusterConfig({ ...config, apiUrl: cp.url, gitUrl: `${cp.url}/git/cluster.git` }, configPath);
   t.teardown(async () => {
     await cp.stop();
     await rm(home, { recursive: true, force: true });
@@ -30,6 +33,7 @@ export async function startTestControlPlane(t: ExecutionContext, opts: Partial<C
   return {
     cp,
     config,
+    configPath,
     gitUrl,
     pushUrl: gitUrl.replace('http://', `http://minik8s:${token}@`),
     client: new ApiClient({ baseUrl: cp.url, token }),
