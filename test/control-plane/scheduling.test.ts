@@ -1,6 +1,6 @@
 import test from 'ava';
 import { startTestControlPlane } from '../helpers/control-plane.js';
-import { registerReadyNode, waitForPod } from '../helpers/cluster-waits.js';
+import { registerReadyNode, waitForEvent, waitForPod } from '../helpers/cluster-waits.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 test('an unbound pod is bound to the node it fits, with a Scheduled event', async (t) => {
@@ -11,8 +11,7 @@ test('an unbound pod is bound to the node it fits, with a Scheduled event', asyn
   await cp.store.create(makePod('web', { memory: '1Gi' }));
   const bound = await waitForPod(client, 'web', (p) => p.spec.nodeName !== undefined);
   t.is(bound.spec.nodeName, 'big');
-  const events = await client.list('Event', { namespace: 'default' });
-  t.true(events.items.some((e) => e.reason === 'Scheduled' && e.message.includes('to big')));
+  t.is((await waitForEvent(client, 'Scheduled', /to big$/)).involvedObject.name, 'web');
 });
 
 test('a pod that fits nowhere stays Pending with the reason, and is bound once room appears', async (t) => {

@@ -1,5 +1,5 @@
 import type { ApiClient } from '../../reconciler/client/api-client.js';
-import type { Node, Pod } from '../../reconciler/schema/index.js';
+import type { Event, Node, Pod } from '../../reconciler/schema/index.js';
 
 /** Waits on the API's watch (not a sleep) until the pod satisfies `predicate`. */
 export async function waitForPod(client: ApiClient, name: string, predicate: (p: Pod) => boolean, timeoutMs = 20_000): Promise<Pod> {
@@ -17,4 +17,15 @@ export async function registerReadyNode(client: ApiClient, node: Node): Promise<
   const { status, ...rest } = node;
   await client.create<Node>({ ...rest, spec: { ...rest.spec, unschedulable: undefined } });
   await client.updateStatus({ kind: 'Node', name: node.metadata.name }, { ...status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date().toISOString() }] });
+}
+
+/** Waits on the API's watch until an event with `reason` whose message matches appears. */
+export async function waitForEvent(client: ApiClient, reason: string, message: RegExp, timeoutMs = 20_000): Promise<Event> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const matches = (e: Event) => e.reason === reason && message.test(e.message);
+  const list = await client.list('Event', { namespace: 'default' });
+  const found = list.items.find(matches);
+  if (found) return found;
+  for await (const e of client.watch('Event', { namespace: 'default', resourceVersion: list.resourceVersion }, signal)) if (matches(e.object)) return e.object;
+  throw new Error(`no ${reason} event matching ${message}`);
 }
