@@ -91,7 +91,7 @@ export class PodController {
     let plan = await this.#plan(desired, observed, now);
     for (let round = 0; plan.actions.length > 0 && round < MAX_ROUNDS; round++) {
       await this.#apply(desired, observed, plan.actions);
-      [observed] = await this.#opts.runtime.listPods({ namespace, name });
+      observed = (await this.#opts.runtime.listPods({ namespace, name })).find((p) => p.uid === desired.metadata.uid);
       plan = await this.#plan(desired, observed, now);
     }
     await this.#writeStatus(desired, plan.status);

@@ -70,6 +70,8 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
     const left = await docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`] } });
     await Promise.all(left.map((c) => docker.getContainer(c.Id).remove({ force: true, v: true })));
     await rm(stateDir, { recursive: true, force: true });
+    // Watch streams and keep-alive connections would hold close() open.
+    server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   });
   const agent = await start();

@@ -1,3 +1,6 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import type { Pod } from '../../reconciler/schema/index.js';
 import { eventually, NODE_IP, startAgentHarness } from './agent-harness.js';
@@ -21,6 +24,9 @@ test('registers its node with address, capacity, agent port and a Ready heartbea
 
 test('runs a two-container pod whose containers talk over localhost and share an emptyDir, with limits applied', async (t) => {
   const h = await startAgentHarness(t);
+  const hostDir = await mkdtemp(join(tmpdir(), 'mk8s-hostpath-'));
+  t.teardown(() => rm(hostDir, { recursive: true, force: true }));
+  await writeFile(join(hostDir, 'motd'), 'from-the-host');
   await h.createPod(
     'web',
     [
@@ -31,9 +37,18 @@ test('runs a two-container pod whose containers talk over localhost and share an
         volumeMounts: [{ name: 'shared', mountPath: '/www' }],
         resources: { limits: { cpu: '500m', memory: '64Mi' } },
       },
-      { name: 'client', image: 'busybox:latest', command: idle, volumeMounts: [{ name: 'shared', mountPath: '/shared' }], env: [{ name: 'GREETING', value: 'hi' }] },
+      {
+        name: 'client',
+        image: 'busybox:latest',
+        command: idle,
+        env: [{ name: 'GREETING', value: 'hi' }],
+        volumeMounts: [
+          { name: 'shared', mountPath: '/shared' },
+          { name: 'host', mountPath: '/host', readOnly: true },
+        ],
+      },
     ],
-    { volumes: [{ name: 'shared', emptyDir: {} }] },
+    { volumes: [{ name: 'shared', emptyDir: {} }, { name: 'host', hostPath: { path: hostDir } }] },
   );
   const pod = await h.waitForPod('web', running);
   t.regex(pod.status?.podIP ?? '', /^10\.244\.201\./);
@@ -44,11 +59,16 @@ test('runs a two-container pod whose containers talk over localhost and share an
   t.is(fetched.output.trim(), 'hello-from-server');
   t.is((await h.runtime.exec(clientId, ['cat', '/shared/index.html'])).output.trim(), 'hello-from-server');
   t.is((await h.runtime.exec(clientId, ['sh', '-c', 'echo $GREETING'])).output.trim(), 'hi');
+  t.is((await h.runtime.exec(clientId, ['cat', '/host/motd'])).output, 'from-the-host');
+  t.not((await h.runtime.exec(clientId, ['touch', '/host/x'])).exitCode, 0);
 
   const serverId = statusOf(pod, 'server')!.containerID!.replace('docker://', '');
   const inspect = await h.docker.getContainer(serverId).inspect();
   t.is(inspect.HostConfig.NanoCpus, 500_000_000);
   t.is(inspect.HostConfig.Memory, 64 * 1024 * 1024);
+
+  const reasons = (await h.store.list('Event', 'default')).items.filter((e) => e.involvedObject.name === 'web').map((e) => e.reason);
+  t.true(reasons.includes('Created') && reasons.includes('Started'));
 });
 
 test('restarts a container killed from outside, counting the restart', async (t) => {
@@ -64,10 +84,12 @@ test('restarts a container killed from outside, counting the restart', async (t)
 
 test('backs off a container that keeps exiting with CrashLoopBackOff, its restart count climbing', async (t) => {
   const h = await startAgentHarness(t);
-  await h.createPod('crasher', [{ name: 'app', image: 'busybox:latest', command: ['sh', '-c', 'exit 3'] }]);
+  await h.createPod('crasher', [{ name: 'app', image: 'busybox:latest', command: ['sh', '-c', 'echo giving up; exit 3'] }]);
   const looping = await h.waitForPod('crasher', (p) => statusOf(p, 'app')?.state.waiting?.reason === 'CrashLoopBackOff');
   t.is(statusOf(looping, 'app')?.lastState?.terminated?.exitCode, 3);
   t.is(statusOf(looping, 'app')?.lastState?.terminated?.reason, 'Error');
+  const logs = await h.runtime.logs(statusOf(looping, 'app')!.containerID!.replace('docker://', ''), { follow: false });
+  t.is((await logs.toArray()).join('').trim(), 'giving up');
   await h.waitForPod('crasher', (p) => (statusOf(p, 'app')?.restartCount ?? 0) >= 2);
   const events = await h.store.list('Event', 'default');
   t.true(events.items.some((e) => e.involvedObject.name === 'crasher' && e.reason === 'BackOff'));
@@ -112,4 +134,16 @@ test('an agent restart adopts running pods with the same container ids and clean
   t.deepEqual(await h.containersOf('gone'), []);
   const keeper = await h.store.mustGet({ kind: 'Pod', namespace: 'default', name: 'keeper' });
   t.is(statusOf(keeper, 'app')?.restartCount, 0);
+});
+
+test('replaces the containers of a pod recreated under the same name', async (t) => {
+  const h = await startAgentHarness(t);
+  await h.createPod('phoenix', [{ name: 'app', image: 'busybox:latest', command: idle }]);
+  const old = await h.waitForPod('phoenix', running);
+  await h.store.delete({ kind: 'Pod', namespace: 'default', name: 'phoenix' });
+  const reborn = await h.createPod('phoenix', [{ name: 'app', image: 'busybox:latest', command: idle }]);
+  await h.waitForPod('phoenix', (p) => p.metadata.uid === reborn.metadata.uid && running(p));
+  const containers = await h.containersOf('phoenix');
+  t.is(containers.length, 2);
+  t.false(containers.some((c) => `docker://${c.Id}` === statusOf(old, 'app')?.containerID));
 });

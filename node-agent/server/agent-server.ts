@@ -1,0 +1,161 @@
+/**
+ * The node agent's own HTTP server, on nodeIP:agentPort, for the API server's pod proxy (kubelet's
+ * port 10250). Every route wants the cluster's join token as a bearer token; errors are Kubernetes
+ * `Status` bodies, which the API server hands on unchanged.
+ *
+ *   GET  /containerLogs/:namespace/:pod/:container?follow=true&tail=N&previous=true
+ *        the container's stdout and stderr as text/plain, kept open while following.
+ *   POST /exec/:namespace/:pod/:container   body {"command": ["sh", "-c", "..."]}
+ *        runs the command without input; the body streams exec frames (reconciler/client/exec-frames.ts):
+ *        stdout and stderr as they come, then one exit frame.
+ *   GET  /exec/:namespace/:pod/:container?command=sh&command=-i&tty=true&stdin=true
+ *        with `Connection: Upgrade` and `Upgrade: minik8s-exec`: after the 101 the socket carries
+ *        exec frames both ways (stdin, stdin-end and resize in; stdout, stderr and exit out).
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { once } from 'node:events';
+import type { Duplex } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import express, { type Request } from 'express';
+import { bearerAuth } from '../../reconciler/api/auth.js';
+import { errorHandler, notFoundHandler } from '../../reconciler/api/error-handler.js';
+import { HttpError } from '../../reconciler/api/http-error.js';
+import {
+  EXEC_FRAMES_CONTENT_TYPE,
+  EXEC_UPGRADE_PROTOCOL,
+  ExecFrameDecoder,
+  ExecFrameType,
+  encodeFrame,
+  exitFrame,
+  framePayloadJson,
+} from '../../reconciler/client/exec-frames.js';
+import { acceptUpgrade, isUpgrade, routeUpgrades, takeUpgrade } from '../../reconciler/util/http-upgrade.js';
+import { createLogger, type Logger } from '../../reconciler/util/log.js';
+import type { ContainerExec, ExecOptions, ExecSession } from '../runtime/container-exec.js';
+import type { PodRuntime } from '../runtime/pod-runtime.js';
+import { findPodContainer, type PodContainerRef } from './find-pod-container.js';
+
+export interface AgentServerOptions {
+  /** The address to bind: the node IP, where the API server reaches the agent. */
+  host: string;
+  port: number;
+  /** Bearer tokens accepted (the join token, which the API server presents). */
+  tokens: readonly string[];
+  runtime: Pick<PodRuntime, 'listPods' | 'logs'>;
+  exec: ContainerExec;
+  log?: Logger;
+}
+
+export interface AgentServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
+const flag = (v: unknown): boolean => v === 'true' || v === '1';
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
+
+/** Forwards a session's output as frames, then the exit frame once all output is out; resolves with the exit code. */
+async function pumpOutput(session: ExecSession, write: (frame: Buffer) => void): Promise<number> {
+  session.stdout.on('data', (d: Buffer) => write(encodeFrame(ExecFrameType.stdout, d)));
+  session.stderr.on('data', (d: Buffer) => write(encodeFrame(ExecFrameType.stderr, d)));
+  const [exitCode] = await Promise.all([session.exitCode, finished(session.stdout), finished(session.stderr)]);
+  write(exitFrame(exitCode));
+  return exitCode;
+}
+
+export async function startAgentServer(opts: AgentServerOptions): Promise<AgentServer> {
+  const log = opts.log ?? createLogger('agent-server');
+  const app = express();
+  // Upgraded connections are no longer the HTTP server's: stop() ends them itself.
+  const upgraded = new Set<Duplex>();
+  app.disable('x-powered-by');
+  app.use(bearerAuth(opts.tokens));
+
+  const refOf = (req: Request): PodContainerRef => ({
+    namespace: String(req.params.namespace),
+    pod: String(req.params.pod),
+    container: String(req.params.container),
+    previous: flag(req.query.previous),
+  });
+
+  app.get('/containerLogs/:namespace/:pod/:container', async (req, res) => {
+    const container = findPodContainer(await opts.runtime.listPods(), refOf(req));
+    const tail = req.query.tail === undefined ? undefined : Number(req.query.tail);
+    if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new HttpError(400, 'BadRequest', `tail must be a whole number, not "${String(req.query.tail)}"`);
+    const stream = await opts.runtime.logs(container.id, { follow: flag(req.query.follow), ...(tail !== undefined && { tailLines: tail }) });
+    res.type('text/plain').flushHeaders();
+    res.on('close', () => stream.destroy());
+    stream.pipe(res);
+  });
+
+  /** Starts the command in the pod's current container, which must be running. */
+  const startExec = async (req: Request, options: Omit<ExecOptions, 'command'>, command: string[]): Promise<ExecSession> => {
+    if (command.length === 0) throw new HttpError(400, 'BadRequest', 'a command is required');
+    const ref = refOf(req);
+    const container = findPodContainer(await opts.runtime.listPods(), { ...ref, previous: false });
+    if (container.state !== 'running') throw new HttpError(400, 'BadRequest', `container "${ref.container}" in pod "${ref.pod}" is not running`);
+    return opts.exec.exec(container.id, { ...options, command });
+  };
+
+  app.post('/exec/:namespace/:pod/:container', express.json(), async (req, res) => {
+    const session = await startExec(req, { tty: false, stdin: false }, strings((req.body as { command?: unknown } | undefined)?.command));
+    res.type(EXEC_FRAMES_CONTENT_TYPE).flushHeaders();
+    res.on('close', () => session.close());
+    await pumpOutput(session, (frame) => res.write(frame));
+    res.end();
+  });
+
+  app.get('/exec/:namespace/:pod/:container', async (req: Request) => {
+    if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
+      throw new HttpError(400, 'BadRequest', `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+    const tty = flag(req.query.tty);
+    const session = await startExec(req, { tty, stdin: flag(req.query.stdin) }, strings(req.query.command));
+    const { socket, head } = takeUpgrade(req)!;
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    acceptUpgrade(socket, EXEC_UPGRADE_PROTOCOL);
+    const decoder = new ExecFrameDecoder();
+    const onInput = (chunk: Buffer) => {
+      let frames;
+      try {
+        frames = decoder.push(chunk);
+      } catch (err) {
+        log.warn({ err: (err as Error).message }, 'dropping an exec connection that sent a malformed frame');
+        return void socket.destroy();
+      }
+      for (const frame of frames) {
+        if (frame.type === ExecFrameType.stdin) session.stdin?.write(frame.payload);
+        else if (frame.type === ExecFrameType.stdinEnd) session.stdin?.end();
+        else if (frame.type === ExecFrameType.resize) {
+          const { cols, rows } = framePayloadJson<{ cols: number; rows: number }>(frame);
+          session.resize(cols, rows).catch((err: Error) => log.debug({ err: err.message }, 'resize failed'));
+        }
+      }
+    };
+    socket.on('data', onInput);
+    socket.on('error', () => session.close());
+    socket.on('close', () => session.close());
+    if (head.length) onInput(head);
+    await pumpOutput(session, (frame) => socket.write(frame));
+    socket.end();
+  });
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(log));
+
+  const server = createServer(app);
+  routeUpgrades(server, app);
+  server.listen(opts.port, opts.host);
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  log.info({ host: opts.host, port }, 'agent server listening');
+  return {
+    port,
+    async stop() {
+      for (const socket of upgraded) socket.destroy();
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
