@@ -3,13 +3,19 @@
 set -euo pipefail
 root=$1
 # Debian's default mirror. Progress: one line per phase and every 20 packages, warnings and errors as they come.
-debootstrap --variant=minbase --include=python3 bookworm "$root" 2>&1 | awk '
-  /^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) [^ ]+( [^ ]+|\.\.\.)$/ {
-    phase = $2 == "Validating" ? "Retrieving" : $2
-    if (phase != verb) { verb = phase; n = 0; printf "      %s packages ...\n", verb }
-    if ($2 != "Validating" && ++n % 20 == 0) printf "      %s packages: %d\n", verb, n
-    fflush(); next }
-  /^[IWE]: / { verb = ""; print "      " $0; fflush() }'
+progress() {
+  local line verb phase= n=0 re='^I: (Retrieving|Validating|Extracting|Unpacking|Configuring) [^ ]+( [^ ]+|\.\.\.)$'
+  while IFS= read -r line; do
+    if [[ $line =~ $re ]]; then
+      verb=${BASH_REMATCH[1]}; [[ $verb != Validating ]] || verb=Retrieving
+      if [[ $verb != "$phase" ]]; then phase=$verb n=0; echo "      $verb packages ..."; fi
+      [[ ${BASH_REMATCH[1]} == Validating ]] || { n=$((n + 1)); ((n % 20)) || echo "      $verb packages: $n"; }
+    elif [[ $line =~ ^[IWE]:\  ]]; then
+      phase=; echo "      $line"
+    fi
+  done
+}
+debootstrap --variant=minbase --include=python3 bookworm "$root" 2>&1 | progress
 [[ -x $root/usr/bin/python3 ]] || { echo "debootstrap produced no python3" >&2; exit 1; }
 ln -sf python3 "$root/usr/bin/python"
 rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/* "$root"/var/cache/debconf/*-old \
