@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
 import { type ApiObject, parseManifest, refKey, refOf } from '../schema/index.js';
 import type { ManifestFile } from '../git/commit-reader.js';
@@ -17,55 +18,80 @@ export interface LoadResult {
   failedFiles: string[];
 }
 
+/** One file's objects and errors, before names are checked across files. */
+interface FileLoad {
+  objects: LoadedObject[];
+  errors: ManifestError[];
+}
+
+/**
+ * Loaded files by path and content: a push is parsed once, when its validation runs, and the sync of
+ * it (and of later commits that leave the file alone) reuses that. Entries are never mutated.
+ */
+export class ManifestCache {
+  readonly #entries = new Map<string, FileLoad>();
+  constructor(readonly maxEntries = 20_000) {}
+
+  load(file: ManifestFile): FileLoad {
+    const key = createHash('sha1').update(file.path).update('\0').update(file.content).digest('hex');
+    const hit = this.#entries.get(key);
+    if (hit) return hit;
+    const loaded = loadFile(file);
+    if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(key, loaded);
+    return loaded;
+  }
+}
+
 /**
  * Turns manifest files into validated objects: every YAML document of every file is parsed and
  * checked against its kind's schema. Errors are located by file, line and column (YAML syntax)
  * or by file, field path and the field's line (schema), and names must be unique across the repo.
  */
-export function loadManifests(files: readonly ManifestFile[]): LoadResult {
+export function loadManifests(files: readonly ManifestFile[], cache?: ManifestCache): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
-  const failed = new Set<string>();
   const seen = new Map<string, LoadedObject>();
-  const fail = (e: ManifestError) => {
-    errors.push(e);
-    failed.add(e.file);
-  };
-
-  for (const { path: file, content } of files) {
-    const lines = new LineCounter();
-    const docs = parseAllDocuments(content, { lineCounter: lines, prettyErrors: false, uniqueKeys: true });
-    if (!Array.isArray(docs)) continue; // an empty stream: no documents, nothing to load
-    for (const doc of docs) {
-      const syntax = doc.errors[0];
-      if (syntax) {
-        const pos = lines.linePos(syntax.pos[0]);
-        fail({ file, line: pos.line, column: pos.col, message: (syntax.message.split('\n')[0] ?? '').trim() });
-        continue;
-      }
-      const raw: unknown = doc.toJS();
-      if (raw === null || raw === undefined) continue; // `---` with nothing after it
-      const docLine = lines.linePos(doc.contents?.range?.[0] ?? 0).line;
-      const parsed = parseManifest(raw);
-      if (!parsed.ok) {
-        for (const e of parsed.errors) {
-          const at = locate(doc, e.path, lines);
-          fail({ file, line: at?.line ?? docLine, ...(at && { column: at.col }), path: e.path, message: e.message });
-        }
-        continue;
-      }
-      const loaded: LoadedObject = { object: parsed.object, file, line: docLine };
-      const key = refKey(refOf(parsed.object));
+  for (const file of files) {
+    const loaded = cache ? cache.load(file) : loadFile(file);
+    errors.push(...loaded.errors);
+    for (const o of loaded.objects) {
+      const key = refKey(refOf(o.object));
       const first = seen.get(key);
-      if (first) {
-        fail({ file, line: docLine, path: 'metadata.name', message: `duplicate ${key}: also defined in ${first.file}:${first.line}` });
-        continue;
+      if (first) errors.push({ file: o.file, line: o.line, path: 'metadata.name', message: `duplicate ${key}: also defined in ${first.file}:${first.line}` });
+      else {
+        seen.set(key, o);
+        objects.push(o);
       }
-      seen.set(key, loaded);
-      objects.push(loaded);
     }
   }
+  const failed = new Set(errors.map((e) => e.file));
   return { objects: objects.filter((o) => !failed.has(o.file)), errors, failedFiles: [...failed].sort() };
+}
+
+function loadFile({ path: file, content }: ManifestFile): FileLoad {
+  const objects: LoadedObject[] = [];
+  const errors: ManifestError[] = [];
+  const lines = new LineCounter();
+  for (const doc of parseAllDocuments(content, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })) {
+    const syntax = doc.errors[0];
+    if (syntax) {
+      const pos = lines.linePos(syntax.pos[0]);
+      errors.push({ file, line: pos.line, column: pos.col, message: (syntax.message.split('\n')[0] ?? '').trim() });
+      continue;
+    }
+    const raw: unknown = doc.toJS();
+    if (raw === null || raw === undefined) continue; // `---` with nothing after it
+    const docLine = lines.linePos(doc.contents?.range?.[0] ?? 0).line;
+    const parsed = parseManifest(raw);
+    if (parsed.ok) objects.push({ object: parsed.object, file, line: docLine });
+    else
+      for (const e of parsed.errors) {
+        const at = locate(doc, e.path, lines);
+        errors.push({ file, line: at?.line ?? docLine, ...(at && { column: at.col }), path: e.path, message: e.message });
+      }
+  }
+  return { objects, errors };
 }
 
 /** The position of the deepest node on a field path (`spec.containers[0].image`) that exists in the document. */

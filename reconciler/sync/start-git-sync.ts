@@ -8,6 +8,7 @@ import { ensureHostedRepo, installHooks } from '../git/hosted-repo.js';
 import { RemoteMirror } from '../git/remote-mirror.js';
 import type { KV } from '../store/kv.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { ManifestCache } from './manifest-loader.js';
 import { SyncController } from './sync-controller.js';
 import { syncRoutes } from './sync-routes.js';
 import { SyncStatusStore } from './sync-status-store.js';
@@ -45,9 +46,10 @@ export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
     ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
     : hostedSource(gitdir, opts.gitUrl);
   const status = new SyncStatusStore(opts.kv);
-  const controller = new SyncController({ store: opts.store, status, source });
+  const cache = new ManifestCache();
+  const controller = new SyncController({ store: opts.store, status, source, cache });
   const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
-  const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir });
+  const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir, cache });
   controller.start();
   return { gitRouter, syncRouter, controller, stop: () => controller.stop() };
 }

@@ -8,7 +8,7 @@ import { type ApiObject, gitKinds } from '../schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { createLogger } from '../util/log.js';
 import { applyPlan } from './apply-plan.js';
-import { loadManifests } from './manifest-loader.js';
+import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { planSync } from './plan.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { SyncReason, SyncResult, SyncStatus } from './sync-types.js';
@@ -20,6 +20,8 @@ export interface SyncControllerOptions {
   store: ObjectStore;
   status: SyncStatusStore;
   source: GitSource;
+  /** Shared with push validation, so a validated push is not parsed again. */
+  cache?: ManifestCache;
 }
 
 /**
@@ -88,6 +90,14 @@ export class SyncController {
     const status: SyncStatus = previous ?? { source: source.info, inventory: [] };
     status.source = source.info;
     let revision: string | undefined;
+    // Milliseconds per step, logged with the result: where a slow sync spends its time.
+    const phases: Record<string, number> = {};
+    let mark = started;
+    const phase = (name: string) => {
+      const now = Date.now();
+      phases[name] = now - mark;
+      mark = now;
+    };
     let result: Omit<SyncResult, 'time' | 'durationMs' | 'revision'> | undefined;
     const fail = (reason: SyncReason, err: unknown) => {
       result = { reason, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
@@ -98,18 +108,24 @@ export class SyncController {
         revision = await source.latestRevision();
         if (!revision) return requeue;
         ({ files } = await readCommitManifests(source.gitdir, revision));
+        phase('fetch');
       } catch (err) {
         fail('FetchFailed', err);
         throw err;
       }
-      const loaded = loadManifests(files);
-      const plan = planSync({ revision, desired: loaded.objects, current: await listGitKinds(store), previousInventory: status.inventory, failedFiles: loaded.failedFiles });
+      const loaded = loadManifests(files, this.#opts.cache);
+      phase('load');
+      const current = await listGitKinds(store);
+      phase('list');
+      const plan = planSync({ revision, desired: loaded.objects, current, previousInventory: status.inventory, failedFiles: loaded.failedFiles });
+      phase('plan');
       const { counts } = plan;
       const upToDate = counts.created + counts.configured + counts.pruned === 0;
       // A restart or a repeated trigger of a revision already recorded writes nothing at all.
       if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? '')) return requeue;
       try {
         await applyPlan(store, plan);
+        phase('apply');
       } catch (err) {
         fail('ApplyFailed', err);
         throw err;
@@ -132,7 +148,7 @@ export class SyncController {
         if (revision) status.lastAttemptedRevision = revision;
         status.lastResult = full;
         await this.#opts.status.write(status);
-        log.info({ revision, reason: full.reason, counts: full.counts, durationMs: full.durationMs }, 'sync finished');
+        log.info({ revision, reason: full.reason, counts: full.counts, durationMs: full.durationMs, phases }, 'sync finished');
         if (revision) this.#results.emit(revision, full);
       }
     }

@@ -6,7 +6,7 @@ import { MINIK8S_API } from '../client/api-paths.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import { QuarantineError, readPushedManifests } from '../git/pushed-manifests.js';
-import { loadManifests } from './manifest-loader.js';
+import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { formatManifestError } from './sync-report.js';
 import type { SyncController } from './sync-controller.js';
 import type { SyncStatusStore } from './sync-status-store.js';
@@ -17,6 +17,7 @@ export interface SyncRoutesDeps {
   status: SyncStatusStore;
   /** The hosted repository, whose pushes the pre-receive hook asks to validate. */
   hostedGitdir: string;
+  cache?: ManifestCache;
 }
 
 const validateBody = z.object({ revision: z.string().optional(), files: z.array(z.object({ path: z.string(), content: z.string() })) });
@@ -37,7 +38,7 @@ function parse<T>(schema: z.ZodType<T>, input: unknown): T {
  * rollback, the webhook that syncs now, validation of manifests, and of a push (the pre-receive hook's call).
  * Mount it behind the API's bearer-token authentication.
  */
-export function syncRoutes({ controller, status, hostedGitdir }: SyncRoutesDeps): Router {
+export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRoutesDeps): Router {
   const router = Router();
   const json = express.json({ limit: '256mb' });
   const source = controller.source;
@@ -88,7 +89,7 @@ export function syncRoutes({ controller, status, hostedGitdir }: SyncRoutesDeps)
   // The pre-receive hook's call: plain text in and out, since that is what a push shows the user.
   router.post(`${MINIK8S_API}/validate/push`, express.urlencoded({ extended: false }), async (req, res) => {
     const { revision, objectDirectory, alternates } = parse(pushBody, req.body);
-    const { errors } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }));
+    const { errors } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }), cache);
     if (errors.length === 0) return void res.status(204).end();
     const lines = [...errors.map(formatManifestError), `minik8s: push rejected: ${errors.length} error(s) in the manifests`];
     res.status(422).type('text/plain').send(`${lines.join('\n')}\n`);
