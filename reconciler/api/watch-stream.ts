@@ -25,7 +25,14 @@ export async function streamWatch(req: Request, res: Response, store: ObjectStor
 
   res.status(200).set({ 'Content-Type': 'application/x-ndjson', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
-  const send = (line: object) => res.write(JSON.stringify(line) + '\n');
+  // Events can still arrive while a closed stream's watch is being cancelled; writing then would be an error.
+  const open = () => !res.writableEnded && !res.destroyed;
+  const send = (line: object) => open() && res.write(JSON.stringify(line) + '\n');
+  const fail = (err: Error) => {
+    opts.log.warn({ err, kind: w.kind }, 'watch failed');
+    send({ type: 'ERROR', object: new HttpError(410, 'Gone', `watch from revision ${afterRevision} ended: ${err.message}; list again`).toStatus() });
+    if (open()) res.end();
+  };
 
   if (afterRevision === 0) {
     const { items, revision } = await store.list(w.kind, w.namespace);
@@ -34,19 +41,21 @@ export async function streamWatch(req: Request, res: Response, store: ObjectStor
   }
   if (res.closed) return;
 
-  const watch = await store.watch(
-    w.kind,
-    { namespace: w.namespace, afterRevision },
-    (e) => {
-      if (matchesLabels(w.selector, e.object.metadata.labels)) send({ type: e.type, object: e.object });
-    },
-    (err) => {
-      opts.log.warn({ err, kind: w.kind }, 'watch failed');
-      send({ type: 'ERROR', object: new HttpError(410, 'Gone', `watch from revision ${afterRevision} ended: ${err.message}; list again`).toStatus() });
-      res.end();
-    },
-  );
-  const heartbeat = setInterval(() => res.write('\n'), opts.heartbeatMs);
+  let watch: Awaited<ReturnType<ObjectStore['watch']>>;
+  try {
+    watch = await store.watch(
+      w.kind,
+      { namespace: w.namespace, afterRevision },
+      (e) => {
+        if (matchesLabels(w.selector, e.object.metadata.labels)) send({ type: e.type, object: e.object });
+      },
+      fail,
+    );
+  } catch (err) {
+    // etcd refuses a watch from a compacted revision; the headers are sent, so say it in the stream.
+    return fail(err as Error);
+  }
+  const heartbeat = setInterval(() => open() && res.write('\n'), opts.heartbeatMs);
   const stop = () => {
     clearInterval(heartbeat);
     void watch.close();

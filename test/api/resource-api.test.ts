@@ -4,6 +4,8 @@ import { ApiError } from '../../reconciler/client/api-client.js';
 import { isApiError } from '../../reconciler/client/api-error.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 import { startTestApi, TEST_JOIN_TOKEN, TEST_TOKEN } from '../helpers/api-server.js';
+import { testEtcdKV } from '../helpers/etcd.js';
+import type { KV } from '../../reconciler/store/kv.js';
 
 const gitPod = (name: string, labels: Record<string, string> = {}): Pod => {
   const p = makePod(name);
@@ -97,6 +99,28 @@ test('a watch stream sends heartbeat lines while idle', async (t) => {
   const chunk = await reader.read();
   t.is(new TextDecoder().decode(chunk.value), '\n');
   abort.abort();
+});
+
+test('a watch etcd refuses ends with an ERROR event that the client raises as Gone', async (t) => {
+  const etcd = testEtcdKV(t);
+  // etcd refuses watches from compacted revisions; compacting the shared test etcd would disturb other tests.
+  const kv: KV = {
+    get: (key) => etcd.get(key),
+    list: (prefix) => etcd.list(prefix),
+    commit: (ops) => etcd.commit(ops),
+    putWithTtl: (key, value, ttl) => etcd.putWithTtl(key, value, ttl),
+    watch: async () => {
+      throw new Error('etcdserver: mvcc: required revision has been compacted');
+    },
+    close: () => etcd.close(),
+  };
+  const { client } = await startTestApi(t, { kv });
+  const err = await t.throwsAsync(async () => {
+    for await (const _ of client.watch('Pod', { resourceVersion: '5' })) t.fail('no event expected');
+  });
+  t.true(isApiError(err, 'Gone'));
+  t.is((err as ApiError).status, 410);
+  t.regex(err!.message, /compacted; list again$/);
 });
 
 test('the status subresource is written and validated with field paths', async (t) => {

@@ -1,0 +1,118 @@
+import { request } from 'node:http';
+import { type Request, type Response, Router } from 'express';
+import { EXEC_UPGRADE_PROTOCOL } from '../client/exec-frames.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { acceptUpgrade, isUpgrade, takeUpgrade } from '../util/http-upgrade.js';
+import type { Logger } from '../util/log.js';
+import { HttpError } from './http-error.js';
+import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
+
+export { routeUpgrades } from '../util/http-upgrade.js';
+
+export interface PodProxyDeps {
+  store: ObjectStore;
+  /** What the API server presents to node agents. */
+  joinToken: string;
+  log: Logger;
+}
+
+const POD = '/api/v1/namespaces/:namespace/pods/:name';
+const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+
+interface AgentCall {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: unknown;
+  /** Switch the client's connection to the agent's exec protocol. */
+  upgrade?: boolean;
+}
+
+/**
+ * The pod subresources the node agent serves, proxied: `log` (kubectl's query: container, follow,
+ * tailLines, previous) and `exec` (POST with `{command}`, or GET with `command=` repeated and an
+ * Upgrade to minik8s-exec for input and terminals). The agent's answers, errors included, go back
+ * unchanged. Upgrade requests reach these routes through `routeUpgrades` on the HTTP server.
+ */
+export function createPodProxyRouter(deps: PodProxyDeps): Router {
+  const router = Router();
+
+  const targetOf = async (req: Request): Promise<PodAgentTarget> => {
+    const namespace = String(req.params.namespace);
+    const name = String(req.params.name);
+    const pod = await deps.store.get({ kind: 'Pod', namespace, name });
+    if (!pod) throw new HttpError(404, 'NotFound', `pods "${name}" not found`);
+    const node = pod.spec.nodeName ? await deps.store.get({ kind: 'Node', name: pod.spec.nodeName }) : undefined;
+    return podAgentTarget(pod, node, text(req.query.container));
+  };
+  const agentPath = (verb: string, req: Request, target: PodAgentTarget, query: URLSearchParams) =>
+    `/${verb}/${[String(req.params.namespace), String(req.params.name), target.container].map(encodeURIComponent).join('/')}${query.size ? `?${query}` : ''}`;
+
+  /** Resolves once the agent has answered (and the answer is being piped), rejects when it cannot be reached. */
+  const callAgent = (req: Request, res: Response, target: PodAgentTarget, call: AgentCall) =>
+    new Promise<void>((resolve, reject) => {
+      const body = call.body === undefined ? undefined : Buffer.from(JSON.stringify(call.body));
+      const upstream = request({
+        host: target.host,
+        port: target.port,
+        method: call.method,
+        path: call.path,
+        headers: {
+          authorization: `Bearer ${deps.joinToken}`,
+          ...(body && { 'content-type': 'application/json', 'content-length': body.length }),
+          ...(call.upgrade && { connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL }),
+        },
+      });
+      upstream.on('response', (answer) => {
+        res.status(answer.statusCode ?? 502);
+        if (answer.headers['content-type']) res.set('content-type', answer.headers['content-type']);
+        res.flushHeaders();
+        answer.pipe(res);
+        resolve();
+      });
+      upstream.on('upgrade', (_answer, agentSocket, agentHead) => {
+        const { socket, head } = takeUpgrade(req)!;
+        acceptUpgrade(socket, EXEC_UPGRADE_PROTOCOL);
+        if (agentHead.length) socket.write(agentHead);
+        if (head.length) agentSocket.write(head);
+        socket.pipe(agentSocket).pipe(socket);
+        socket.on('error', () => agentSocket.destroy()).on('close', () => agentSocket.destroy());
+        agentSocket.on('error', () => socket.destroy()).on('close', () => socket.destroy());
+        resolve();
+      });
+      upstream.on('error', (err: NodeJS.ErrnoException) => {
+        if (res.headersSent) return void res.destroy();
+        reject(new HttpError(502, 'InternalError', `the node agent of ${target.nodeName} at ${target.host}:${target.port} is not reachable (${err.code ?? err.message})`));
+      });
+      // The client went away: stop following logs, end the command's connection.
+      res.on('close', () => upstream.destroy());
+      upstream.end(body);
+    });
+
+  router.get(`${POD}/log`, async (req, res) => {
+    const target = await targetOf(req);
+    const query = new URLSearchParams();
+    if (req.query.follow === 'true') query.set('follow', 'true');
+    if (req.query.previous === 'true') query.set('previous', 'true');
+    const tail = text(req.query.tailLines);
+    if (tail !== undefined) query.set('tail', tail);
+    await callAgent(req, res, target, { method: 'GET', path: agentPath('containerLogs', req, target, query) });
+  });
+
+  router.post(`${POD}/exec`, async (req, res) => {
+    const target = await targetOf(req);
+    const command = (req.body as { command?: unknown } | undefined)?.command;
+    await callAgent(req, res, target, { method: 'POST', path: agentPath('exec', req, target, new URLSearchParams()), body: { command } });
+  });
+
+  router.get(`${POD}/exec`, async (req, res) => {
+    if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
+      throw new HttpError(400, 'BadRequest', `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+    const target = await targetOf(req);
+    const query = new URLSearchParams();
+    for (const key of ['command', 'tty', 'stdin'])
+      for (const v of [req.query[key]].flat()) if (typeof v === 'string') query.append(key, v);
+    await callAgent(req, res, target, { method: 'GET', path: agentPath('exec', req, target, query), upgrade: true });
+  });
+
+  return router;
+}
