@@ -23,6 +23,13 @@ export interface GitHttpOptions {
 export function gitHttpRouter(opts: GitHttpOptions): Router {
   const router = Router();
   router.use((req, res) => {
+    let pathInfo: string;
+    try {
+      pathInfo = decodeURIComponent(req.path);
+    } catch {
+      res.status(400).type('text/plain').send('malformed path\n');
+      return;
+    }
     const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
     const isPush = req.path.endsWith('/git-receive-pack') || new URLSearchParams(query).get('service') === 'git-receive-pack';
     const user = basicAuthUser(req, opts.token);
@@ -30,7 +37,7 @@ export function gitHttpRouter(opts: GitHttpOptions): Router {
       res.status(401).set('WWW-Authenticate', 'Basic realm="minik8s"').type('text/plain').send('pushing needs the cluster credentials\n');
       return;
     }
-    runBackend(req, res, opts, query, user, () => {
+    runBackend(req, res, { ...opts, pathInfo, query, user }, () => {
       if (isPush && req.method === 'POST') opts.onPush?.(req.path.replace(/\/git-receive-pack$/, ''));
     });
   });
@@ -47,12 +54,19 @@ function basicAuthUser(req: Request, token: string): string | undefined {
   return user === GIT_USER && password.length === expected.length && timingSafeEqual(password, expected) ? user : undefined;
 }
 
-function runBackend(req: Request, res: Response, opts: GitHttpOptions, query: string, user: string | undefined, onDone: () => void): void {
+interface BackendRequest extends GitHttpOptions {
+  pathInfo: string;
+  query: string;
+  user: string | undefined;
+}
+
+function runBackend(req: Request, res: Response, opts: BackendRequest, onDone: () => void): void {
+  const { query, user } = opts;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     GIT_PROJECT_ROOT: opts.reposRoot,
     GIT_HTTP_EXPORT_ALL: '1',
-    PATH_INFO: decodeURIComponent(req.path),
+    PATH_INFO: opts.pathInfo,
     QUERY_STRING: query,
     REQUEST_METHOD: req.method,
     CONTENT_TYPE: req.headers['content-type'] ?? '',
@@ -64,6 +78,10 @@ function runBackend(req: Request, res: Response, opts: GitHttpOptions, query: st
   };
   const child = spawn(opts.backendPath ?? '/usr/lib/git-core/git-http-backend', [], { env, stdio: ['pipe', 'pipe', 'pipe'] });
   req.pipe(child.stdin);
+  // A client that goes away mid-request leaves nothing running behind it.
+  res.on('close', () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill();
+  });
   child.stdin.on('error', () => undefined); // the backend may stop reading early on a bad request; its response says why
   child.stderr.on('data', (b: Buffer) => log.debug({ stderr: b.toString('utf8').trim() }, 'git-http-backend'));
 
