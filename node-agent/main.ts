@@ -1,29 +1,48 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
 import { ApiClient } from '../reconciler/client/api-client.js';
 import { createLogger } from '../reconciler/util/log.js';
-import { startAgent } from './agent.js';
-import { loadAgentConfig } from './config/agent-config.js';
+import { type RunningAgent, startAgent } from './agent.js';
+import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
 
 const log = createLogger('node-agent');
+
+/** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
+async function startWhenReachable(config: AgentConfig, signal: AbortSignal): Promise<RunningAgent | undefined> {
+  const runtime = new DockerRuntime(new Docker({ socketPath: config.dockerSocket }), { nodeName: config.nodeName, stateDir: config.stateDir });
+  const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return await startAgent({ config, api, runtime, log });
+    } catch (err) {
+      const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
+      log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
+      await delay(retryInMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+  return undefined;
+}
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { config: { type: 'string' } } });
   if (!values.config) throw new Error('usage: node dist/node-agent/main.js --config FILE');
   const config = await loadAgentConfig(values.config);
-  const runtime = new DockerRuntime(new Docker({ socketPath: config.dockerSocket }), { nodeName: config.nodeName, stateDir: config.stateDir });
-  const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
-  const agent = await startAgent({ config, api, runtime, log });
+  const stopping = new AbortController();
+  let agent: RunningAgent | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'stopping; containers keep running');
-      agent.stop().then(
+      stopping.abort();
+      (agent?.stop() ?? Promise.resolve()).then(
         () => process.exit(0),
         () => process.exit(1),
       );
     });
   }
+  agent = await startWhenReachable(config, stopping.signal);
+  if (stopping.signal.aborted) await agent?.stop();
 }
 
 main().catch((err: Error) => {

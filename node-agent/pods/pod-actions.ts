@@ -78,8 +78,12 @@ interface ContainerPlan {
 export function planPod(input: PodSyncInput): PodPlan {
   const { pod, observed } = input;
   const phase = pod.status?.phase;
-  // A finished pod is never restarted, whatever happens to its containers afterwards.
-  if ((phase === 'Succeeded' || phase === 'Failed') && pod.status) return { actions: [], status: pod.status };
+  // A finished pod is never restarted, whatever happens to its containers afterwards; only its
+  // sandbox goes, giving back the pod IP. The exited containers stay for their logs.
+  if ((phase === 'Succeeded' || phase === 'Failed') && pod.status) {
+    const sandbox = observed?.sandbox?.running ? observed.sandbox.id : undefined;
+    return { actions: sandbox ? [{ type: 'killContainers', ids: [sandbox], graceSeconds: 0 }] : [], status: pod.status };
+  }
 
   if (!observed?.sandbox || !observed.sandbox.running) {
     // Without a live sandbox the app containers' network namespace is gone: start the pod over.

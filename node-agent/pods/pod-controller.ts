@@ -197,6 +197,10 @@ export class PodController {
     // Compared as JSON would carry it: absent and undefined fields are the same thing.
     const next = JSON.parse(JSON.stringify(status)) as PodStatus;
     if (isDeepStrictEqual(next, pod.status)) return;
+    // The status PUT names the pod, not its uid: don't report on a newer pod of the same name. (A
+    // replacement in the instant before the write is still possible; its own reconcile then corrects it.)
+    const key = refKey({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name });
+    if (this.#informer.get(key)?.metadata.uid !== pod.metadata.uid) return;
     for (const c of next.containerStatuses ?? []) {
       const reason = c.state.waiting?.reason;
       const before = pod.status?.containerStatuses?.find((p) => p.name === c.name)?.state.waiting?.reason;

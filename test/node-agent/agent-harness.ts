@@ -18,6 +18,8 @@ import { testEtcdKV } from '../helpers/etcd.js';
 /** The test node's dockerd (the harness exports it); a developer's private one otherwise. */
 export const DOCKER_SOCKET = process.env.MINIK8S_TEST_DOCKER_SOCKET ?? '/tmp/mk8s-dev/docker.sock';
 export const NODE_IP = process.env.MINIK8S_TEST_NODE_IP ?? '10.100.0.201';
+/** The test node's pod subnet: one no real node is allocated. */
+export const POD_CIDR = process.env.MINIK8S_TEST_POD_CIDR ?? '10.244.201.0/24';
 const TOKEN = 'test-join-token';
 
 export interface AgentHarness {
@@ -54,7 +56,7 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
     joinToken: TOKEN,
     nodeIP: NODE_IP,
     stateDir,
-    podCIDR: '10.244.201.0/24',
+    podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 4 },
   });
   const agents: RunningAgent[] = [];

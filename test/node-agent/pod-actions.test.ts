@@ -156,10 +156,12 @@ test('keeps the pod Running under Never while another container still runs', (t)
   t.is(plan.status.conditions?.find((c) => c.type === 'Ready')?.message, 'containers with unready status: [app]');
 });
 
-test('never touches a finished pod again', (t) => {
+test('never restarts a finished pod, only stops its sandbox', (t) => {
   const finished: Pod = { ...pod('Never'), status: { phase: 'Succeeded' } };
   const plan = planPod(input({ pod: finished, observed: observed([]) }));
-  t.deepEqual(plan, { actions: [], status: { phase: 'Succeeded' } });
+  t.deepEqual(plan, { actions: [{ type: 'killContainers', ids: ['pause'], graceSeconds: 0 }], status: { phase: 'Succeeded' } });
+  const stopped: ObservedPod = { ...observed([]), sandbox: { id: 'pause', running: false, createdAt: T0 } };
+  t.deepEqual(planPod(input({ pod: finished, observed: stopped })).actions, []);
 });
 
 test('treats a container that could not start as a StartError subject to the restart policy', (t) => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import type { Pod } from '../../reconciler/schema/index.js';
-import { eventually, NODE_IP, startAgentHarness } from './agent-harness.js';
+import { eventually, NODE_IP, POD_CIDR, startAgentHarness } from './agent-harness.js';
 
 const idle = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
 const statusOf = (pod: Pod, container: string) => pod.status?.containerStatuses?.find((c) => c.name === container);
@@ -51,7 +51,7 @@ test('runs a two-container pod whose containers talk over localhost and share an
     { volumes: [{ name: 'shared', emptyDir: {} }, { name: 'host', hostPath: { path: hostDir } }] },
   );
   const pod = await h.waitForPod('web', running);
-  t.regex(pod.status?.podIP ?? '', /^10\.244\.201\./);
+  t.true((pod.status?.podIP ?? '').startsWith(POD_CIDR.split('.').slice(0, 3).join('.')));
   t.is(pod.status?.hostIP, NODE_IP);
 
   const clientId = statusOf(pod, 'client')!.containerID!.replace('docker://', '');
@@ -142,8 +142,19 @@ test('replaces the containers of a pod recreated under the same name', async (t)
   const old = await h.waitForPod('phoenix', running);
   await h.store.delete({ kind: 'Pod', namespace: 'default', name: 'phoenix' });
   const reborn = await h.createPod('phoenix', [{ name: 'app', image: 'busybox:latest', command: idle }]);
-  await h.waitForPod('phoenix', (p) => p.metadata.uid === reborn.metadata.uid && running(p));
+  const oldId = statusOf(old, 'app')?.containerID;
+  await h.waitForPod('phoenix', (p) => p.metadata.uid === reborn.metadata.uid && running(p) && statusOf(p, 'app')?.containerID !== oldId);
   const containers = await h.containersOf('phoenix');
   t.is(containers.length, 2);
-  t.false(containers.some((c) => `docker://${c.Id}` === statusOf(old, 'app')?.containerID));
+  t.true(containers.every((c) => c.Labels['minik8s.io/pod-uid'] === reborn.metadata.uid));
+});
+
+test('a pod whose containers complete under Never succeeds, keeping its containers and stopping its sandbox', async (t) => {
+  const h = await startAgentHarness(t);
+  await h.createPod('job', [{ name: 'app', image: 'busybox:latest', command: ['true'] }], { restartPolicy: 'Never' });
+  const done = await h.waitForPod('job', (p) => p.status?.phase === 'Succeeded');
+  t.is(statusOf(done, 'app')?.state.terminated?.reason, 'Completed');
+  t.is(statusOf(done, 'app')?.restartCount, 0);
+  t.true(await eventually(async () => (await h.containersOf('job')).every((c) => c.State === 'exited')));
+  t.is((await h.containersOf('job')).length, 2);
 });
