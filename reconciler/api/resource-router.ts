@@ -90,7 +90,7 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       const selector = selectorOf(req);
       if (req.query.watch === 'true' || req.query.watch === '1') {
         const resourceVersion = typeof req.query.resourceVersion === 'string' && req.query.resourceVersion ? req.query.resourceVersion : undefined;
-        return streamWatch(req, res, store, { kind, namespace, selector, resourceVersion }, { heartbeatMs, log });
+        return streamWatch(res, store, { kind, namespace, selector, resourceVersion }, { heartbeatMs, log });
       }
       const { items, revision } = await store.list(kind, namespace);
       res.json({

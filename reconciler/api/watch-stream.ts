@@ -1,4 +1,4 @@
-import type { Request, Response } from 'express';
+import type { Response } from 'express';
 import type { Kind } from '../schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
@@ -18,7 +18,7 @@ export interface WatchRequest {
  * compacted revision) ends with one `{type: 'ERROR', object: Status}` line, telling the client to list again.
  * Empty lines are heartbeats that keep proxies and idle timers from closing a quiet stream.
  */
-export async function streamWatch(req: Request, res: Response, store: ObjectStore, w: WatchRequest, opts: { heartbeatMs: number; log: Logger }): Promise<void> {
+export async function streamWatch(res: Response, store: ObjectStore, w: WatchRequest, opts: { heartbeatMs: number; log: Logger }): Promise<void> {
   let afterRevision = Number(w.resourceVersion ?? '0');
   if (!Number.isInteger(afterRevision) || afterRevision < 0)
     throw new HttpError(400, 'BadRequest', `resourceVersion must be a revision number, got "${w.resourceVersion}"`);
