@@ -154,7 +154,14 @@ export class ObjectStore {
       opts.afterRevision,
       (e) => {
         if (e.value === undefined) return;
-        const object = this.decode(kind, e.value, e.modRevision);
+        let object: ObjectOf<K>;
+        try {
+          object = this.decode(kind, e.value, e.modRevision);
+        } catch (err) {
+          // An invalid stored value must not throw inside the etcd client's callback (that would crash the process).
+          onError?.(err as Error);
+          return;
+        }
         const type: WatchEventType = e.type === 'delete' ? 'DELETED' : e.createRevision === e.modRevision ? 'ADDED' : 'MODIFIED';
         onEvent({ type, object, revision: e.modRevision });
       },

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Node, type Pod } from '../../reconciler/schema/index.js';
+import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../reconciler/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
@@ -33,5 +33,5 @@ test('drain cordons the node, deletes controller pods and reschedules pods from 
   t.is(moved.spec.nodeName, 'node-2');
   t.not(moved.metadata.uid, before?.metadata.uid);
   t.is(await client.get({ kind: 'Pod', namespace: 'default', name: 'owned' }), undefined);
-  t.true((await client.get<Node>({ kind: 'Node', name: 'node-1' }))?.spec.unschedulable);
+  t.true((await client.get({ kind: 'Node', name: 'node-1' }))?.spec.unschedulable);
 });
