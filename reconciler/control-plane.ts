@@ -4,6 +4,7 @@ import { once } from 'node:events';
 import { Router } from 'express';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
+import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
 import { Informer } from './client/informer.js';
 import { storeListWatch } from './client/store-list-watch.js';
 import type { ClusterConfig } from './config/cluster-config.js';
@@ -60,9 +61,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
-    { unauthenticated: [Router().use('/git', git.gitRouter)], authenticated: [git.syncRouter, evictionRouter(store)] },
+    {
+      unauthenticated: [Router().use('/git', git.gitRouter)],
+      authenticated: [git.syncRouter, evictionRouter(store), createPodProxyRouter({ store, joinToken: config.joinToken })],
+    },
   );
   server.on('request', app);
+  routeUpgrades(server, app);
 
   const source = storeListWatch(store);
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });

@@ -195,6 +195,8 @@ export class DockerRuntime implements PodRuntime {
       this.#docker.modem.demuxStream(stream, out, out);
       stream.on('end', () => out.end());
       stream.on('error', (err) => out.destroy(err));
+      // A reader that stops early (the client went away) must end Docker's follow too.
+      out.on('close', () => (stream as Readable).destroy());
     } else {
       out.end(demuxBuffer(await this.#docker.getContainer(id).logs({ ...base, follow: false })));
     }

@@ -3,7 +3,6 @@ import { type Request, type Response, Router } from 'express';
 import { EXEC_UPGRADE_PROTOCOL } from '../client/exec-frames.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { acceptUpgrade, isUpgrade, takeUpgrade } from '../util/http-upgrade.js';
-import type { Logger } from '../util/log.js';
 import { HttpError } from './http-error.js';
 import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
 
@@ -13,7 +12,6 @@ export interface PodProxyDeps {
   store: ObjectStore;
   /** What the API server presents to node agents. */
   joinToken: string;
-  log: Logger;
 }
 
 const POD = '/api/v1/namespaces/:namespace/pods/:name';

@@ -5,8 +5,10 @@ import { register as registerCluster } from './commands/cluster.js';
 import { register as registerCordon } from './commands/cordon.js';
 import { register as registerDelete } from './commands/delete.js';
 import { register as registerDescribe } from './commands/describe.js';
+import { register as registerExec } from './commands/exec.js';
 import { register as registerGet } from './commands/get.js';
 import { register as registerHistory } from './commands/history.js';
+import { register as registerLogs } from './commands/logs.js';
 import { register as registerRollback } from './commands/rollback.js';
 import { register as registerSync } from './commands/sync.js';
 
@@ -24,6 +26,8 @@ export function buildProgram(): Command {
   registerHistory(program);
   registerRollback(program);
   registerCluster(program);
+  registerLogs(program);
+  registerExec(program);
   registerCordon(program);
   return program;
 }

@@ -1,3 +1,6 @@
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { Duplex } from 'node:stream';
 import { type ApiObject, type Event, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refOf } from '../schema/index.js';
 import { ApiError } from './api-error.js';
 
@@ -22,6 +25,17 @@ function parseAs<K extends Kind>(kind: K, raw: unknown): ObjectOf<K> {
 function query(opts: Record<string, string | undefined>): string {
   const q = new URLSearchParams(Object.entries(opts).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
   return q.size ? `?${q}` : '';
+}
+
+/** A failed answer as an `ApiError`, from the Kubernetes `Status` in its body when there is one. */
+function errorFromAnswer(code: number, statusText: string, text: string): ApiError {
+  let status: { reason?: unknown; message?: unknown } | undefined;
+  try {
+    status = JSON.parse(text) as typeof status;
+  } catch {
+    // Not a Kubernetes Status (a proxy's page, say): the text itself is the best message there is.
+  }
+  return new ApiError(code, typeof status?.reason === 'string' ? status.reason : 'Unknown', typeof status?.message === 'string' ? status.message : text || statusText);
 }
 
 /** Reads a response stream line by line (newline-delimited JSON). */
@@ -69,14 +83,36 @@ export class ApiClient implements ListWatchSource {
       throw new ApiError(0, 'Unreachable', `the cluster is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (err as Error).message})`, { cause: err });
     }
     if (res.ok) return res;
-    const text = await res.text();
-    let status: { reason?: unknown; message?: unknown } | undefined;
-    try {
-      status = JSON.parse(text) as typeof status;
-    } catch {
-      // Not a Kubernetes Status (a proxy's page, say): the text itself is the best message there is.
-    }
-    throw new ApiError(res.status, typeof status?.reason === 'string' ? status.reason : 'Unknown', typeof status?.message === 'string' ? status.message : text || res.statusText);
+    throw errorFromAnswer(res.status, res.statusText, await res.text());
+  }
+
+  /** Any call whose answer is a stream (pod logs, exec output): the response with its body unread. */
+  open(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
+    return this.#fetch(method, path, body, signal);
+  }
+
+  /** An HTTP Upgrade to `protocol` (interactive exec): the raw connection once the server has switched. */
+  upgrade(path: string, protocol: string): Promise<Duplex> {
+    const url = new URL(this.baseUrl + path);
+    const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
+      method: 'GET',
+      headers: { authorization: `Bearer ${this.#token}`, connection: 'Upgrade', upgrade: protocol },
+    });
+    return new Promise((resolve, reject) => {
+      req.on('upgrade', (_res, socket, head) => {
+        if (head.length) socket.unshift(head);
+        resolve(socket);
+      });
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => reject(errorFromAnswer(res.statusCode ?? 0, res.statusMessage ?? '', Buffer.concat(chunks).toString('utf8'))));
+      });
+      req.on('error', (err: NodeJS.ErrnoException) =>
+        reject(new ApiError(0, 'Unreachable', `the cluster is not reachable at ${this.baseUrl} (${err.code ?? err.message})`, { cause: err })),
+      );
+      req.end();
+    });
   }
 
   /** Any call, for minik8s' own endpoints (`/minik8s/v1/...`); returns the parsed JSON body. */
