@@ -1,6 +1,7 @@
 #!/bin/bash
 # npm start: brings the cluster up (idempotent; recovers from a hard kill) and returns once it is ready.
-# Env: MINIK8S_HOME (default /var/lib/minik8s), NODES (a count, default 1, or names "node-1 node-2").
+# Env: MINIK8S_HOME (default /var/lib/minik8s), NODES (a count or names "node-1 node-2"; default: the
+# nodes this host already has, else 1).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 for f in packages network dockerd services cluster-config nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
@@ -26,23 +27,13 @@ step 6 $N "base images"; echo
 printf '    ... ok\n'
 
 step 7 $N "control plane"
-rc=0; start_control_plane || rc=$?
-case $rc in
-  0) ok "http://127.0.0.1:$API_PORT" ;;
-  2) ok "skipped: dist/reconciler/main.js not built" ;;
-  *) exit "$rc" ;;
-esac
+start_control_plane; ok "$control_plane_note"
 
 mapfile -t nodes < <(node_names)
 step 8 $N "nodes: ${nodes[*]}"; echo
 for n in "${nodes[@]}"; do
   printf '    %s (netns %s, %s) ... ' "$n" "$(node_ns "$n")" "$(node_ip "$n")"
-  rc=0; node_up "$n" || rc=$?
-  case $rc in
-    0) ok "agent running" ;;
-    2) ok "dockerd only: dist/node-agent/main.js not built" ;;
-    *) exit "$rc" ;;
-  esac
+  node_up "$n"; ok "$agent_note"
 done
 
 cat <<SUMMARY

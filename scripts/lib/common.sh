@@ -46,7 +46,7 @@ pid_alive() {
   [[ $pid =~ ^[0-9]+$ ]] || return 1
   [[ -d /proc/$pid ]] || return 1
   [[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) != Z ]] || return 1
-  [[ -z $expect ]] || tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$expect"
+  [[ -z $expect ]] || tr '\0' ' ' <"/proc/$pid/cmdline" | grep -F -- "$expect" >/dev/null
 }
 
 # start_daemon NAME PIDFILE LOGFILE COMMAND... — starts COMMAND detached (own session), records its pid.
@@ -76,8 +76,12 @@ stop_pid() {
 # http_ok URL — true on a 2xx answer.
 http_ok() { curl -fsS -m 2 -o /dev/null "$1"; }
 
-# Node names from NODES (a count, or a list such as "node-1 node-2").
+# Node names from NODES (a count, or a list such as "node-1 node-2"); without NODES, the nodes
+# this host already has (so a plain npm start brings back a cluster started with NODES=3), else one.
 node_names() {
+  if [[ -z ${NODES:-} ]] && compgen -G "$MINIK8S_HOME/nodes/node-*" >/dev/null; then
+    (cd "$MINIK8S_HOME/nodes" && ls -d node-* | sort -t- -k2 -n); return
+  fi
   local spec=${NODES:-1}
   if [[ $spec =~ ^[0-9]+$ ]]; then
     local i; for ((i = 1; i <= spec; i++)); do echo "node-$i"; done

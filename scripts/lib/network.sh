@@ -4,7 +4,7 @@
 # ensure_bridge — bridge mk8s0 with 10.100.0.1/24, up.
 ensure_bridge() {
   ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge
-  ip addr show dev "$BRIDGE" | grep -qF "inet $BRIDGE_CIDR " || ip addr add "$BRIDGE_CIDR" dev "$BRIDGE"
+  ip addr show dev "$BRIDGE" | grep -F "inet $BRIDGE_CIDR " >/dev/null || ip addr add "$BRIDGE_CIDR" dev "$BRIDGE"
   ip link set "$BRIDGE" up
 }
 
@@ -42,7 +42,7 @@ ensure_netns() {
   ip link set "$hostveth" master "$BRIDGE"
   ip link set "$hostveth" up
   ip -n "$ns" link set lo up
-  ip -n "$ns" addr show dev eth0 | grep -qF "inet $addr " || ip -n "$ns" addr add "$addr" dev eth0
+  ip -n "$ns" addr show dev eth0 | grep -F "inet $addr " >/dev/null || ip -n "$ns" addr add "$addr" dev eth0
   ip -n "$ns" link set eth0 up
 }
 

@@ -30,11 +30,13 @@ write_agent_config() {
     "$MINIK8S_REPO/templates/node-agent.yaml" | sed '/^# *EXAMPLE-ONLY/,$d'
 }
 
-# start_agent NAME NETNS CONFIG RUN_DIR — returns 2 when the agent has not been built yet.
+# start_agent NAME NETNS CONFIG RUN_DIR — sets agent_note to what it did.
 start_agent() {
   local name=$1 ns=$2 config=$3 run=$4 main="$MINIK8S_REPO/dist/node-agent/main.js"
-  [[ -f $main ]] || return 2
-  pid_alive "$run/agent.pid" node-agent/main.js && return 0
+  agent_note="dockerd only: dist/node-agent/main.js not built (npm run build)"
+  [[ -f $main ]] || return 0
+  agent_note="agent running"
+  if pid_alive "$run/agent.pid" node-agent/main.js; then return 0; fi
   mkdir -p "$(dirname "$config")/agent"
   start_daemon "agent $name" "$run/agent.pid" "$MINIK8S_LOGS/agent-$name.log" \
     nsenter "--net=/run/netns/$ns" env MINIK8S_HOME="$MINIK8S_HOME" node "$main" --config "$config"

@@ -6,7 +6,7 @@ MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-
 ensure_packages() {
   local missing=() p
   for p in "${MINIK8S_PACKAGES[@]}"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep 'install ok installed' >/dev/null || missing+=("$p")
   done
   if ((${#missing[@]} == 0)); then return 0; fi
   printf '(installing %s) ' "${missing[*]}"

@@ -1,14 +1,14 @@
 # shellcheck shell=bash
 # The host's daemons: cluster etcd, image registry, builder dockerd, control plane.
 
-etcd_healthy() { curl -fsS -m 2 "http://$1/health" | grep -q '"health":"true"'; }
+etcd_healthy() { curl -fsS -m 2 "http://$1/health" | grep '"health":"true"' >/dev/null; }
 
 # start_etcd — the cluster's etcd, data in $MINIK8S_HOME/etcd.
 start_etcd() {
   local pidfile="$MINIK8S_RUN/etcd.pid"
   if pid_alive "$pidfile" etcd && etcd_healthy "$ETCD_CLIENT"; then return 0; fi
   stop_pid "$pidfile" 10 etcd
-  if ss -ltn "( sport = :${ETCD_CLIENT##*:} )" | grep -q LISTEN; then
+  if ss -ltn "( sport = :${ETCD_CLIENT##*:} )" | grep LISTEN >/dev/null; then
     die "port ${ETCD_CLIENT##*:} is taken by another process (a system etcd? stop it: service etcd stop)"
   fi
   mkdir -p "$MINIK8S_HOME/etcd"
@@ -41,9 +41,12 @@ start_builder() {
 }
 
 # start_control_plane — node dist/reconciler/main.js when it has been built; waits for /healthz.
+# Sets control_plane_note to what it did.
 start_control_plane() {
   local main="$MINIK8S_REPO/dist/reconciler/main.js" pidfile="$MINIK8S_RUN/reconciler.pid"
-  [[ -f $main ]] || return 2
+  control_plane_note="skipped: dist/reconciler/main.js not built (npm run build)"
+  [[ -f $main ]] || return 0
+  control_plane_note="http://127.0.0.1:$API_PORT"
   if pid_alive "$pidfile" reconciler/main.js && http_ok "http://127.0.0.1:$API_PORT/healthz"; then return 0; fi
   stop_pid "$pidfile" 15 reconciler/main.js
   start_daemon reconciler "$pidfile" "$MINIK8S_LOGS/reconciler.log" \

@@ -59,7 +59,7 @@ test_env_cleanup() {
   ! has_started registry || stop_pid "$MINIK8S_RUN/registry.pid" 10 docker-registry
   ! has_started builder || stop_dockerd "$MINIK8S_RUN/builder"
   # The bridge stays while a cluster node is wired to it.
-  if has_started bridge && ! ip netns list | grep -q '^mk8s-'; then remove_forward_chain; remove_bridge; fi
+  if has_started bridge && ! ip netns list | grep '^mk8s-' >/dev/null; then remove_forward_chain; remove_bridge; fi
   unmount_under "$test_tmp"
   rm -rf "$test_tmp"
   started=()
