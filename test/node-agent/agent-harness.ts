@@ -39,6 +39,14 @@ export interface AgentHarness {
   containersOf(name: string): Promise<Docker.ContainerInfo[]>;
 }
 
+/**
+ * Creates the pod network once, before the tests' agents start at the same time: Docker refuses a
+ * second, concurrent creation of the same subnet before the first is visible by name.
+ */
+export async function ensureTestPodNetwork(): Promise<void> {
+  await new DockerRuntime(new Docker({ socketPath: DOCKER_SOCKET }), { nodeName: 'unused', stateDir: tmpdir() }).ensureNetwork(POD_CIDR);
+}
+
 /** A real API (on the test etcd) and an agent on the test node's Docker, all torn down with the test. */
 export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarness> {
   const store = new ObjectStore(testEtcdKV(t));

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import type { Pod } from '../../reconciler/schema/index.js';
-import { eventually, NODE_IP, POD_CIDR, startAgentHarness } from './agent-harness.js';
+import { ensureTestPodNetwork, eventually, NODE_IP, POD_CIDR, startAgentHarness } from './agent-harness.js';
+
+test.before(ensureTestPodNetwork);
 
 const idle = ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'];
 const statusOf = (pod: Pod, container: string) => pod.status?.containerStatuses?.find((c) => c.name === container);
