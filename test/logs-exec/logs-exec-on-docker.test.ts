@@ -76,6 +76,9 @@ async function startCluster(t: ExecutionContext) {
   };
 }
 
+// Once, before the tests race each other to create the pod network on a fresh dockerd.
+test.before(() => new DockerRuntime(new Docker({ socketPath: DOCKER_SOCKET }), { nodeName: 'unused', stateDir: tmpdir() }).ensureNetwork(POD_CIDR));
+
 const idleAfter = (script: string) => ['sh', '-c', `${script}; trap "exit 0" TERM; while true; do sleep 1; done`];
 const text = async (body: AsyncIterable<Uint8Array>) => {
   let s = '';
