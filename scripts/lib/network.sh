@@ -42,7 +42,8 @@ ensure_netns() {
   ip link set "$hostveth" master "$BRIDGE"
   ip link set "$hostveth" up
   ip -n "$ns" link set lo up
-  ip -n "$ns" addr show dev eth0 | grep -F "inet $addr " >/dev/null || ip -n "$ns" addr add "$addr" dev eth0
+  # 2>/dev/null: iproute2 may warn about a stale peer netns id (after a namespace was lost); harmless.
+  ip -n "$ns" -4 -o addr show dev eth0 2>/dev/null | grep -F "inet $addr " >/dev/null || ip -n "$ns" addr add "$addr" dev eth0
   ip -n "$ns" link set eth0 up
 }
 
