@@ -7,7 +7,8 @@
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP, MINIK8S_REGISTRY
 #   5. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
 #      as one failure); exit status non-zero when anything failed or no test ran.
-# Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
+# What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and
+# image stamps, so the base images are built once. Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
 for f in packages network dockerd services nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done

@@ -57,7 +57,7 @@ test_env_cleanup() {
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
   ! has_started registry || stop_pid "$MINIK8S_RUN/registry.pid" 10 docker-registry
-  ! has_started builder || stop_dockerd "$MINIK8S_RUN/builder"
+  if has_started builder; then stop_dockerd "$MINIK8S_RUN/builder"; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
   # The bridge stays while a cluster node is wired to it.
   if has_started bridge && ! ip netns list | grep '^mk8s-' >/dev/null; then remove_forward_chain; remove_bridge; fi
   unmount_under "$test_tmp"
