@@ -23,6 +23,7 @@ flock -n 9 || { echo "waiting for another npm test to finish ..."; flock 9; }
 trap 'test_env_cleanup' EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+test_env_init
 
 failed=0 passed=0
 step 1 4 "packages"; ensure_packages; ok

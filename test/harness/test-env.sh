@@ -9,8 +9,10 @@ TEST_NODE_VETH=mk8s-vtest1
 TEST_NODE_IP=10.100.0.201
 TEST_NODE_RUN="$MINIK8S_RUN/test-1"
 
-test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/minik8s-test.XXXXXX")
+test_tmp=     # scratch dir (test etcd data, test node data-root, TAP output), made by test_env_init
 started=()   # what to take down: etcd node registry builder bridge
+
+test_env_init() { test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/minik8s-test.XXXXXX"); }
 
 # test_etcd_up — exports MINIK8S_TEST_ETCD; sets etcd_note to say which etcd the tests use.
 test_etcd_up() {
@@ -60,7 +62,6 @@ test_env_cleanup() {
   if has_started builder; then stop_dockerd "$MINIK8S_RUN/builder"; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
   # The bridge stays while a cluster node is wired to it.
   if has_started bridge && ! ip netns list | grep '^mk8s-' >/dev/null; then remove_forward_chain; remove_bridge; fi
-  unmount_under "$test_tmp"
-  rm -rf "$test_tmp"
+  if [[ -n $test_tmp ]]; then unmount_under "$test_tmp"; rm -rf "$test_tmp"; fi
   started=()
 }
