@@ -116,8 +116,8 @@ export class ObjectStore {
     const key = objectKey(ref);
     const current = await this.kv.get(key);
     if (!current) return false;
-    const expect = resourceVersion === undefined ? current.modRevision : Number(resourceVersion);
-    const r = await this.kv.commit([{ type: 'delete', key, expectModRevision: expect }]);
+    // Without a resourceVersion the caller means "whatever it is now": no guard, so a status write racing it can't fail it.
+    const r = await this.kv.commit([{ type: 'delete', key, ...(resourceVersion !== undefined && { expectModRevision: Number(resourceVersion) }) }]);
     if (!r.succeeded) throw conflict(ref);
     return true;
   }

@@ -94,7 +94,8 @@ const collect = () => {
 
 test('logs: a container\'s stdout and stderr, the last lines with tail, the previous attempt after a restart', async (t) => {
   const c = await startCluster(t);
-  const counter = 'n=$(( $(cat /d/n 2>/dev/null || echo 0) + 1 )); echo $n > /d/n; for i in 1 2 3; do echo attempt-$n-line-$i; done; echo attempt-$n-err >&2';
+  const counter = 'n=$(( $(cat /d/n 2>/dev/null || echo 0) + 1 )); echo $n > /d/n; for i in 1 2 3; do echo attempt-$n-line-$i; done; sleep 0.2; echo attempt-$n-err >&2';
+  // The pause orders the stderr line after the stdout lines: Docker stamps the two pipes independently.
   await c.createPod('echoer', [{ name: 'app', image: 'busybox:latest', command: idleAfter(counter), volumeMounts: [{ name: 'd', mountPath: '/d' }] }], {
     volumes: [{ name: 'd', emptyDir: {} }],
   });
