@@ -13,22 +13,18 @@ async function setUnschedulable(client: ApiClient, name: string, unschedulable: 
 
 /** `cordon`, `uncordon` and `drain`: kubectl's node maintenance commands. */
 export function register(program: Command): void {
-  program
-    .command('cordon')
-    .argument('<node>')
-    .description('Mark a node unschedulable')
-    .action(async (name: string) => {
-      const changed = await setUnschedulable(cliContext().client, name, true);
-      process.stdout.write(`node/${name} ${changed ? 'cordoned' : 'already cordoned'}\n`);
-    });
-  program
-    .command('uncordon')
-    .argument('<node>')
-    .description('Mark a node schedulable again')
-    .action(async (name: string) => {
-      const changed = await setUnschedulable(cliContext().client, name, false);
-      process.stdout.write(`node/${name} ${changed ? 'uncordoned' : 'already uncordoned'}\n`);
-    });
+  for (const [verb, unschedulable, description] of [
+    ['cordon', true, 'Mark a node unschedulable'],
+    ['uncordon', false, 'Mark a node schedulable again'],
+  ] as const)
+    program
+      .command(verb)
+      .argument('<node>')
+      .description(description)
+      .action(async (name: string) => {
+        const changed = await setUnschedulable(cliContext().client, name, unschedulable);
+        process.stdout.write(`node/${name} ${changed ? '' : 'already '}${verb}ed\n`);
+      });
   program
     .command('drain')
     .argument('<node>')
