@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ApiClient } from '../../client/api-client.js';
 import { MINIK8S_API } from '../../client/api-paths.js';
-import { readClusterConfig } from '../../config/cluster-config.js';
+import { cliContext } from '../cli-context.js';
 import { reportSync, waitForSync } from '../../sync/sync-report.js';
 
 export function register(program: Command): void {
@@ -10,8 +9,7 @@ export function register(program: Command): void {
     .description("Commit a revert of the cluster repository to REVISION's manifests, and sync it")
     .argument('<revision>', 'a commit id (or a unique prefix of one), as `mkctl history` shows')
     .action(async (revision: string) => {
-      const config = readClusterConfig();
-      const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token });
+            const client = cliContext().client;
       const r = await client.request<{ revision: string; rolledBackTo: string }>('POST', `${MINIK8S_API}/rollback`, { revision });
       console.log(`rolled back to ${r.rolledBackTo.slice(0, 12)}`);
       const report = reportSync(r.revision, await waitForSync(client, r.revision));

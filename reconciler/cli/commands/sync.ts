@@ -1,7 +1,6 @@
 import type { Command } from 'commander';
-import { ApiClient } from '../../client/api-client.js';
 import { MINIK8S_API } from '../../client/api-paths.js';
-import { readClusterConfig } from '../../config/cluster-config.js';
+import { cliContext } from '../cli-context.js';
 import { formatCounts, formatManifestError } from '../../sync/sync-report.js';
 import type { SyncStatus } from '../../sync/sync-types.js';
 
@@ -25,8 +24,7 @@ export function register(program: Command): void {
     .description('Show the Git sync status: revision, time, changes and per-file errors')
     .option('-o, --output <format>', 'json for the raw status')
     .action(async (opts: { output?: string }) => {
-      const config = readClusterConfig();
-      const { status } = await new ApiClient({ baseUrl: config.apiUrl, token: config.token }).request<{ status: SyncStatus }>('GET', `${MINIK8S_API}/sync`);
+            const { status } = await cliContext().client.request<{ status: SyncStatus }>('GET', `${MINIK8S_API}/sync`);
       console.log(opts.output === 'json' ? JSON.stringify(status, null, 2) : describe(status).join('\n'));
       if (status.lastResult && status.lastResult.reason !== 'Succeeded') process.exitCode = 1;
     });
