@@ -9,8 +9,11 @@ import { Informer } from './client/informer.js';
 import { storeListWatch } from './client/store-list-watch.js';
 import type { ClusterConfig } from './config/cluster-config.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
+import { EndpointsController } from './controllers/endpoints-controller.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
 import { SchedulerController } from './controllers/scheduler-controller.js';
+import { ServiceIPController } from './controllers/service-ip-controller.js';
+import { defaultServiceNetwork } from './services/service-addresses.js';
 import { EtcdKV } from './store/etcd-kv.js';
 import { ObjectStore } from './store/object-store.js';
 import { startGitSync } from './sync/start-git-sync.js';
@@ -72,19 +75,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const source = storeListWatch(store);
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
   const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
+  const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });
+  const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const controllers = [
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
+    new ServiceIPController({ store, services, network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) }, log: createLogger('service-ip') }),
+    new EndpointsController({ store, services, pods, endpoints, log: createLogger('endpoints') }),
   ];
-  await Promise.all([pods.start(), nodes.start()]);
+  const informers = [pods, nodes, services, endpoints];
+  await Promise.all(informers.map((i) => i.start()));
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
 
   return {
     url,
     store,
     async stop() {
-      pods.stop();
-      nodes.stop();
+      for (const i of informers) i.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       await git.stop();
       server.closeAllConnections();

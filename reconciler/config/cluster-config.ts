@@ -25,6 +25,8 @@ export const clusterConfigSchema = z.strictObject({
   /** Key prefix in etcd, so several clusters (or tests) can share one etcd. */
   etcdPrefix: z.string().default(''),
   listen: z.strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535) }),
+  /** Services' cluster IPs come from here (default 10.96.0.0/16); the first 15 host addresses are kept for the cluster's own services. */
+  serviceCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16').optional(),
   /** Follow an external Git remote instead of (in addition to) pushes to the hosted repository. */
   remote: z
     .strictObject({

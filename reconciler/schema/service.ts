@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { labelsSchema, objectMetaSchema } from './meta.js';
+import { conditionSchema, labelsSchema, objectMetaSchema } from './meta.js';
 import { portNumber } from './pod.js';
 
 export const servicePortSchema = z.strictObject({
@@ -34,9 +34,19 @@ export const serviceSchema = z.strictObject({
   kind: z.literal('Service'),
   metadata: objectMetaSchema,
   spec: serviceSpecSchema,
-  status: z.object({}).passthrough().optional(),
+  status: z.looseObject({ conditions: z.array(conditionSchema).optional() }).optional(),
 });
 export type Service = z.infer<typeof serviceSchema>;
+
+/**
+ * Condition the service IP controller sets (status False) while a service cannot have an address it
+ * names — taken by another service, or out of range; node agents do not program such a service.
+ */
+export const SERVICE_ADDRESSES_CONDITION = 'AddressesAllocated';
+
+export function serviceAddressesRefused(service: Service): boolean {
+  return service.status?.conditions?.some((c) => c.type === SERVICE_ADDRESSES_CONDITION && c.status === 'False') ?? false;
+}
 
 /** Written by the endpoints controller: the Ready pods behind a service. */
 export const endpointsSchema = z.strictObject({
