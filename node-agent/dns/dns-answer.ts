@@ -1,4 +1,4 @@
-import type { DNS, Service } from '../../reconciler/schema/index.js';
+import { type DNS, type Service, serviceAddressesRefused } from '../../reconciler/schema/index.js';
 import { GATEWAY_SERVICE } from '../../reconciler/schema/system-services.js';
 
 /** The zone the cluster answers for with authority: `NAME.NAMESPACE.svc.cluster.local`. */
@@ -28,7 +28,8 @@ export type DnsAnswer =
   | { kind: 'forward' };
 
 /**
- * Answers one question from the cluster's services and DNS hosts, or says to forward it.
+ * Answers one question from the cluster's services and DNS hosts, or says to forward it. Services
+ * without a usable ClusterIP (none yet, or refused) fail with SERVFAIL: the name exists, the address does not.
  * - `NAME.NAMESPACE.svc.cluster.local`: the service's ClusterIP; anything else under cluster.local is NXDOMAIN
  *   (so a resolver walking its search list moves on quickly).
  * - a DNS-kind host (`shop.example.com`): the gateway service's ClusterIP.
@@ -61,7 +62,11 @@ function findService(services: readonly Service[], namespace: string, name: stri
 }
 
 function addressOf(name: string, type: string, service: Service | undefined, authoritative: boolean): DnsAnswer {
-  const ip = service?.spec.clusterIP;
-  if (!ip) return { kind: 'servfail', reason: service ? `service ${service.metadata.namespace}/${service.metadata.name} has no ClusterIP yet` : 'the gateway service does not exist' };
+  if (!service) return { kind: 'servfail', reason: 'the gateway service does not exist' };
+  const ip = service.spec.clusterIP;
+  const which = `service ${service.metadata.namespace}/${service.metadata.name}`;
+  if (!ip) return { kind: 'servfail', reason: `${which} has no ClusterIP yet` };
+  // Its address belongs to another service: answering would send clients there.
+  if (serviceAddressesRefused(service)) return { kind: 'servfail', reason: `${which} cannot have ClusterIP ${ip}` };
   return type === 'A' || type === 'ANY' ? { kind: 'address', name, ip, authoritative } : { kind: 'no-data', authoritative };
 }

@@ -3,6 +3,7 @@ import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../reconciler/schema/index.js';
+import { podResolvConf } from '../dns/resolv-conf.js';
 import type { ExecResult, NodeCapacity, ObservedContainer, ObservedPod, ObservedSandbox, PodRuntime, RuntimeEvent } from './pod-runtime.js';
 
 /** Labels on every container the agent creates: enough to rebuild its view of a pod after a restart. */
@@ -32,18 +33,20 @@ export interface DockerRuntimeOptions {
 export class DockerRuntime implements PodRuntime {
   readonly #docker: Dockerode;
   readonly #opts: Required<DockerRuntimeOptions>;
+  #clusterDNS: string | undefined;
 
   constructor(docker: Dockerode, opts: DockerRuntimeOptions) {
     this.#docker = docker;
     this.#opts = { networkName: 'minik8s', bridgeName: 'mk8s-pods', pauseImage: 'pause:latest', ...opts };
   }
 
-  async ensureNetwork(cidr: string): Promise<void> {
+  async ensureNetwork(cidr: string): Promise<string> {
     const { networkName, bridgeName } = this.#opts;
+    const gateway = firstHost(cidr);
     const existing = await this.#inspectNetwork();
     if (existing) {
       const subnet = existing.IPAM?.Config?.[0]?.Subnet;
-      if (subnet === cidr) return;
+      if (subnet === cidr) return gateway;
       if (Object.keys(existing.Containers ?? {}).length > 0)
         throw new Error(`network ${networkName} has subnet ${subnet} but the pod CIDR is ${cidr}, and pods still use it`);
       await this.#docker.getNetwork(networkName).remove();
@@ -53,7 +56,7 @@ export class DockerRuntime implements PodRuntime {
         Name: networkName,
         Driver: 'bridge',
         CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: cidr, Gateway: firstHost(cidr) }] },
+        IPAM: { Driver: 'default', Config: [{ Subnet: cidr, Gateway: gateway }] },
         // Pod traffic is routed between nodes, not NATed: pods see each other's real addresses.
         Options: { 'com.docker.network.bridge.name': bridgeName, 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
       });
@@ -61,6 +64,11 @@ export class DockerRuntime implements PodRuntime {
       // Another agent on the same daemon (tests) may have won the race; its network is as good.
       if ((await this.#inspectNetwork())?.IPAM?.Config?.[0]?.Subnet !== cidr) throw err;
     }
+    return gateway;
+  }
+
+  useClusterDNS(nameserver: string): void {
+    this.#clusterDNS = nameserver;
   }
 
   #inspectNetwork(): Promise<Dockerode.NetworkInspectInfo | undefined> {
@@ -121,7 +129,7 @@ export class DockerRuntime implements PodRuntime {
   }
 
   async createContainer(pod: Pod, container: Container, restartCount: number, sandboxId: string): Promise<string> {
-    const binds = await this.#prepareVolumes(pod, container);
+    const binds = [...(await this.#prepareVolumes(pod, container)), ...(await this.#resolvConfBinds(pod))];
     const limits = container.resources?.limits;
     const cpuLimit = limits?.cpu !== undefined ? parseCpuMillis(limits.cpu) : undefined;
     const memoryLimit = limits?.memory !== undefined ? parseMemoryBytes(limits.memory) : undefined;
@@ -253,6 +261,15 @@ export class DockerRuntime implements PodRuntime {
       binds.push(`${source}:${m.mountPath}${m.readOnly ? ':ro' : ''}`);
     }
     return binds;
+  }
+
+  /** The pod's resolv.conf (in its directory) over /etc/resolv.conf, when the node runs cluster DNS; else Docker's stays. */
+  async #resolvConfBinds(pod: Pod): Promise<string[]> {
+    if (!this.#clusterDNS) return [];
+    const file = join(this.#podDir(pod.metadata.uid ?? ''), 'resolv.conf');
+    await mkdir(dirname(file), { recursive: true });
+    await writeFile(file, podResolvConf(pod.metadata.namespace ?? 'default', this.#clusterDNS));
+    return [`${file}:/etc/resolv.conf:ro`];
   }
 
   #sandboxOf(inspect: Dockerode.ContainerInspectInfo): ObservedSandbox {

@@ -60,8 +60,10 @@ export interface ExecResult {
  * be, so a reconcile that crashed half-way can simply run again.
  */
 export interface PodRuntime {
-  /** Creates the pod network (a bridge on `cidr`) if missing. */
-  ensureNetwork(cidr: string): Promise<void>;
+  /** Creates the pod network (a bridge on `cidr`) if missing; resolves with its gateway, the node's address on it. */
+  ensureNetwork(cidr: string): Promise<string>;
+  /** From now on, app containers get an /etc/resolv.conf naming `nameserver` (the node's cluster DNS) and their pod's search path. */
+  useClusterDNS(nameserver: string): void;
   /** What the machine offers pods. */
   capacity(): Promise<NodeCapacity>;
   /** The pods this node runs (all, or those with one namespace/name), found by the labels on their containers. */

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { answerQuestion } from '../../node-agent/dns/dns-answer.js';
-import { makeService, shopFixture } from './fixtures.js';
+import { makeService } from '../services/fixtures.js';
+import { shopFixture } from './fixtures.js';
 
 const names = shopFixture();
 const ask = (name: string, type = 'A') => answerQuestion({ name, type }, names);
@@ -40,8 +41,14 @@ test('has no AAAA or other records for cluster names, without saying they do not
 
 test('fails a cluster name whose service has no ClusterIP yet, rather than denying it', (t) => {
   t.like(ask('db.shop.svc.cluster.local'), { kind: 'servfail' });
-  t.like(answerQuestion({ name: 'shop.example.com', type: 'A' }, { services: [makeService('default', 'cart', '10.96.0.20')], dns: names.dns }), {
+  t.like(answerQuestion({ name: 'shop.example.com', type: 'A' }, { services: [makeService('cart', { clusterIP: '10.96.0.20' })], dns: names.dns }), {
     kind: 'servfail',
     reason: 'the gateway service does not exist',
   });
+});
+
+test('fails a service whose ClusterIP another service holds, rather than sending its clients there', (t) => {
+  const refused = makeService('cart', { clusterIP: '10.96.0.20' });
+  refused.status = { conditions: [{ type: 'AddressesAllocated', status: 'False', reason: 'ClusterIPAlreadyAllocated' }] };
+  t.like(answerQuestion({ name: 'cart.default.svc.cluster.local', type: 'A' }, { services: [refused], dns: [] }), { kind: 'servfail' });
 });
