@@ -5,17 +5,19 @@ import { ApiClient } from '../reconciler/client/api-client.js';
 import { createLogger } from '../reconciler/util/log.js';
 import { type RunningAgent, startAgent } from './agent.js';
 import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
+import { nodeNet } from './host/node-net.js';
+import { DockerExec } from './runtime/docker-exec.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
+import { type AgentServer, startAgentServer } from './server/agent-server.js';
 
 const log = createLogger('node-agent');
 
 /** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
-async function startWhenReachable(config: AgentConfig, signal: AbortSignal): Promise<RunningAgent | undefined> {
-  const runtime = new DockerRuntime(new Docker({ socketPath: config.dockerSocket }), { nodeName: config.nodeName, stateDir: config.stateDir });
+async function startWhenReachable(config: AgentConfig, runtime: DockerRuntime, signal: AbortSignal): Promise<RunningAgent | undefined> {
   const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      return await startAgent({ config, api, runtime, log });
+      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet() });
     } catch (err) {
       const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
       log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
@@ -31,18 +33,23 @@ async function main(): Promise<void> {
   const config = await loadAgentConfig(values.config);
   const stopping = new AbortController();
   let agent: RunningAgent | undefined;
+  let server: AgentServer | undefined;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       log.info({ signal }, 'stopping; containers keep running');
       stopping.abort();
-      (agent?.stop() ?? Promise.resolve()).then(
+      Promise.all([agent?.stop(), server?.stop()]).then(
         () => process.exit(0),
         () => process.exit(1),
       );
     });
   }
-  agent = await startWhenReachable(config, stopping.signal);
-  if (stopping.signal.aborted) await agent?.stop();
+  const docker = new Docker({ socketPath: config.dockerSocket });
+  const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir });
+  // Logs and exec are served from Docker alone, so they keep working while the control plane is away.
+  server = await startAgentServer({ host: config.nodeIP, port: config.agentPort, tokens: [config.joinToken], runtime, exec: new DockerExec(docker), log });
+  agent = await startWhenReachable(config, runtime, stopping.signal);
+  if (stopping.signal.aborted) await Promise.all([agent?.stop(), server.stop()]);
 }
 
 main().catch((err: Error) => {

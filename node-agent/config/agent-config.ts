@@ -17,6 +17,8 @@ export const agentConfigSchema = z.strictObject({
   stateDir: z.string().startsWith('/').default('/var/lib/minik8s-agent'),
   /** Used when the control plane has not allocated the node a pod subnet. */
   podCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.1.0/24').default('10.244.1.0/24'),
+  /** The whole pod network: traffic inside it is routed between nodes unchanged, traffic leaving it is masqueraded. */
+  clusterCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.0.0/16').default('10.244.0.0/16'),
   heartbeatSeconds: z.number().positive().default(5),
   /** Restart and image-pull back-off (kubelet: 10 s doubling to 300 s). */
   backOff: z.strictObject({ baseSeconds: z.number().positive().default(10), maxSeconds: z.number().positive().default(300) }).default({ baseSeconds: 10, maxSeconds: 300 }),

@@ -2,9 +2,9 @@
 # npm test: the whole suite, starting what it needs by itself (cluster up or not), then cleaning up.
 #   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .)
 #   3. a test etcd on 127.0.0.1:23790 unless one is healthy there (or MINIK8S_TEST_ETCD is set)
-#   4. for Docker-based tests: bridge mk8s0, registry and base images, and a private test node
-#      (netns mk8s-test-1, 10.100.0.201, own dockerd) exported as MINIK8S_TEST_DOCKER_SOCKET,
-#      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP, MINIK8S_REGISTRY
+#   4. for Docker-based tests: bridge mk8s0, registry and base images, and three private test nodes
+#      (netns mk8s-test-N, 10.100.0.20N, own dockerd each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
+#      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
 #   5. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
 #      as one failure); exit status non-zero when anything failed or no test ran.
 # What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and

@@ -3,11 +3,13 @@
 
 TEST_ETCD_URL=127.0.0.1:23790
 TEST_ETCD_PEER=127.0.0.1:23800
-TEST_NODE=test-1
-TEST_NODE_NS=mk8s-test-1
-TEST_NODE_VETH=mk8s-vtest1
-TEST_NODE_IP=10.100.0.201
-TEST_NODE_RUN="$MINIK8S_RUN/test-1"
+# Test nodes test-1..3: namespace mk8s-test-N, veth mk8s-vtestN, 10.100.0.20N, own dockerd. Single-node tests
+# run in-process agents on test-1; multi-node tests (test/helpers/test-cluster.ts) spawn agents in all three.
+TEST_NODE_COUNT=3
+test_node_ns() { echo "mk8s-test-$1"; }
+test_node_veth() { echo "mk8s-vtest$1"; }
+test_node_ip() { echo "10.100.0.$((200 + $1))"; }
+test_node_run() { echo "$MINIK8S_RUN/test-$1"; }
 
 test_tmp=     # scratch dir (test etcd data, test node data-root, TAP output), made by test_env_init
 started=()   # what to take down: etcd node registry builder bridge
@@ -29,7 +31,7 @@ test_etcd_up() {
   etcd_note="started on $TEST_ETCD_URL"
 }
 
-# test_node_up — bridge, registry, base images, and the private test node; exports its variables.
+# test_node_up — bridge, registry, base images, and the private test nodes; exports their variables.
 test_node_up() {
   mkdir -p "$MINIK8S_LOGS"
   ip link show "$BRIDGE" >/dev/null 2>&1 || started+=(bridge)
@@ -38,12 +40,18 @@ test_node_up() {
   pid_alive "$MINIK8S_RUN/builder/dockerd.pid" dockerd || started+=(builder)
   "$MINIK8S_REPO/scripts/build-images.sh" || return 1
   started+=(node)
-  ensure_netns "$TEST_NODE_NS" "$TEST_NODE_VETH" "$TEST_NODE_IP/24" || return 1
-  # shellcheck disable=SC2046
-  start_dockerd "$TEST_NODE" "$test_tmp/node" "$TEST_NODE_RUN" "$TEST_NODE_NS" $(node_dockerd_args) || return 1
-  export MINIK8S_TEST_DOCKER_SOCKET="$TEST_NODE_RUN/docker.sock"
-  export MINIK8S_TEST_NODE_NETNS="/run/netns/$TEST_NODE_NS"
-  export MINIK8S_TEST_NODE_IP="$TEST_NODE_IP"
+  local i nodes=()
+  for ((i = 1; i <= TEST_NODE_COUNT; i++)); do
+    ensure_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")" "$(test_node_ip "$i")/24" || return 1
+    # shellcheck disable=SC2046
+    start_dockerd "test-$i" "$test_tmp/node-$i" "$(test_node_run "$i")" "$(test_node_ns "$i")" $(node_dockerd_args) || return 1
+    nodes+=("test-$i,$(test_node_ip "$i"),/run/netns/$(test_node_ns "$i"),$(test_node_run "$i")/docker.sock")
+  done
+  export MINIK8S_TEST_DOCKER_SOCKET="$(test_node_run 1)/docker.sock"
+  export MINIK8S_TEST_NODE_NETNS="/run/netns/$(test_node_ns 1)"
+  export MINIK8S_TEST_NODE_IP="$(test_node_ip 1)"
+  # name,ip,netns,socket per node, space-separated: what test/helpers/test-cluster.ts starts agents on.
+  export MINIK8S_TEST_NODES="${nodes[*]}"
   export MINIK8S_REGISTRY="$REGISTRY"
 }
 
@@ -51,11 +59,15 @@ has_started() { local x; for x in "${started[@]}"; do [[ $x != "$1" ]] || return
 
 test_env_cleanup() {
   if has_started node; then
-    remove_containers "$TEST_NODE_RUN/docker.sock"
-    stop_dockerd "$TEST_NODE_RUN" "$test_tmp/node"
-    remove_netns "$TEST_NODE_NS" "$TEST_NODE_VETH"
-    unmount_under "$test_tmp/node"; unmount_under "$TEST_NODE_RUN"
-    rm -rf "$TEST_NODE_RUN"
+    local i run
+    for ((i = 1; i <= TEST_NODE_COUNT; i++)); do
+      run=$(test_node_run "$i")
+      remove_containers "$run/docker.sock"
+      stop_dockerd "$run" "$test_tmp/node-$i"
+      remove_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")"
+      unmount_under "$test_tmp/node-$i"; unmount_under "$run"
+      rm -rf "$run"
+    done
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
   ! has_started registry || stop_pid "$MINIK8S_RUN/registry.pid" 10 docker-registry

@@ -9,7 +9,7 @@ import { type ControlPlaneOptions, startControlPlane } from '../../reconciler/co
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
 
 /** A whole control plane in-process: real etcd (own prefix), real HTTP, real Git; stopped when the test ends. */
-export async function startTestControlPlane(t: ExecutionContext, opts: Partial<ControlPlaneOptions> = {}) {
+export async function startTestControlPlane(t: ExecutionContext, { listenHost = '127.0.0.1', ...opts }: Partial<ControlPlaneOptions> & { listenHost?: string } = {}) {
   const home = await mkdtemp(join(tmpdir(), 'minik8s-cp-'));
   const token = randomBytes(16).toString('hex');
   const config: ClusterConfig = {
@@ -19,7 +19,7 @@ export async function startTestControlPlane(t: ExecutionContext, opts: Partial<C
     joinToken: randomBytes(16).toString('hex'),
     etcdEndpoints: [TEST_ETCD],
     etcdPrefix: uniquePrefix(),
-    listen: { host: '127.0.0.1', port: 0 },
+    listen: { host: listenHost, port: 0 },
   };
   const cp = await startControlPlane({ config, home, ...opts });
   // What mkctl reads: the real port, now that the server listens.

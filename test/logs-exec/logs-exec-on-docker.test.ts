@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import { startAgent } from '../../node-agent/agent.js';
 import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
-import { DockerRuntime, LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import { startAgentServer } from '../../node-agent/server/agent-server.js';
 import { ApiClient, ApiError } from '../../reconciler/client/api-client.js';
 import { encodeFrame, ExecFrameType } from '../../reconciler/client/exec-frames.js';
@@ -16,10 +16,9 @@ import { attachExec, execInPod, podLogs, readExecOutput } from '../../reconciler
 import type { Container, Node, Pod } from '../../reconciler/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
-import { DOCKER_SOCKET, eventually } from '../node-agent/agent-harness.js';
+import { DOCKER_SOCKET, ensureTestPodNetwork, eventually, POD_CIDR, testRuntime } from '../node-agent/agent-harness.js';
 
 /** The test network's subnet, as the node agent tests use it: agents on the same dockerd must agree. */
-const POD_CIDR = '10.244.201.0/24';
 
 /**
  * A control plane and a node agent with its server on loopback (the address the Node advertises),
@@ -32,7 +31,7 @@ async function startCluster(t: ExecutionContext) {
   await cp.store.create<Node>({ apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName }, spec: { podCIDR: POD_CIDR } });
   const docker = new Docker({ socketPath: DOCKER_SOCKET });
   const stateDir = await mkdtemp(join(tmpdir(), 'mk8s-logs-'));
-  const runtime = new DockerRuntime(docker, { nodeName, stateDir });
+  const runtime = testRuntime(docker, nodeName, stateDir);
   const server = await startAgentServer({ host: '127.0.0.1', port: 0, tokens: [config.joinToken], runtime, exec: new DockerExec(docker) });
   const agentConfig = parseAgentConfig({
     nodeName,
@@ -77,7 +76,7 @@ async function startCluster(t: ExecutionContext) {
 }
 
 // Once, before the tests race each other to create the pod network on a fresh dockerd.
-test.before(() => new DockerRuntime(new Docker({ socketPath: DOCKER_SOCKET }), { nodeName: 'unused', stateDir: tmpdir() }).ensureNetwork(POD_CIDR));
+test.before(() => ensureTestPodNetwork());
 
 const idleAfter = (script: string) => ['sh', '-c', `${script}; trap "exit 0" TERM; while true; do sleep 1; done`];
 const text = async (body: AsyncIterable<Uint8Array>) => {

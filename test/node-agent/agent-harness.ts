@@ -20,6 +20,16 @@ export const DOCKER_SOCKET = process.env.MINIK8S_TEST_DOCKER_SOCKET ?? '/tmp/mk8
 export const NODE_IP = process.env.MINIK8S_TEST_NODE_IP ?? '10.100.0.201';
 /** The test node's pod subnet: one no real node is allocated. */
 export const POD_CIDR = process.env.MINIK8S_TEST_POD_CIDR ?? '10.244.201.0/24';
+/**
+ * In-process agents' pod network, apart from the one a multi-node test cluster's agent builds on the
+ * same dockerd (test/helpers/test-cluster.ts).
+ */
+export const TEST_NETWORK = { networkName: 'minik8s-inproc', bridgeName: 'mk8s-inproc' } as const;
+
+/** A runtime on the test node's dockerd with the in-process agents' pod network. */
+export function testRuntime(docker: Docker, nodeName: string, stateDir: string): DockerRuntime {
+  return new DockerRuntime(docker, { nodeName, stateDir, ...TEST_NETWORK });
+}
 const TOKEN = 'test-join-token';
 
 export interface AgentHarness {
@@ -44,7 +54,7 @@ export interface AgentHarness {
  * second, concurrent creation of the same subnet before the first is visible by name.
  */
 export async function ensureTestPodNetwork(): Promise<void> {
-  await new DockerRuntime(new Docker({ socketPath: DOCKER_SOCKET }), { nodeName: 'unused', stateDir: tmpdir() }).ensureNetwork(POD_CIDR);
+  await testRuntime(new Docker({ socketPath: DOCKER_SOCKET }), 'unused', tmpdir()).ensureNetwork(POD_CIDR);
 }
 
 /** A real API (on the test etcd) and an agent on the test node's Docker, all torn down with the test. */
@@ -56,7 +66,7 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
   const docker = new Docker({ socketPath: DOCKER_SOCKET });
   const nodeName = `test-${randomBytes(4).toString('hex')}`;
   const stateDir = await mkdtemp(join(tmpdir(), 'mk8s-agent-'));
-  const runtime = new DockerRuntime(docker, { nodeName, stateDir });
+  const runtime = testRuntime(docker, nodeName, stateDir);
   const config = parseAgentConfig({
     nodeName,
     labels: { 'minik8s.io/hostname': nodeName },
