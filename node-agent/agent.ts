@@ -1,6 +1,10 @@
 import type { ApiClient } from '../reconciler/client/api-client.js';
+import { Informer } from '../reconciler/client/informer.js';
 import { createLogger, type Logger } from '../reconciler/util/log.js';
 import type { AgentConfig } from './config/agent-config.js';
+import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
+import type { NodeNet } from './host/node-net.js';
+import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { PodController } from './pods/pod-controller.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
@@ -12,6 +16,11 @@ export interface AgentDeps {
   log?: Logger;
   /** How long to wait for the control plane to allocate the node's pod subnet. */
   podCIDRTimeoutMs?: number;
+  /**
+   * The node's network namespace, for node-wide state: routes to other nodes, iptables rules, the
+   * DNS server. Left out where several agents share one namespace (in-process tests): they leave it alone.
+   */
+  nodeNet?: NodeNet;
 }
 
 export interface RunningAgent {
@@ -37,9 +46,15 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   });
   const node = await registration.register();
   registration.startHeartbeat();
+  let dns: RunningClusterDns | undefined;
   try {
     const podCIDR = await registration.podCIDR(node, config.podCIDR, deps.podCIDRTimeoutMs ?? 10_000);
-    await runtime.ensureNetwork(podCIDR);
+    const gateway = await runtime.ensureNetwork(podCIDR);
+    // Before any pod starts: every pod's resolv.conf names it.
+    if (deps.nodeNet) {
+      dns = await startClusterDns({ api, address: gateway, log });
+      runtime.useClusterDNS(gateway);
+    }
     const pods = new PodController({
       nodeName: config.nodeName,
       nodeIP: config.nodeIP,
@@ -49,17 +64,34 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       log,
     });
     await pods.start();
+    const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
     log.info({ podCIDR }, 'node agent running');
     return {
       podCIDR,
       pods,
       async stop() {
         registration.stop();
-        await pods.stop();
+        await Promise.all([pods.stop(), network?.stop(), dns?.stop()]);
       },
     };
   } catch (err) {
     registration.stop();
+    await dns?.stop();
     throw err;
   }
+}
+
+/** Routes to the other nodes' pod subnets and the forwarding rules; stopping leaves them in place. */
+async function startNodeNetwork(net: NodeNet, config: AgentConfig, podCIDR: string, api: ApiClient, log: Logger) {
+  const nodes = new Informer(api, 'Node', { log });
+  const routes = new PodNetworkController({ nodeName: config.nodeName, podCIDR, clusterCIDR: config.clusterCIDR, nodes, net, log });
+  // The node list first: reconciling routes against an empty cache would remove the ones in place.
+  await nodes.start();
+  await routes.start();
+  return {
+    async stop() {
+      nodes.stop();
+      await routes.stop();
+    },
+  };
 }
