@@ -10,7 +10,9 @@ import { storeListWatch } from './client/store-list-watch.js';
 import type { ClusterConfig } from './config/cluster-config.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
+import { DeploymentController } from './controllers/deployment-controller.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
+import { ReplicaSetController } from './controllers/replicaset-controller.js';
 import { SchedulerController } from './controllers/scheduler-controller.js';
 import { ServiceIPController } from './controllers/service-ip-controller.js';
 import { defaultServiceNetwork } from './services/service-addresses.js';
@@ -77,13 +79,17 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
   const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });
   const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
+  const replicaSets = new Informer(source, 'ReplicaSet', { log: createLogger('informer', { kind: 'ReplicaSet' }) });
+  const deployments = new Informer(source, 'Deployment', { log: createLogger('informer', { kind: 'Deployment' }) });
   const controllers = [
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
     new ServiceIPController({ store, services, network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) }, log: createLogger('service-ip') }),
     new EndpointsController({ store, services, pods, endpoints, log: createLogger('endpoints') }),
+    new ReplicaSetController({ store, pods, replicaSets, log: createLogger('replicaset-controller') }),
+    new DeploymentController({ store, deployments, replicaSets, log: createLogger('deployment-controller') }),
   ];
-  const informers = [pods, nodes, services, endpoints];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments];
   await Promise.all(informers.map((i) => i.start()));
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
 

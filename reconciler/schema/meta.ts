@@ -50,6 +50,27 @@ export const labelSelectorSchema = z.strictObject({
 });
 export type LabelSelector = z.infer<typeof labelSelectorSchema>;
 
+/** Whether labels satisfy a selector, as Kubernetes matches them (an empty selector matches everything). */
+export function selectorMatches(selector: LabelSelector, labels: Record<string, string> | undefined): boolean {
+  const has = (key: string) => labels !== undefined && Object.hasOwn(labels, key);
+  return (
+    Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v) &&
+    (selector.matchExpressions ?? []).every((e) => {
+      const values = e.values ?? [];
+      switch (e.operator) {
+        case 'In':
+          return has(e.key) && values.includes(labels![e.key]!);
+        case 'NotIn':
+          return !has(e.key) || !values.includes(labels![e.key]!);
+        case 'Exists':
+          return has(e.key);
+        case 'DoesNotExist':
+          return !has(e.key);
+      }
+    })
+  );
+}
+
 export const conditionStatusSchema = z.enum(['True', 'False', 'Unknown']);
 
 /** Status conditions share one shape across kinds; each kind narrows `type` and `reason` in its own code. */
@@ -59,6 +80,8 @@ export const conditionSchema = z.object({
   reason: z.string().optional(),
   message: z.string().optional(),
   lastTransitionTime: z.string().optional(),
+  /** When the condition was last confirmed or refreshed (a Deployment's progress), as opposed to when it changed. */
+  lastUpdateTime: z.string().optional(),
 });
 export type Condition = z.infer<typeof conditionSchema>;
 
@@ -67,3 +90,8 @@ export const ANNOTATION_SOURCE_FILE = 'minik8s.io/source-file';
 export const ANNOTATION_SOURCE_COMMIT = 'minik8s.io/source-commit';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_GIT = 'minik8s-git';
+/**
+ * On a Deployment or ReplicaSet in Git: `hpa` means an autoscaler sets `spec.replicas`, so Git sync
+ * keeps the cluster's count instead of the manifest's.
+ */
+export const ANNOTATION_REPLICAS_MANAGED_BY = 'minik8s.io/replicas-managed-by';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { conditionSchema, labelSelectorSchema, objectMetaSchema } from './meta.js';
-import { podTemplateSchema } from './pod.js';
+import { conditionSchema, type LabelSelector, labelSelectorSchema, objectMetaSchema, selectorMatches } from './meta.js';
+import { type PodTemplate, podTemplateSchema } from './pod.js';
 
 const replicaSetSpecSchema = z.strictObject({
   replicas: z.number().int().min(0).default(1),
@@ -17,36 +17,60 @@ const replicaSetStatusSchema = z.object({
   conditions: z.array(conditionSchema).optional(),
 });
 
-export const replicaSetSchema = z.strictObject({
-  apiVersion: z.literal('apps/v1'),
-  kind: z.literal('ReplicaSet'),
-  metadata: objectMetaSchema,
-  spec: replicaSetSpecSchema,
-  status: replicaSetStatusSchema.optional(),
-});
+/** As Kubernetes validates it: a selector that selects something, and the template's pods match it (or the controller could never count them). */
+function checkSelector(spec: { selector: LabelSelector; template: PodTemplate }, ctx: z.RefinementCtx): void {
+  const { selector, template } = spec;
+  if (Object.keys(selector.matchLabels ?? {}).length === 0 && (selector.matchExpressions ?? []).length === 0)
+    ctx.addIssue({ code: 'custom', path: ['spec', 'selector'], message: 'empty selector is invalid' });
+  else if (!selectorMatches(selector, template.metadata?.labels))
+    ctx.addIssue({ code: 'custom', path: ['spec', 'template', 'metadata', 'labels'], message: '`selector` does not match template `labels`' });
+}
+
+export const replicaSetSchema = z
+  .strictObject({
+    apiVersion: z.literal('apps/v1'),
+    kind: z.literal('ReplicaSet'),
+    metadata: objectMetaSchema,
+    spec: replicaSetSpecSchema,
+    status: replicaSetStatusSchema.optional(),
+  })
+  .superRefine((rs, ctx) => checkSelector(rs.spec, ctx));
 export type ReplicaSet = z.infer<typeof replicaSetSchema>;
 
 /** An absolute count or a percentage such as "25%". */
 const intOrPercent = z.union([z.number().int().min(0), z.string().regex(/^\d+%$/, 'must be a number or a percentage such as 25%')]);
 
-export const deploymentSchema = z.strictObject({
-  apiVersion: z.literal('apps/v1'),
-  kind: z.literal('Deployment'),
-  metadata: objectMetaSchema,
-  spec: replicaSetSpecSchema.extend({
-    strategy: z
-      .strictObject({
-        type: z.enum(['RollingUpdate', 'Recreate']).default('RollingUpdate'),
-        rollingUpdate: z.strictObject({ maxSurge: intOrPercent.default('25%'), maxUnavailable: intOrPercent.default('25%') }).optional(),
-      })
+const isZero = (v: number | string) => v === 0 || v === '0%';
+
+export const deploymentSchema = z
+  .strictObject({
+    apiVersion: z.literal('apps/v1'),
+    kind: z.literal('Deployment'),
+    metadata: objectMetaSchema,
+    spec: replicaSetSpecSchema.extend({
+      strategy: z
+        .strictObject({
+          type: z.enum(['RollingUpdate', 'Recreate']).default('RollingUpdate'),
+          rollingUpdate: z.strictObject({ maxSurge: intOrPercent.default('25%'), maxUnavailable: intOrPercent.default('25%') }).optional(),
+        })
+        .optional(),
+      revisionHistoryLimit: z.number().int().min(0).default(10),
+      progressDeadlineSeconds: z.number().int().min(1).default(600),
+    }),
+    status: replicaSetStatusSchema
+      .extend({ updatedReplicas: z.number().int().optional(), unavailableReplicas: z.number().int().optional() })
       .optional(),
-    revisionHistoryLimit: z.number().int().min(0).default(10),
-    progressDeadlineSeconds: z.number().int().min(1).default(600),
-  }),
-  status: replicaSetStatusSchema
-    .extend({ updatedReplicas: z.number().int().optional(), unavailableReplicas: z.number().int().optional() })
-    .optional(),
-});
+  })
+  .superRefine((d, ctx) => {
+    checkSelector(d.spec, ctx);
+    const { type, rollingUpdate } = d.spec.strategy ?? {};
+    const path = ['spec', 'strategy', 'rollingUpdate'];
+    if (type === 'Recreate' && rollingUpdate) ctx.addIssue({ code: 'custom', path, message: 'may not be specified when strategy `type` is Recreate' });
+    else if (rollingUpdate && isZero(rollingUpdate.maxSurge) && isZero(rollingUpdate.maxUnavailable))
+      ctx.addIssue({ code: 'custom', path: [...path, 'maxUnavailable'], message: 'may not be 0 when `maxSurge` is 0' });
+    else if (rollingUpdate && typeof rollingUpdate.maxUnavailable === 'string' && parseInt(rollingUpdate.maxUnavailable, 10) > 100)
+      ctx.addIssue({ code: 'custom', path: [...path, 'maxUnavailable'], message: 'must not be greater than 100%' });
+  });
 export type Deployment = z.infer<typeof deploymentSchema>;
 
 const metricTargetSchema = z
