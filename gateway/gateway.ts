@@ -1,0 +1,54 @@
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import type { ApiClient } from '../reconciler/client/api-client.js';
+import { Informer } from '../reconciler/client/informer.js';
+import type { Logger } from '../reconciler/util/log.js';
+import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
+import { createGatewayServer } from './gateway-server.js';
+
+export interface GatewayDeps {
+  api: ApiClient;
+  /** The node address to listen on, which is also what the gateway's Endpoints say. */
+  address: string;
+  port: number;
+  log: Logger;
+}
+
+export interface RunningGateway {
+  port: number;
+  /** Withdraws the Endpoints (best effort: the control plane may be gone) and stops serving. */
+  stop(): Promise<void>;
+}
+
+/** Host/path forwarding for DNS-kind objects: caches DNS and Service objects, serves HTTP, publishes its Endpoints. */
+export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
+  const { api, address, log } = deps;
+  const dns = new Informer(api, 'DNS', { log });
+  const services = new Informer(api, 'Service', { log });
+  await Promise.all([dns.start(), services.start()]);
+  const server = createGatewayServer({ names: () => ({ dns: dns.list(), services: services.list() }), log });
+  const stopInformers = () => {
+    dns.stop();
+    services.stop();
+  };
+  try {
+    server.listen(deps.port, address);
+    await once(server, 'listening');
+    const { port } = server.address() as AddressInfo;
+    await publishGatewayEndpoints(api, address, port);
+    log.info({ address, port }, 'gateway listening');
+    return {
+      port,
+      async stop() {
+        await withdrawGatewayEndpoints(api).catch((err: Error) => log.warn({ err: err.message }, 'gateway: could not withdraw its endpoints'));
+        stopInformers();
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(resolve));
+      },
+    };
+  } catch (err) {
+    stopInformers();
+    server.close();
+    throw err;
+  }
+}
