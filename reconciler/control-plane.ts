@@ -19,6 +19,7 @@ import { defaultServiceNetwork } from './services/service-addresses.js';
 import { EtcdKV } from './store/etcd-kv.js';
 import { ObjectStore } from './store/object-store.js';
 import { startGitSync } from './sync/start-git-sync.js';
+import { ensureGatewayService } from './system/gateway-service.js';
 import { createLogger } from './util/log.js';
 
 export interface ControlPlaneOptions {
@@ -91,6 +92,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   ];
   const informers = [pods, nodes, services, endpoints, replicaSets, deployments];
   await Promise.all(informers.map((i) => i.start()));
+  await ensureGatewayService(store);
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
 
   return {
