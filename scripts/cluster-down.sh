@@ -2,9 +2,11 @@
 # npm stop: stops every minik8s process gracefully (SIGTERM, wait, SIGKILL) and keeps the state.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in dockerd services nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in dockerd services nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
+# First, while the API is there to take back its endpoints.
+printf 'stopping gateway ... '; stop_gateway; ok
 for n in $(known_nodes); do
   printf 'stopping %s ... ' "$n"; node_stop "$n"; ok
 done

@@ -4,11 +4,11 @@
 # nodes this host already has, else 1).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages network dockerd services cluster-config nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages network dockerd services cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 t0=$(now)
-N=8
+N=9
 step 1 $N "packages"; ensure_packages; ok
 
 step 2 $N "state in $MINIK8S_HOME, config"
@@ -36,6 +36,8 @@ for n in "${nodes[@]}"; do
   node_up "$n"; ok "$agent_note"
 done
 
+step 9 $N "gateway"; start_gateway "${nodes[0]}"; ok "$gateway_note"
+
 cat <<SUMMARY
 
 minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
@@ -44,5 +46,6 @@ minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
   registry:  http://$REGISTRY   (library/busybox, library/pause, library/python)
   nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
   node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps
+  gateway:   curl -H 'Host: <DNS host>' http://$(node_ip "${nodes[0]}"):30080/<path>
   logs:      $MINIK8S_LOGS
 SUMMARY
