@@ -3,6 +3,7 @@ import { ApiError } from '../../client/api-error.js';
 import { resourceTypes } from '../../schema/index.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
+import { dnsRoutesSection } from '../printers/dns-routes.js';
 import { resolveTypes } from './get.js';
 
 export function register(program: Command): void {
@@ -27,6 +28,7 @@ export function register(program: Command): void {
           e.involvedObject.name === name &&
           (e.involvedObject.uid === undefined || e.involvedObject.uid === object.metadata.uid),
       );
-      process.stdout.write(describeObject(object, events, new Date()) + '\n');
+      const related = object.kind === 'DNS' ? dnsRoutesSection(object, (await client.list('Service', { namespace: opts.namespace })).items) : [];
+      process.stdout.write(describeObject(object, events, new Date(), related) + '\n');
     });
 }

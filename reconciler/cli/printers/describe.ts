@@ -73,8 +73,11 @@ function eventsSection(events: readonly Event[], now: Date): string[] {
   return ['Events:', ...table.split('\n').map((l) => `  ${l}`)];
 }
 
-/** `mkctl describe`: identity, labels, a kind's summary, every other field, then the object's events. */
-export function describeObject(o: ApiObject, events: readonly Event[], now: Date): string {
+/**
+ * `mkctl describe`: identity, labels, a kind's summary, `related` (lines about other objects, such as
+ * a DNS entry's services), every other field, then the object's events.
+ */
+export function describeObject(o: ApiObject, events: readonly Event[], now: Date, related: readonly string[] = []): string {
   const { metadata } = o;
   const summary = (summaries[o.kind] as ((x: ApiObject) => Lines) | undefined)?.(o) ?? [];
   const owner = metadata.ownerReferences?.find((r) => r.controller);
@@ -90,6 +93,7 @@ export function describeObject(o: ApiObject, events: readonly Event[], now: Date
     ...mapLines('Annotations:', metadata.annotations),
     ...(owner ? [`${'Controlled By:'.padEnd(13)} ${owner.kind}/${owner.name}`] : []),
     ...summary.map(([l, v]) => `${l.padEnd(13)} ${v}`),
+    ...related,
     ...describeValue(fields, 0),
     ...eventsSection(events, now),
   ].join('\n');
