@@ -5,15 +5,25 @@ export interface Resources {
   memoryBytes: number;
 }
 
-/** What a pod asks of its node: the sum of its containers' requests (limits stand in for missing requests, as in Kubernetes). */
-export function podRequests(pod: Pod): Resources {
+/**
+ * What scoring assumes of a container that requests nothing (Kubernetes' non-zero defaults), so pods
+ * without requests still spread instead of piling onto whichever node scored best.
+ */
+export const NON_ZERO_DEFAULTS: Resources = { cpuMillis: 100, memoryBytes: 200 * 1024 * 1024 };
+
+/**
+ * What a pod asks of its node: the sum of its containers' requests (limits stand in for missing
+ * requests, as in Kubernetes). With `nonZero`, a missing request counts as NON_ZERO_DEFAULTS.
+ */
+export function podRequests(pod: Pod, nonZero = false): Resources {
+  const none = nonZero ? NON_ZERO_DEFAULTS : { cpuMillis: 0, memoryBytes: 0 };
   return pod.spec.containers.reduce<Resources>(
     (sum, c) => {
       const cpu = c.resources?.requests?.cpu ?? c.resources?.limits?.cpu;
       const memory = c.resources?.requests?.memory ?? c.resources?.limits?.memory;
       return {
-        cpuMillis: sum.cpuMillis + (cpu === undefined ? 0 : parseCpuMillis(cpu)!),
-        memoryBytes: sum.memoryBytes + (memory === undefined ? 0 : parseMemoryBytes(memory)!),
+        cpuMillis: sum.cpuMillis + (cpu === undefined ? none.cpuMillis : parseCpuMillis(cpu)!),
+        memoryBytes: sum.memoryBytes + (memory === undefined ? none.memoryBytes : parseMemoryBytes(memory)!),
       };
     },
     { cpuMillis: 0, memoryBytes: 0 },

@@ -7,6 +7,8 @@ type FilterReason = 'node(s) not ready' | 'node(s) unschedulable' | "node(s) did
 
 interface NodeUsage {
   requested: Resources;
+  /** The same with non-zero defaults for what pods leave unrequested: what scoring compares. */
+  scored: Resources;
   /** Pods of each owner (uid) on the node, for spreading replicas. */
   byOwner: Map<string, number>;
 }
@@ -15,15 +17,21 @@ export function usageByNode(pods: Pod[]): Map<string, NodeUsage> {
   const usage = new Map<string, NodeUsage>();
   for (const p of pods) {
     if (!holdsResources(p)) continue;
-    const u = usage.get(p.spec.nodeName!) ?? { requested: { cpuMillis: 0, memoryBytes: 0 }, byOwner: new Map() };
-    const r = podRequests(p);
-    u.requested.cpuMillis += r.cpuMillis;
-    u.requested.memoryBytes += r.memoryBytes;
+    const u = usage.get(p.spec.nodeName!) ?? emptyUsage();
+    add(u.requested, podRequests(p));
+    add(u.scored, podRequests(p, true));
     const owner = ownerOf(p);
     if (owner) u.byOwner.set(owner, (u.byOwner.get(owner) ?? 0) + 1);
     usage.set(p.spec.nodeName!, u);
   }
   return usage;
+}
+
+const emptyUsage = (): NodeUsage => ({ requested: { cpuMillis: 0, memoryBytes: 0 }, scored: { cpuMillis: 0, memoryBytes: 0 }, byOwner: new Map() });
+
+function add(to: Resources, r: Resources): void {
+  to.cpuMillis += r.cpuMillis;
+  to.memoryBytes += r.memoryBytes;
 }
 
 function ownerOf(pod: Pod): string | undefined {
@@ -49,7 +57,7 @@ function share(n: number, total: number): number {
 /** Least-requested share of the node after placing the pod (0..1, higher is emptier), minus a penalty per sibling already there. */
 function score(owner: string | undefined, need: Resources, node: Node, usage: NodeUsage | undefined): number {
   const free = nodeAllocatable(node);
-  const used = usage?.requested ?? { cpuMillis: 0, memoryBytes: 0 };
+  const used = usage?.scored ?? { cpuMillis: 0, memoryBytes: 0 };
   const leastRequested = (share(used.cpuMillis + need.cpuMillis, free.cpuMillis) + share(used.memoryBytes + need.memoryBytes, free.memoryBytes)) / 2;
   const siblings = owner ? (usage?.byOwner.get(owner) ?? 0) : 0;
   return leastRequested - siblings;
@@ -62,6 +70,7 @@ function score(owner: string | undefined, need: Resources, node: Node, usage: No
  */
 export function schedule(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>, tieBreak = 0): ScheduleDecision {
   const need = podRequests(pod);
+  const scoredNeed = podRequests(pod, true);
   const selector = Object.entries(pod.spec.nodeSelector ?? {});
   const owner = ownerOf(pod);
   const reasons = new Map<FilterReason, number>();
@@ -75,7 +84,7 @@ export function schedule(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>,
       reasons.set(reason, (reasons.get(reason) ?? 0) + 1);
       continue;
     }
-    const s = score(owner, need, node, u);
+    const s = score(owner, scoredNeed, node, u);
     if (s > best + 1e-9) [best, ties] = [s, [node.metadata.name]];
     else if (s > best - 1e-9) ties.push(node.metadata.name);
   }
@@ -91,9 +100,9 @@ export function schedule(pod: Pod, nodes: Node[], usage: Map<string, NodeUsage>,
 export function assume(usage: Map<string, NodeUsage>, pod: Pod, nodeName: string): void {
   const bound = { ...pod, spec: { ...pod.spec, nodeName } };
   const one = usageByNode([bound]).get(nodeName)!;
-  const u = usage.get(nodeName) ?? { requested: { cpuMillis: 0, memoryBytes: 0 }, byOwner: new Map() };
-  u.requested.cpuMillis += one.requested.cpuMillis;
-  u.requested.memoryBytes += one.requested.memoryBytes;
+  const u = usage.get(nodeName) ?? emptyUsage();
+  add(u.requested, one.requested);
+  add(u.scored, one.scored);
   for (const [owner, n] of one.byOwner) u.byOwner.set(owner, (u.byOwner.get(owner) ?? 0) + n);
   usage.set(nodeName, u);
 }

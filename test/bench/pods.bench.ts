@@ -5,6 +5,7 @@
  *   - a batch: BATCH pods in one commit; per-pod time = time until all are Running ÷ BATCH
  */
 import { performance } from 'node:perf_hooks';
+import type { Pod } from '../../reconciler/schema/index.js';
 import { bareDockerRun, benchPodYaml, connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);
@@ -12,12 +13,13 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 30);
 const NODE_SOCKET = process.env.BENCH_NODE_SOCKET ?? '/run/minik8s/node-1/docker.sock';
 
 /** Pushes `n` pods in one commit; resolves with each pod's commit-to-Running time and the time until all ran. */
-export async function batchToRunning(cluster: LocalCluster, n: number, prefix: string): Promise<{ latencies: number[]; allMs: number }> {
+export async function batchToRunning(cluster: LocalCluster, n: number, prefix: string, onRunning?: (pod: Pod) => void): Promise<{ latencies: number[]; allMs: number }> {
   const names = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   const running = cluster.when(names, 'Running');
   const t0 = performance.now();
   await cluster.push(Object.fromEntries(names.map((name) => [`${name}.yaml`, benchPodYaml(name)])), `bench: ${n} pods`);
   const at = await running;
+  if (onRunning) for (const pod of (await cluster.client.list('Pod', { namespace: 'default' })).items) if (names.includes(pod.metadata.name)) onRunning(pod);
   const latencies = names.map((name) => at.get(name)! - t0);
   const gone = cluster.when(names, 'gone');
   await cluster.push(Object.fromEntries(names.map((name) => [`${name}.yaml`, null])), `bench: remove ${n} pods`);

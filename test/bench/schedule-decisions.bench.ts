@@ -24,8 +24,3 @@ export function benchScheduleDecisions(podCount = 1000, nodeCount = 100): { deci
   const ms = performance.now() - t0;
   return { decisionsPerSecond: Math.round((podCount / ms) * 1000), ms, unschedulable };
 }
-
-if (import.meta.url === `file://${process.argv[1]}`) {
-  const r = benchScheduleDecisions();
-  console.log(`scheduler decisions: 1000 pods x 100 nodes in ${r.ms.toFixed(0)} ms = ${r.decisionsPerSecond} decisions/s (${r.unschedulable} unschedulable)`);
-}

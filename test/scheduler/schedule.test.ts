@@ -47,3 +47,17 @@ test('never places a pod on a cordoned node', (t) => {
   const nodes = [makeNode('node-1', { unschedulable: true })];
   t.regex((schedule(makePod('p'), nodes, new Map()) as { message: string }).message, /1 node\(s\) unschedulable/);
 });
+
+test('spreads pods that request nothing away from a node already holding some, as non-zero defaults do', (t) => {
+  const nodes = [makeNode('node-1'), makeNode('node-2'), makeNode('node-3')];
+  const usage = usageByNode([makePod('busy', { cpu: '100m', nodeName: 'node-1' })]);
+  const placed = Array.from({ length: 9 }, (_, i) => {
+    const pod = makePod(`p${i}`);
+    const d = schedule(pod, nodes, usage, i);
+    assume(usage, pod, d.node!);
+    return d.node!;
+  });
+  // node-1 starts one pod fuller: counting it, the ten pods end up 4/3/3 or so, never piled on two nodes.
+  const counts = ['node-1', 'node-2', 'node-3'].map((n) => placed.filter((p) => p === n).length + (n === 'node-1' ? 1 : 0));
+  t.true(Math.max(...counts) - Math.min(...counts) <= 1, counts.join('/'));
+});
