@@ -10,6 +10,7 @@ import { register as registerGet } from './commands/get.js';
 import { register as registerHistory } from './commands/history.js';
 import { register as registerLogs } from './commands/logs.js';
 import { register as registerRollback } from './commands/rollback.js';
+import { register as registerRollout } from './commands/rollout.js';
 import { register as registerSync } from './commands/sync.js';
 
 /**
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerSync(program);
   registerHistory(program);
   registerRollback(program);
+  registerRollout(program);
   registerCluster(program);
   registerLogs(program);
   registerExec(program);

@@ -1,8 +1,9 @@
-import type { ApiObject } from '../schema/index.js';
+import { ANNOTATION_REPLICAS_MANAGED_BY, type ApiObject } from '../schema/index.js';
 
 /**
  * Spec fields the cluster fills in when a manifest leaves them out: the scheduler's binding
- * (`Pod.spec.nodeName`) and allocated addresses (`Service.spec.clusterIP`, node ports). Git's version
+ * (`Pod.spec.nodeName`), allocated addresses (`Service.spec.clusterIP`, node ports), and the replica count
+ * of a Deployment or ReplicaSet annotated `minik8s.io/replicas-managed-by: hpa`. Git's version
  * of an object inherits them from the stored one, so a sync neither reports drift nor undoes them.
  */
 export function withClusterAssigned(desired: ApiObject, current: ApiObject): ApiObject {
@@ -15,5 +16,8 @@ export function withClusterAssigned(desired: ApiObject, current: ApiObject): Api
     });
     return { ...desired, spec: { ...desired.spec, clusterIP: desired.spec.clusterIP ?? current.spec.clusterIP, ports } };
   }
+  // An autoscaler owns the replica count of a workload whose manifest says so.
+  if ((desired.kind === 'Deployment' || desired.kind === 'ReplicaSet') && current.kind === desired.kind && desired.metadata.annotations?.[ANNOTATION_REPLICAS_MANAGED_BY] === 'hpa')
+    return { ...desired, spec: { ...desired.spec, replicas: current.spec.replicas } } as ApiObject;
   return desired;
 }

@@ -3,6 +3,8 @@ import { readClusterConfig } from '../../config/cluster-config.js';
 import { displayKey, removeObjects, splitDocuments } from '../../git/manifest-edits.js';
 import { lookupResourceType, refKey } from '../../schema/index.js';
 import { commitToCluster } from '../../sync/commit-to-cluster.js';
+import { isManagedByGit } from '../../sync/plan.js';
+import { cliContext } from '../cli-context.js';
 import { reportSync } from '../../sync/sync-report.js';
 import { readManifestArg } from '../../sync/read-manifest-arg.js';
 
@@ -18,15 +20,31 @@ async function keysToDelete(kind: string | undefined, name: string | undefined, 
   return [refKey({ kind: type.kind, namespace: opts.namespace, name })];
 }
 
+/**
+ * Objects a controller made (a ReplicaSet's pods) have no file in Git: they are deleted through the API,
+ * and their controller decides what follows (a replacement). Returns false for anything Git keeps.
+ */
+async function deletedThroughApi(kind: string, name: string, namespace: string): Promise<boolean> {
+  const type = lookupResourceType(kind);
+  if (!type?.fromGit) return false;
+  const { client } = cliContext();
+  const ref = { kind: type.kind, namespace, name };
+  const current = await client.get(ref);
+  if (!current || isManagedByGit(current)) return false;
+  if (await client.delete(ref)) console.log(`${type.singular} "${name}" deleted`);
+  return true;
+}
+
 export function register(program: Command): void {
   program
     .command('delete')
-    .description('Remove objects from the cluster repository (commit and push); the sync prunes them')
+    .description('Remove objects from the cluster repository (commit and push; the sync prunes them), or through the API those a controller made')
     .argument('[kind]', 'pod, service, deployment, replicaset, hpa or dns')
     .argument('[name]')
     .option('-f, --filename <path>', 'delete the objects a manifest file or directory holds')
     .option('-n, --namespace <ns>', 'namespace of KIND NAME', 'default')
     .action(async (kind: string | undefined, name: string | undefined, opts: { filename?: string; namespace: string }) => {
+      if (kind && name && !opts.filename && (await deletedThroughApi(kind, name, opts.namespace))) return;
       const keys = await keysToDelete(kind, name, opts);
       if (keys.length === 0) throw new Error(`${opts.filename}: no objects found`);
       let removed: Array<{ key: string; file: string }> = [];

@@ -1,10 +1,24 @@
 import type { Command } from 'commander';
 import { ApiError } from '../../client/api-error.js';
-import { resourceTypes } from '../../schema/index.js';
+import type { ApiClient } from '../../client/api-client.js';
+import { type ApiObject, type Kind, type ObjectOf, resourceTypes } from '../../schema/index.js';
+import { controllerRef } from '../../workloads/owner-references.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
+import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
 import { resolveTypes } from './get.js';
+
+type RelatedLines<K extends Kind> = (client: ApiClient, o: ObjectOf<K>, namespace: string) => Promise<string[]>;
+
+const owned = <T extends ApiObject>(owner: ApiObject, items: T[]) => items.filter((o) => controllerRef(o)?.uid === owner.metadata.uid);
+
+/** Lines about the objects a kind works with: a DNS entry's services, a ReplicaSet's pods, a Deployment's ReplicaSets. */
+const relatedLines: { [K in Kind]?: RelatedLines<K> } = {
+  DNS: async (client, dns, namespace) => dnsRoutesSection(dns, (await client.list('Service', { namespace })).items),
+  ReplicaSet: async (client, rs, namespace) => replicaSetSummary(rs, owned(rs, (await client.list('Pod', { namespace })).items)),
+  Deployment: async (client, d, namespace) => deploymentSummary(d, owned(d, (await client.list('ReplicaSet', { namespace })).items)),
+};
 
 export function register(program: Command): void {
   program
@@ -28,7 +42,7 @@ export function register(program: Command): void {
           e.involvedObject.name === name &&
           (e.involvedObject.uid === undefined || e.involvedObject.uid === object.metadata.uid),
       );
-      const related = object.kind === 'DNS' ? dnsRoutesSection(object, (await client.list('Service', { namespace: opts.namespace })).items) : [];
-      process.stdout.write(describeObject(object, events, new Date(), related) + '\n');
+      const related = (relatedLines[object.kind] as RelatedLines<typeof object.kind> | undefined)?.(client, object, opts.namespace);
+      process.stdout.write(describeObject(object, events, new Date(), await related) + '\n');
     });
 }

@@ -1,4 +1,4 @@
-import type { ApiObject, Kind, Node, ObjectOf } from '../../schema/index.js';
+import type { ApiObject, Deployment, Kind, LabelSelector, Node, ObjectOf, ReplicaSet } from '../../schema/index.js';
 import { formatAge } from '../age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 
@@ -33,6 +33,21 @@ function selectorText(labels: Record<string, string> | undefined): string {
   return orNone(Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
 }
 
+/** A label selector as kubectl prints it: `app=web,tier in (a,b),!canary`. */
+export function labelSelectorText(selector: LabelSelector): string {
+  const expressions = (selector.matchExpressions ?? []).map((e) =>
+    e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator === 'In' ? 'in' : 'notin'} (${(e.values ?? []).join(',')})`,
+  );
+  return orNone([...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...expressions].join(','));
+}
+
+/** `-o wide` for the kinds that run a pod template. */
+const templateColumns: Column<ReplicaSet | Deployment>[] = [
+  { header: 'CONTAINERS', cell: (o) => o.spec.template.spec.containers.map((c) => c.name).join(','), wide: true },
+  { header: 'IMAGES', cell: (o) => o.spec.template.spec.containers.map((c) => c.image).join(','), wide: true },
+  { header: 'SELECTOR', cell: (o) => labelSelectorText(o.spec.selector), wide: true },
+];
+
 /** The columns `mkctl get` prints per kind, between NAME and AGE (events have their own shape). */
 const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
   Pod: [
@@ -52,13 +67,13 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'DESIRED', cell: (r) => String(r.spec.replicas) },
     { header: 'CURRENT', cell: (r) => String(r.status?.replicas ?? 0) },
     { header: 'READY', cell: (r) => String(r.status?.readyReplicas ?? 0) },
-    { header: 'IMAGES', cell: (r) => r.spec.template.spec.containers.map((c) => c.image).join(','), wide: true },
+    ...templateColumns,
   ],
   Deployment: [
     { header: 'READY', cell: (d) => `${d.status?.readyReplicas ?? 0}/${d.spec.replicas}` },
     { header: 'UP-TO-DATE', cell: (d) => String(d.status?.updatedReplicas ?? 0) },
     { header: 'AVAILABLE', cell: (d) => String(d.status?.availableReplicas ?? 0) },
-    { header: 'IMAGES', cell: (d) => d.spec.template.spec.containers.map((c) => c.image).join(','), wide: true },
+    ...templateColumns,
   ],
   HorizontalPodAutoscaler: [
     { header: 'REFERENCE', cell: (h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}` },

@@ -1,0 +1,69 @@
+import type { ExecutionContext } from 'ava';
+import type { ApiClient } from '../../reconciler/client/api-client.js';
+import { Informer } from '../../reconciler/client/informer.js';
+import type { ObjectOf, Pod } from '../../reconciler/schema/index.js';
+import { isPodActive, isPodReady } from '../../reconciler/workloads/pod-availability.js';
+
+/**
+ * Plays the node agents' part in control-plane tests: a pod bound to a node is reported Running and
+ * Ready through the API, as an agent does once its containers run — unless `admit` holds it back.
+ */
+export async function startAgentDouble(t: ExecutionContext, client: ApiClient, admit: (pod: Pod) => boolean = () => true) {
+  const pods = new Informer(client, 'Pod');
+  let gate = admit;
+  const report = (pod: Pod) => {
+    if (!pod.spec.nodeName || !isPodActive(pod) || isPodReady(pod) || !gate(pod)) return;
+    const now = new Date().toISOString();
+    const status = { phase: 'Running', startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
+    // The pod may be gone already (scaled down): nothing to report then.
+    void client.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, status).catch(() => undefined);
+  };
+  pods.onChange((e) => e.type !== 'DELETED' && report(e.object));
+  await pods.start();
+  t.teardown(() => pods.stop());
+  return {
+    /** Changes which pods become ready; pods held back so far are looked at again. */
+    admit(next: (pod: Pod) => boolean) {
+      gate = next;
+      for (const p of pods.list()) report(p);
+    },
+  };
+}
+
+/** Follows the pods of the default namespace through a watch and keeps the extremes a rollout may not cross. */
+export async function trackPods(client: ApiClient, t: ExecutionContext) {
+  const list = await client.list('Pod', { namespace: 'default' });
+  const current = new Map(list.items.map((p) => [p.metadata.name, p]));
+  const count = (f: (p: Pod) => boolean) => [...current.values()].filter(f).length;
+  const extremes = { minReady: count(isPodReady), maxActive: count(isPodActive) };
+  const abort = new AbortController();
+  t.teardown(() => abort.abort());
+  void (async () => {
+    for await (const e of client.watch('Pod', { namespace: 'default', resourceVersion: list.resourceVersion }, abort.signal)) {
+      if (e.type === 'DELETED') current.delete(e.object.metadata.name);
+      else current.set(e.object.metadata.name, e.object);
+      extremes.minReady = Math.min(extremes.minReady, count(isPodReady));
+      extremes.maxActive = Math.max(extremes.maxActive, count(isPodActive));
+    }
+  })().catch(() => undefined);
+  return extremes;
+}
+
+/** Waits on the API's watch until the objects of `kind` in the default namespace (by name) satisfy `predicate`. */
+export async function waitFor<K extends 'Deployment' | 'ReplicaSet' | 'Pod'>(
+  client: ApiClient,
+  kind: K,
+  predicate: (items: Map<string, ObjectOf<K>>) => boolean,
+  timeoutMs = 30_000,
+): Promise<Map<string, ObjectOf<K>>> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const list = await client.list(kind, { namespace: 'default' });
+  const items = new Map(list.items.map((o) => [o.metadata.name, o]));
+  if (predicate(items)) return items;
+  for await (const e of client.watch(kind, { namespace: 'default', resourceVersion: list.resourceVersion }, signal)) {
+    if (e.type === 'DELETED') items.delete(e.object.metadata.name);
+    else items.set(e.object.metadata.name, e.object);
+    if (predicate(items)) return items;
+  }
+  throw new Error(`${kind}s never reached the expected state: ${[...items.keys()].join(', ')}`);
+}
