@@ -41,7 +41,7 @@ test('mkctl apply, delete, sync, history and rollback go through Git', async (t)
   const applied = await mkctl(config, ['apply', '-f', file]);
   t.is(applied.code, 0, applied.stderr);
   t.regex(applied.stdout, /^pod\/web created \(apps\/web\.yaml\)$/m);
-  t.regex(applied.stdout, /^synced [0-9a-f]{12}: Succeeded \(1 created, 0 configured, 3 unchanged, 0 pruned\)$/m);
+  t.regex(applied.stdout, /^synced [0-9a-f]{12}: Succeeded \(1 created, 0 configured, \d+ unchanged, 0 pruned\)$/m);
   const first = /committed ([0-9a-f]{12})/.exec(applied.stdout)?.[1];
   t.is((await c.store.get(web))?.metadata.annotations?.['minik8s.io/source-file'], 'apps/web.yaml');
 
