@@ -13,12 +13,16 @@ function readyCondition(node: Node) {
   return node.status?.conditions?.find((c) => c.type === 'Ready');
 }
 
-/** The Ready condition a node should have now, or undefined when the one it has is right. */
-export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOptions): NonNullable<ReturnType<typeof readyCondition>> | undefined {
+/**
+ * The Ready condition a node should have now, or undefined when the one it has is right.
+ * `watchingSince` is when this controller started: time the control plane itself was down does not
+ * count against a node (its agent could not post then), as Kubernetes' node controller probes anew.
+ */
+export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOptions, watchingSince = 0): NonNullable<ReturnType<typeof readyCondition>> | undefined {
   const ready = readyCondition(node);
   if (!ready || ready.status !== 'True') return undefined;
-  const beat = Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '');
-  if (Number.isFinite(beat) && now - beat <= opts.heartbeatGraceMs) return undefined;
+  const beat = Math.max(Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '') || 0, watchingSince);
+  if (now - beat <= opts.heartbeatGraceMs) return undefined;
   return {
     ...ready,
     status: 'Unknown',
@@ -28,17 +32,17 @@ export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOpt
   };
 }
 
-/** Milliseconds since the node stopped being Ready, or undefined while it is Ready. */
-export function notReadyForMs(node: Node, now: number): number | undefined {
+/** Milliseconds since the node stopped being Ready (counted from `watchingSince` at most), or undefined while it is Ready. */
+export function notReadyForMs(node: Node, now: number, watchingSince = 0): number | undefined {
   const ready = readyCondition(node);
   if (ready?.status === 'True') return undefined;
-  const since = Date.parse(ready?.lastTransitionTime ?? '');
-  return Number.isFinite(since) ? now - since : Number.POSITIVE_INFINITY;
+  const since = Math.max(Date.parse(ready?.lastTransitionTime ?? '') || 0, watchingSince);
+  return now - since;
 }
 
 /** Pods still counted as alive on nodes that have been NotReady past the eviction grace period. */
-export function podsToEvict(pods: Pod[], nodes: Node[], now: number, opts: NodeHealthOptions): Pod[] {
-  const lost = new Set(nodes.filter((n) => (notReadyForMs(n, now) ?? -1) >= opts.podEvictionGraceMs).map((n) => n.metadata.name));
+export function podsToEvict(pods: Pod[], nodes: Node[], now: number, opts: NodeHealthOptions, watchingSince = 0): Pod[] {
+  const lost = new Set(nodes.filter((n) => (notReadyForMs(n, now, watchingSince) ?? -1) >= opts.podEvictionGraceMs).map((n) => n.metadata.name));
   return pods.filter((p) => p.spec.nodeName !== undefined && lost.has(p.spec.nodeName) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
 }
 

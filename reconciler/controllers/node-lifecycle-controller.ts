@@ -24,6 +24,8 @@ export interface NodeLifecycleDeps {
 export class NodeLifecycleController {
   readonly #deps: NodeLifecycleDeps;
   readonly #queue: WorkQueue;
+  /** Grace periods run from here at the earliest: a restarted control plane gives every node a fresh chance. */
+  readonly #watchingSince = Date.now();
 
   constructor(deps: NodeLifecycleDeps) {
     this.#deps = deps;
@@ -47,15 +49,15 @@ export class NodeLifecycleController {
       this.#deps.log.info({ node: node.metadata.name, podCIDR: node.spec.podCIDR }, 'allocated pod subnet');
     }
     const now = Date.now();
-    const stale = staleReadyCondition(node, now, health);
+    const stale = staleReadyCondition(node, now, health, this.#watchingSince);
     if (stale) {
       const conditions = (node.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? stale : c));
       node = await store.updateStatus(ref, { ...node.status, conditions });
       await recordEvent(store, node, 'Normal', 'NodeNotReady', `Node ${node.metadata.name} status is now: NodeNotReady`, SOURCE);
     }
-    const downFor = notReadyForMs(node, now);
+    const downFor = notReadyForMs(node, now, this.#watchingSince);
     if (downFor === undefined) return { requeueAfterMs: health.heartbeatGraceMs };
-    for (const pod of podsToEvict(this.#deps.pods.list(), [node], now, health)) {
+    for (const pod of podsToEvict(this.#deps.pods.list(), [node], now, health, this.#watchingSince)) {
       const message = `Node ${node.metadata.name} which was running pod ${pod.metadata.name} is unresponsive`;
       await store.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, { ...pod.status, phase: 'Failed', reason: 'NodeLost', message });
       await recordEvent(store, pod, 'Warning', 'NodeLost', message, SOURCE);

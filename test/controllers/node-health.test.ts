@@ -32,3 +32,16 @@ test('pod CIDRs are the lowest free /24s', (t) => {
   t.is(allocatePodCIDR([n1, n3]), '10.244.2.0/24');
   t.is(allocatePodCIDR([]), '10.244.1.0/24');
 });
+
+test('a restarted control plane gives nodes a fresh grace period instead of condemning them at once', (t) => {
+  const later = Date.parse('2026-01-01T00:10:00Z');
+  const restartedAt = later - 5_000;
+  // The last heartbeat is minutes old because the control plane itself was down.
+  const node = withReady(makeNode('n'), 'True', '2026-01-01T00:01:00Z');
+  t.truthy(staleReadyCondition(node, later, defaultNodeHealthOptions));
+  t.is(staleReadyCondition(node, later, defaultNodeHealthOptions, restartedAt), undefined);
+  const notReady = withReady(makeNode('m'), 'Unknown', '2026-01-01T00:01:00Z');
+  const pod = makePod('p', { nodeName: 'm' });
+  t.is(podsToEvict([pod], [notReady], later, defaultNodeHealthOptions, restartedAt).length, 0);
+  t.is(podsToEvict([pod], [notReady], later + 40_000, defaultNodeHealthOptions, restartedAt).length, 1);
+});
