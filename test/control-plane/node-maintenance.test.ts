@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../reconciler/schema/index.js';
+import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod, type ReplicaSet } from '../../reconciler/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
@@ -23,7 +23,15 @@ test('drain cordons the node, deletes controller pods and reschedules pods from 
   const fromGit: Pod = makePod('git-pod', { nodeName: 'node-1' });
   fromGit.metadata.labels = { [LABEL_MANAGED_BY]: MANAGED_BY_GIT };
   await cp.store.create(fromGit);
-  await cp.store.create(makePod('owned', { nodeName: 'node-1', owner: 'rs' }));
+  // The owner must exist, or garbage collection deletes its pod first; both in one write, so the ReplicaSet never sees 0 pods.
+  const owned = makePod('owned', { nodeName: 'node-1', owner: 'rs' });
+  const { nodeName: _bound, ...podSpec } = owned.spec;
+  const template = { metadata: { labels: { app: 'rs' } }, spec: podSpec };
+  const rs: ReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'default', uid: 'uid-rs' }, spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template } };
+  await cp.store.commit([
+    { type: 'put', object: rs },
+    { type: 'put', object: { ...owned, metadata: { ...owned.metadata, labels: { app: 'rs' } } } },
+  ]);
   const before = await client.get({ kind: 'Pod', namespace: 'default', name: 'git-pod' });
 
   const r = await runMkctl(configPath, ['drain', 'node-1']);
