@@ -1,14 +1,11 @@
-import { dirname, join, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { clusterConfigPath, minik8sHome, readClusterConfig } from './config/cluster-config.js';
 import { startControlPlane } from './control-plane.js';
 import { createLogger } from './util/log.js';
+import { repoRoot } from './util/repo-root.js';
 
 /** The control-plane process: `node dist/reconciler/main.js`, configured by $MINIK8S_HOME/cluster.json. */
 const log = createLogger('main');
-const here = dirname(fileURLToPath(import.meta.url));
-// Compiled, this file is dist/reconciler/main.js; run through tsx, reconciler/main.ts.
-const repoRoot = here.includes(`${sep}dist${sep}`) ? join(here, '..', '..') : join(here, '..');
 
 try {
   const config = readClusterConfig(clusterConfigPath());

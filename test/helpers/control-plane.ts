@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { ApiClient } from '../../reconciler/client/api-client.js';
 import { type ClusterConfig, writeClusterConfig } from '../../reconciler/config/cluster-config.js';
-import { type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
+import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
 
 /** A whole control plane in-process: real etcd (own prefix), real HTTP, real Git; stopped when the test ends. */
@@ -21,17 +21,31 @@ export async function startTestControlPlane(t: ExecutionContext, { listenHost = 
     etcdPrefix: uniquePrefix(),
     listen: { host: listenHost, port: 0 },
   };
-  const cp = await startControlPlane({ config, home, ...opts });
+  let cp: ControlPlane | undefined = await startControlPlane({ config, home, ...opts });
+  const port = Number(new URL(cp.url).port);
   // What mkctl reads: the real port, now that the server listens.
   const configPath = join(home, 'cluster.json');
   await writeClusterConfig({ ...config, apiUrl: cp.url, gitUrl: `${cp.url}/git/cluster.git` }, configPath);
   t.teardown(async () => {
-    await cp.stop();
+    await cp?.stop();
     await rm(home, { recursive: true, force: true });
   });
   const gitUrl = `${cp.url}/git/cluster.git`;
   return {
-    cp,
+    /** The control plane running now (a new one after `restartControlPlane`). */
+    get cp(): ControlPlane {
+      if (!cp) throw new Error('the control plane is stopped');
+      return cp;
+    },
+    /** Stops the control plane (API, Git, controllers) as a crash would leave it: etcd keeps the state. */
+    async stopControlPlane(): Promise<void> {
+      await cp?.stop();
+      cp = undefined;
+    },
+    /** Starts it again on the same port, etcd prefix and repository. */
+    async startControlPlane(): Promise<void> {
+      cp ??= await startControlPlane({ config: { ...config, listen: { host: listenHost, port } }, home, ...opts });
+    },
     config,
     configPath,
     gitUrl,

@@ -64,6 +64,11 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
   const release = await lockTestNodes();
   const dir = await mkdtemp(join(tmpdir(), 'minik8s-cluster-'));
   const agents = new Map<string, ChildProcess>();
+  const controlPlane = await startTestControlPlane(t, { ...opts.controlPlane, listenHost: '0.0.0.0' }).catch((err: unknown) => {
+    release();
+    throw err;
+  });
+  // Registered after the control plane's teardown, so it runs first: agents stop while the API still answers.
   t.teardown(async () => {
     await Promise.all([...agents.keys()].map((name) => stopAgent(name)));
     // A failed test shows what the agents said: their warnings and errors.
@@ -73,8 +78,8 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
     release();
   });
 
-  const { cp, config, client, configPath, pushUrl, gitUrl } = await startTestControlPlane(t, { ...opts.controlPlane, listenHost: '0.0.0.0' });
-  const port = new URL(cp.url).port;
+  const { config, client, configPath, pushUrl, gitUrl } = controlPlane;
+  const port = new URL(controlPlane.cp.url).port;
 
   const startAgent = async (name: string) => {
     const node = nodes.find((n) => n.name === name)!;
@@ -114,7 +119,11 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
 
   let clone: string | undefined;
   return {
-    cp,
+    get cp() {
+      return controlPlane.cp;
+    },
+    stopControlPlane: controlPlane.stopControlPlane,
+    startControlPlane: controlPlane.startControlPlane,
     client,
     configPath,
     pushUrl,

@@ -1,11 +1,26 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GIT_USER } from '../../config/cluster-config.js';
 import { cliContext } from '../cli-context.js';
 import { columnsFor, nodeInternalIP, nodeStatus } from '../printers/columns.js';
 import { formatTable } from '../printers/table.js';
+import { repoRoot } from '../../util/repo-root.js';
+
+/** Runs scripts/control-plane.sh on this host (the control-plane host); its exit status becomes ours. */
+async function controlPlaneScript(verb: 'start' | 'stop' | 'kill'): Promise<void> {
+  const child = spawn('bash', [join(repoRoot, 'scripts', 'control-plane.sh'), verb], { stdio: 'inherit' });
+  const [code] = (await once(child, 'exit')) as [number | null];
+  if (code !== 0) process.exitCode = code ?? 1;
+}
+
+const onlyControlPlane = (what: string) => {
+  if (what !== 'control-plane') throw new Error(`unknown component "${what}" (supported: control-plane)`);
+};
 
 export function register(program: Command): void {
-  const cluster = program.command('cluster').description('Cluster-wide information');
+  const cluster = program.command('cluster').description('Cluster-wide information, and stopping or starting the control plane');
   cluster
     .command('info')
     .description('Print the API URL, the Git URL with its push credential, and the nodes')
@@ -37,5 +52,22 @@ export function register(program: Command): void {
           : formatTable(columns.map((c) => c.header), nodes.map((n) => columns.map((c) => c.cell(n, now)))),
       ];
       process.stdout.write(lines.join('\n') + '\n');
+    });
+  cluster
+    .command('stop')
+    .argument('<component>', 'control-plane')
+    .description('Stop the reconciler (API, Git, controllers) and etcd; nodes and their pods keep running')
+    .option('--kill', 'SIGKILL at once, as a crash would')
+    .action(async (what: string, opts: { kill?: boolean }) => {
+      onlyControlPlane(what);
+      await controlPlaneScript(opts.kill ? 'kill' : 'stop');
+    });
+  cluster
+    .command('start')
+    .argument('<component>', 'control-plane')
+    .description('Start etcd and the reconciler again; controllers resume from etcd')
+    .action(async (what: string) => {
+      onlyControlPlane(what);
+      await controlPlaneScript('start');
     });
 }
