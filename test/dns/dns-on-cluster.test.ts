@@ -1,11 +1,18 @@
-import test from 'ava';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { readFile } from 'node:fs/promises';
+import { request } from 'node:http';
+import test, { type ExecutionContext } from 'ava';
 import { stringify as toYaml } from 'yaml';
 import type { Pod } from '../../reconciler/schema/index.js';
+import { GATEWAY_SERVICE } from '../../reconciler/schema/system-services.js';
+import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
 import { waitForObject } from '../services/waits.js';
 
+const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
 const running = (p: Pod) => p.status?.phase === 'Running' && Boolean(p.status.podIP);
 
 const yaml = (o: object) => toYaml(o);
@@ -50,4 +57,70 @@ test('pods resolve services by NAME, NAME.NAMESPACE and the full name from their
   const outside = await lookup('example.com');
   t.regex(outside.stdout + outside.stderr, /Address: |can't find example\.com: (SERVFAIL|REFUSED|NXDOMAIN)/);
   t.notRegex(outside.stdout + outside.stderr, /timed out/);
+});
+
+/** The gateway as npm start runs it: its own process in the first node's namespace, on that node's IP. */
+async function startGatewayProcess(t: ExecutionContext, cluster: TestCluster): Promise<void> {
+  const node = cluster.nodes[0]!;
+  const args = ['--import', 'tsx', GATEWAY_MAIN, '--config', cluster.configPath, '--api-url', `http://10.100.0.1:${new URL(cluster.cp.url).port}`, '--address', node.ip];
+  const child = spawn('nsenter', [`--net=${node.netns}`, process.execPath, ...args], { cwd: new URL('../..', import.meta.url).pathname, stdio: ['ignore', 'ignore', 'pipe'] });
+  let log = '';
+  child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
+  // Registered after the cluster's teardown, so it runs first: the gateway withdraws its endpoints while the API answers.
+  t.teardown(async () => {
+    if (child.exitCode === null) {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+    if (!t.passed) t.log(log);
+  });
+  await waitForObject(cluster.client, 'Endpoints', GATEWAY_SERVICE.name, (e) => e?.subsets[0]?.addresses[0]?.ip === node.ip, {
+    namespace: GATEWAY_SERVICE.namespace,
+    timeoutMs: 20_000,
+  });
+}
+
+function httpGet(ip: string, port: number, host: string, path: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: ip, port, path, headers: { host }, timeout: 3000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject).end();
+  });
+}
+
+test('a DNS manifest routes each path to its own service, from a pod by name and from the host through the node port', async (t) => {
+  const cluster = await startTestCluster(t);
+  await startGatewayProcess(t, cluster);
+  const [first, second] = cluster.nodes;
+  // The example from cluster-repo: shop.example.com, /cart (prefix stripped) and /store (prefix kept).
+  await cluster.push({ 'shop.yaml': await readFile(new URL('../../cluster-repo/apps/shop.yaml', import.meta.url), 'utf8'), 'client.yaml': sleeper('client', first!.name) });
+  for (const name of ['cart', 'storefront', 'client']) await waitForPod(cluster.client, name, running, 60_000);
+  const cartIP = await clusterIPOf(cluster, 'cart');
+
+  const fetchFromPod = async (path: string) => {
+    const r = await cluster.exec('client', ['wget', '-qO-', `http://shop.example.com${path}`]);
+    return r.exitCode === 0 ? r.stdout : `exit ${r.exitCode}: ${r.stderr}`;
+  };
+  // Service rules reach the nodes by watch; nothing to wait on but the answer itself.
+  t.true(await eventually(async () => (await fetchFromPod('/cart')) === 'cart: empty\n', 20_000), await fetchFromPod('/cart'));
+  t.is(await fetchFromPod('/store/'), 'storefront: welcome\n');
+  t.regex(await fetchFromPod('/elsewhere'), /404/);
+
+  // From the host: the gateway's node port on any node, the host name in the Host header. On the other
+  // nodes the connection is forwarded to the gateway's node, not to a pod.
+  for (const node of [first!, second!]) {
+    const get = (path: string) => httpGet(node.ip, GATEWAY_SERVICE.nodePort, 'shop.example.com', path).catch((err: Error) => ({ status: 0, body: err.message }));
+    t.true(await eventually(async () => (await get('/cart')).status === 200, 10_000), `${node.name}: ${JSON.stringify(await get('/cart'))}`);
+    t.deepEqual(await get('/cart'), { status: 200, body: 'cart: empty\n' });
+    t.deepEqual(await get('/store/index.html'), { status: 200, body: 'storefront: welcome\n' });
+    t.deepEqual(await get('/elsewhere'), { status: 404, body: 'no path of host "shop.example.com" matches "/elsewhere"\n' });
+  }
+
+  const described = await runMkctl(cluster.configPath, ['describe', 'dns', 'shop']);
+  t.regex(described.stdout, new RegExp(`/cart +cart +8080 +${cartIP.replaceAll('.', '\\.')} +stripped`));
+  t.regex((await runMkctl(cluster.configPath, ['get', 'dns'])).stdout, /^shop +shop\.example\.com +\/cart→cart:8080,\/store→storefront:80 /m);
 });
