@@ -1,20 +1,23 @@
 import type { ExecutionContext } from 'ava';
 import type { ApiClient } from '../../reconciler/client/api-client.js';
 import { Informer } from '../../reconciler/client/informer.js';
-import type { ObjectOf, Pod } from '../../reconciler/schema/index.js';
+import type { Kind, ObjectOf, Pod } from '../../reconciler/schema/index.js';
 import { isPodActive, isPodReady } from '../../reconciler/workloads/pod-availability.js';
 
 /**
  * Plays the node agents' part in control-plane tests: a pod bound to a node is reported Running and
- * Ready through the API, as an agent does once its containers run — unless `admit` holds it back.
+ * Ready with an address through the API, as an agent does once its containers run — unless `admit` holds it back.
  */
 export async function startAgentDouble(t: ExecutionContext, client: ApiClient, admit: (pod: Pod) => boolean = () => true) {
   const pods = new Informer(client, 'Pod');
   let gate = admit;
+  let lastIP = 0;
   const report = (pod: Pod) => {
     if (!pod.spec.nodeName || !isPodActive(pod) || isPodReady(pod) || !gate(pod)) return;
     const now = new Date().toISOString();
-    const status = { phase: 'Running', startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
+    lastIP++;
+    const podIP = `10.244.${lastIP >> 8}.${lastIP & 255}`;
+    const status = { phase: 'Running', podIP, startTime: now, conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: now }] };
     // The pod may be gone already (scaled down): nothing to report then.
     void client.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, status).catch(() => undefined);
   };
@@ -30,27 +33,30 @@ export async function startAgentDouble(t: ExecutionContext, client: ApiClient, a
   };
 }
 
-/** Follows the pods of the default namespace through a watch and keeps the extremes a rollout may not cross. */
-export async function trackPods(client: ApiClient, t: ExecutionContext) {
-  const list = await client.list('Pod', { namespace: 'default' });
-  const current = new Map(list.items.map((p) => [p.metadata.name, p]));
-  const count = (f: (p: Pod) => boolean) => [...current.values()].filter(f).length;
-  const extremes = { minReady: count(isPodReady), maxActive: count(isPodActive) };
+/**
+ * Follows the objects of `kind` in the default namespace through a watch and keeps the lowest and highest
+ * value `measure` took: every state etcd went through, in order, not samples.
+ */
+export async function trackExtremes<K extends Kind>(t: ExecutionContext, client: ApiClient, kind: K, measure: (items: ObjectOf<K>[]) => number) {
+  const list = await client.list(kind, { namespace: 'default' });
+  const current = new Map(list.items.map((o) => [o.metadata.name, o]));
+  const value = () => measure([...current.values()]);
+  const extremes = { min: value(), max: value() };
   const abort = new AbortController();
   t.teardown(() => abort.abort());
   void (async () => {
-    for await (const e of client.watch('Pod', { namespace: 'default', resourceVersion: list.resourceVersion }, abort.signal)) {
+    for await (const e of client.watch(kind, { namespace: 'default', resourceVersion: list.resourceVersion }, abort.signal)) {
       if (e.type === 'DELETED') current.delete(e.object.metadata.name);
       else current.set(e.object.metadata.name, e.object);
-      extremes.minReady = Math.min(extremes.minReady, count(isPodReady));
-      extremes.maxActive = Math.max(extremes.maxActive, count(isPodActive));
+      extremes.min = Math.min(extremes.min, value());
+      extremes.max = Math.max(extremes.max, value());
     }
   })().catch(() => undefined);
   return extremes;
 }
 
 /** Waits on the API's watch until the objects of `kind` in the default namespace (by name) satisfy `predicate`. */
-export async function waitFor<K extends 'Deployment' | 'ReplicaSet' | 'Pod'>(
+export async function waitFor<K extends Kind>(
   client: ApiClient,
   kind: K,
   predicate: (items: Map<string, ObjectOf<K>>) => boolean,
