@@ -1,0 +1,171 @@
+/**
+ * npm run chaos — the fault-tolerance sequence on the local cluster (NODES=3 npm start first), printing
+ * each check as it goes; exit status 1 when any failed. It deploys a 3-replica web Deployment behind a
+ * NodePort service, then: kills the control plane and etcd (SIGKILL) and restarts them; kills a node
+ * agent and restarts it; stops a whole node and waits for its pods to be replaced elsewhere. Leaves the
+ * cluster as it found it (the node restarted, the manifests removed).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import { stringify as toYaml } from 'yaml';
+import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
+import { repoRoot } from '../../reconciler/util/repo-root.js';
+import { connectLocalCluster, type LocalCluster } from '../bench/local-cluster.js';
+
+const NODE_PORT = 30499;
+const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
+let failures = 0;
+
+function check(what: string, ok: boolean, detail = ''): void {
+  if (!ok) failures++;
+  console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
+}
+
+function sh(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
+  });
+}
+const script = (name: string, ...args: string[]) => sh('bash', [join(repoRoot, 'scripts', name), ...args]);
+
+const manifests = {
+  'chaos-web.yaml': toYaml({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'chaos-web' },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'chaos-web' } },
+      template: {
+        metadata: { labels: { app: 'chaos-web' } },
+        spec: {
+          terminationGracePeriodSeconds: 1,
+          containers: [{ name: 'httpd', image: 'busybox:latest', command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080 }] }],
+        },
+      },
+    },
+  }),
+  'chaos-web-svc.yaml': toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'chaos-web' }, spec: { type: 'NodePort', selector: { app: 'chaos-web' }, ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT }] } }),
+};
+
+/** The app containers of every node, as `node/id/state`, straight from each node's dockerd. */
+async function containers(nodes: string[]): Promise<string[]> {
+  const lists = await Promise.all(
+    nodes.map(async (n) =>
+      (await sh('docker', ['-H', `unix://${RUN}/${n}/docker.sock`, 'ps', '--filter', `label=${LABELS.podName}`, '--format', '{{.ID}}/{{.State}}'])).trim().split('\n').filter(Boolean).map((c) => `${n}/${c}`),
+    ),
+  );
+  return lists.flat().sort();
+}
+
+/** One request through the NodePort of each node IP, from the host; and one to the ClusterIP from inside node-1. */
+async function serviceAnswers(nodeIPs: string[], clusterIP: string): Promise<{ nodePort: boolean[]; clusterIP: boolean }> {
+  const nodePort = await Promise.all(
+    nodeIPs.map((ip) =>
+      fetch(`http://${ip}:${NODE_PORT}/`, { signal: AbortSignal.timeout(3000) }).then(
+        async (r) => r.ok && (await r.text()).startsWith('chaos-web-'),
+        () => false,
+      ),
+    ),
+  );
+  const viaClusterIP = await sh('nsenter', ['--net=/run/netns/mk8s-node-1', 'curl', '-s', '-m', '3', `http://${clusterIP}/`]).then(
+    (body) => body.startsWith('chaos-web-'),
+    () => false,
+  );
+  return { nodePort, clusterIP: viaClusterIP };
+}
+
+async function readyEndpoints(cluster: LocalCluster): Promise<Endpoints['subsets'][number]['addresses']> {
+  const ep = await cluster.client.get({ kind: 'Endpoints', namespace: 'default', name: 'chaos-web' });
+  return ep?.subsets.flatMap((s) => s.addresses) ?? [];
+}
+
+async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await delay(500);
+  }
+}
+
+async function main() {
+  let cluster = await connectLocalCluster();
+  const nodes = (await cluster.client.list('Node')).items.sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+  const names = nodes.map((n) => n.metadata.name);
+  const ips = nodes.map((n) => n.status!.addresses!.find((a) => a.type === 'InternalIP')!.address);
+  if (names.length < 3) throw new Error('the chaos run needs three nodes: NODES=3 npm start');
+
+  console.log('1. deploy chaos-web (3 replicas) behind a NodePort service');
+  await cluster.push(manifests, 'chaos: deploy chaos-web');
+  await until('3 ready endpoints', async () => ((await readyEndpoints(cluster)).length === 3 ? true : undefined), 120_000);
+  const clusterIP = (await cluster.client.get({ kind: 'Service', namespace: 'default', name: 'chaos-web' }))!.spec.clusterIP!;
+  const before = await containers(names);
+  const answers = await serviceAnswers(ips, clusterIP);
+  check('service answers through every node port and the cluster IP', answers.nodePort.every(Boolean) && answers.clusterIP);
+
+  console.log('2. kill the control plane and etcd (SIGKILL)');
+  await cluster.close();
+  await script('control-plane.sh', 'kill');
+  await delay(5000);
+  const down = await serviceAnswers(ips, clusterIP);
+  check('while down: every node port answers', down.nodePort.every(Boolean), down.nodePort.join(','));
+  check('while down: the cluster IP answers', down.clusterIP);
+  check('while down: no container stopped or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
+
+  console.log('3. start the control plane again');
+  const t0 = performance.now();
+  await script('control-plane.sh', 'start');
+  cluster = await connectLocalCluster();
+  console.log(`  control plane answering after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  await delay(10_000);
+  check('after restart: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
+  const pods = (await cluster.client.list('Pod', { namespace: 'default' })).items.filter((p: Pod) => p.metadata.labels?.app === 'chaos-web');
+  check('after restart: restart counts are 0', pods.every((p) => p.status?.containerStatuses?.every((c) => c.restartCount === 0)));
+  check('after restart: 3 ready endpoints', (await readyEndpoints(cluster)).length === 3);
+  const back = await serviceAnswers(ips, clusterIP);
+  check('after restart: the service answers everywhere', back.nodePort.every(Boolean) && back.clusterIP);
+
+  const agentNode = names[1]!;
+  console.log(`4. kill the agent of ${agentNode} (SIGKILL), then start it again`);
+  await script('node.sh', 'kill-agent', agentNode);
+  check('agent down: no container stopped', JSON.stringify(await containers(names)) === JSON.stringify(before));
+  await script('node.sh', 'start', agentNode);
+  await delay(5000);
+  check('agent back: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
+
+  const lost = names[2]!;
+  const lostPods = pods.filter((p) => p.spec.nodeName === lost).map((p) => p.metadata.name);
+  console.log(`5. stop ${lost} (agent and dockerd); its ${lostPods.length} chaos-web pod(s) should be replaced elsewhere`);
+  const t1 = performance.now();
+  await script('node.sh', 'stop', lost);
+  await until(
+    'replacements on the other nodes',
+    async () => {
+      const addrs = await readyEndpoints(cluster);
+      return addrs.length === 3 && addrs.every((a) => a.nodeName !== lost) ? true : undefined;
+    },
+    180_000,
+  );
+  console.log(`  replaced after ${((performance.now() - t1) / 1000).toFixed(1)} s (NotReady after 15 s, pods failed 40 s later)`);
+  check(`3 ready endpoints, none on ${lost}`, true);
+  const survivors = await serviceAnswers(ips.filter((_, i) => names[i] !== lost), clusterIP);
+  check('the service answers on the remaining nodes', survivors.nodePort.every(Boolean) && survivors.clusterIP);
+
+  console.log(`6. clean up: start ${lost} again, remove chaos-web`);
+  await script('node.sh', 'start', lost);
+  await cluster.push(Object.fromEntries(Object.keys(manifests).map((f) => [f, null])), 'chaos: remove chaos-web');
+  await cluster.close();
+  console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
+  process.exitCode = failures === 0 ? 0 : 1;
+}
+
+await main();
