@@ -1,0 +1,44 @@
+/**
+ * bench:heal, control-plane part: SIGKILL the reconciler and etcd, start them again, and time (a) until
+ * the API answers and (b) until a pod pushed then is bound by the scheduler — the first reconcile — beside
+ * the same push-to-bound while the control plane runs undisturbed (baseline, same run).
+ */
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { repoRoot } from '../../reconciler/util/repo-root.js';
+import { benchPodYaml, connectLocalCluster, type LocalCluster } from './local-cluster.js';
+
+function controlPlane(verb: 'kill' | 'start'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [join(repoRoot, 'scripts', 'control-plane.sh'), verb], { stdio: 'ignore' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`control-plane.sh ${verb} exited with ${code}`))));
+  });
+}
+
+/** Push a pod, resolve with ms until the scheduler has bound it; removes it again. */
+async function pushToBound(cluster: LocalCluster, name: string): Promise<number> {
+  const bound = cluster.when([name], 'bound');
+  const t0 = performance.now();
+  await cluster.push({ [`${name}.yaml`]: benchPodYaml(name) }, `bench: ${name}`);
+  const took = (await bound).get(name)! - t0;
+  const gone = cluster.when([name], 'gone');
+  await cluster.push({ [`${name}.yaml`]: null }, `bench: remove ${name}`);
+  await gone;
+  return took;
+}
+
+export async function measureControlPlaneRestart(): Promise<{ baselineMs: number; apiMs: number; firstReconcileMs: number }> {
+  let cluster = await connectLocalCluster();
+  const baselineMs = await pushToBound(cluster, 'bench-heal-cp-before');
+  await cluster.close();
+  await controlPlane('kill');
+  const t0 = performance.now();
+  await controlPlane('start');
+  cluster = await connectLocalCluster();
+  const apiMs = performance.now() - t0;
+  const firstReconcileMs = apiMs + (await pushToBound(cluster, 'bench-heal-cp-after'));
+  await cluster.close();
+  return { baselineMs, apiMs, firstReconcileMs };
+}
