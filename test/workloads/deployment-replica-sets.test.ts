@@ -1,5 +1,6 @@
 import test from 'ava';
-import { parseManifest, type ReplicaSet } from '../../reconciler/schema/index.js';
+import { type Deployment, parseManifest, type ReplicaSet } from '../../reconciler/schema/index.js';
+import { withClusterAssigned } from '../../reconciler/sync/cluster-assigned.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetsBeyondHistory } from '../../reconciler/workloads/deployment-replica-set.js';
 import { podForReplicaSet } from '../../reconciler/workloads/pod-for-replica-set.js';
 import { podTemplateHash } from '../../reconciler/workloads/pod-template-hash.js';
@@ -68,4 +69,12 @@ test('a selector that does not match the template labels is refused, as are both
   t.deepEqual(errors(manifest({ strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } } })), ['spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0']);
   t.deepEqual(errors(manifest({ strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } })), ['spec.strategy.rollingUpdate: may not be specified when strategy `type` is Recreate']);
   t.deepEqual(errors({ ...manifest({}), kind: 'ReplicaSet', spec: { ...manifest({}).spec, selector: {} } }), ['spec.selector: empty selector is invalid']);
+});
+
+test('Git sync keeps the replica count an autoscaler set when the manifest hands it over', (t) => {
+  const inCluster = { ...deployment('web', { replicas: 7 }) };
+  const fromGit = deployment('web', { replicas: 2 });
+  t.is((withClusterAssigned(fromGit, inCluster) as Deployment).spec.replicas, 2);
+  const handedOver: Deployment = { ...fromGit, metadata: { ...fromGit.metadata, annotations: { 'minik8s.io/replicas-managed-by': 'hpa' } } };
+  t.is((withClusterAssigned(handedOver, inCluster) as Deployment).spec.replicas, 7);
 });

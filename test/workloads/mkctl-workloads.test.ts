@@ -1,7 +1,7 @@
 import test from 'ava';
+import { parseDuration } from '../../reconciler/cli/commands/rollout.js';
 import { columnsFor } from '../../reconciler/cli/printers/columns.js';
 import { deploymentSummary, replicaSetSummary } from '../../reconciler/cli/printers/workload-describe.js';
-import { withClusterAssigned } from '../../reconciler/sync/cluster-assigned.js';
 import type { ApiObject, Deployment, ReplicaSet } from '../../reconciler/schema/index.js';
 import { replicaSetFor } from '../../reconciler/workloads/deployment-replica-set.js';
 import { deployment, pod } from './workload-fixtures.js';
@@ -40,10 +40,11 @@ test('describe rs counts its pods by phase; describe deploy names its new and ol
   t.true(summary.includes(`NewReplicaSet: ${current.metadata.name} (3/3 replicas created)`));
 });
 
-test('Git sync keeps the replica count an autoscaler set when the manifest hands it over', (t) => {
-  const inCluster = { ...deployment('web', { replicas: 7 }) };
-  const fromGit = deployment('web', { replicas: 2 });
-  t.is((withClusterAssigned(fromGit, inCluster) as Deployment).spec.replicas, 2);
-  const handedOver: Deployment = { ...fromGit, metadata: { ...fromGit.metadata, annotations: { 'minik8s.io/replicas-managed-by': 'hpa' } } };
-  t.is((withClusterAssigned(handedOver, inCluster) as Deployment).spec.replicas, 7);
+test('rollout status takes kubectl\'s durations for --timeout', (t) => {
+  t.is(parseDuration('90s'), 90_000);
+  t.is(parseDuration('1h30m'), 5_400_000);
+  t.is(parseDuration('250ms'), 250);
+  t.is(parseDuration('0'), 0);
+  t.throws(() => parseDuration('5 minutes'), { message: /invalid duration "5 minutes"/ });
+  t.throws(() => parseDuration('10'), { message: /invalid duration/ });
 });
