@@ -5,6 +5,7 @@ export * from './service.js';
 export * from './workloads.js';
 export * from './dns.js';
 export * from './node.js';
+export * from './metrics.js';
 export * from './resource-types.js';
 export * from './parse.js';
 export * from './object-key.js';

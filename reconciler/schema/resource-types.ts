@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dnsSchema } from './dns.js';
+import { nodeMetricsSchema } from './metrics.js';
 import { eventSchema, nodeSchema } from './node.js';
 import { podSchema } from './pod.js';
 import { endpointsSchema, serviceSchema } from './service.js';
@@ -19,6 +20,7 @@ export const resourceTypes = {
   Endpoints: { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, fromGit: false, schema: endpointsSchema },
   Node: { group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fromGit: false, schema: nodeSchema },
   Event: { group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, fromGit: false, schema: eventSchema },
+  NodeMetrics: { group: 'metrics.minik8s.io', version: 'v1', plural: 'nodemetrics', singular: 'nodemetrics', shortNames: [], namespaced: false, fromGit: false, schema: nodeMetricsSchema },
 } as const;
 
 export type Kind = keyof typeof resourceTypes;

@@ -1,4 +1,5 @@
 import type { ApiObject, Deployment, Kind, LabelSelector, Node, ObjectOf, ReplicaSet } from '../../schema/index.js';
+import { formatUsage, usageValues } from '../../autoscaling/pod-metrics.js';
 import { formatAge } from '../age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 
@@ -114,6 +115,11 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'INTERNAL-IP', cell: (n) => orNone(nodeInternalIP(n)), wide: true },
   ],
   Event: [],
+  NodeMetrics: [
+    { header: 'CPU(cores)', cell: (m) => formatUsage('cpu', usageValues(m.usage).cpu) },
+    { header: 'MEMORY(bytes)', cell: (m) => formatUsage('memory', usageValues(m.usage).memory) },
+    { header: 'PODS', cell: (m) => String(m.pods.length) },
+  ],
 };
 
 const eventColumns: Column<ObjectOf<'Event'>>[] = [

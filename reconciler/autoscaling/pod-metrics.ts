@@ -1,0 +1,43 @@
+import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Usage } from '../schema/index.js';
+
+export type ResourceName = 'cpu' | 'memory';
+
+/** One pod's usage as its node last measured it: CPU in millicores, memory (working set) in bytes. */
+export interface PodMetric {
+  uid?: string;
+  cpu: number;
+  memory: number;
+  /** When it was measured (ms since the epoch). */
+  timestamp: number;
+  /** The span the CPU rate was averaged over. */
+  windowMs: number;
+}
+
+/** A usage in numbers: millicores and bytes. */
+export function usageValues(u: Usage): { cpu: number; memory: number } {
+  return { cpu: parseCpuMillis(u.cpu) ?? 0, memory: parseMemoryBytes(u.memory) ?? 0 };
+}
+
+/** As kubectl top prints usage: CPU in millicores (`250m`), memory in mebibytes (`12Mi`). */
+export function formatUsage(resource: ResourceName, value: number): string {
+  return resource === 'cpu' ? `${Math.round(value)}m` : `${Math.round(value / 2 ** 20)}Mi`;
+}
+
+/**
+ * Every pod's latest usage from the nodes' reports, keyed `namespace/name`. A report older than
+ * `maxAgeMs` is left out (its node stopped measuring): its pods count as having no metrics.
+ */
+export function podMetricsFrom(reports: readonly NodeMetrics[], now: number, maxAgeMs: number): Map<string, PodMetric> {
+  const out = new Map<string, PodMetric>();
+  for (const r of reports) {
+    const timestamp = Date.parse(r.timestamp);
+    if (!(now - timestamp <= maxAgeMs)) continue;
+    for (const p of r.pods) {
+      const sum = p.containers.map((c) => usageValues(c.usage)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
+      const key = `${p.namespace}/${p.name}`;
+      // A pod that moved nodes may be in two reports for a moment: the newer one holds.
+      if ((out.get(key)?.timestamp ?? -Infinity) < timestamp) out.set(key, { ...sum, ...(p.uid && { uid: p.uid }), timestamp, windowMs: r.windowSeconds * 1000 });
+    }
+  }
+  return out;
+}
