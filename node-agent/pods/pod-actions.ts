@@ -1,4 +1,5 @@
 import type { Condition, Container, ContainerState, ContainerStatus, Pod, PodPhase, PodStatus } from '../../reconciler/schema/index.js';
+import { type ContainerProbes, probeVerdict } from '../probes/probe-decision.js';
 import type { ObservedContainer, ObservedPod } from '../runtime/pod-runtime.js';
 
 /** Exponential back-off between restarts or pulls: `baseMs` doubling up to `maxMs` (kubelet: 10 s to 5 min). */
@@ -25,6 +26,8 @@ export interface PodSyncInput {
   backOff: BackOffPolicy;
   nodeIP: string;
   now: number;
+  /** Readiness and liveness probe histories by container id; a probed container without any is not ready yet. */
+  probes?: ReadonlyMap<string, ContainerProbes>;
 }
 
 export type PodAction =
@@ -32,7 +35,8 @@ export type PodAction =
   | { type: 'pullImage'; container: string; image: string }
   | { type: 'runContainer'; container: string; restartCount: number }
   | { type: 'startContainer'; container: string; id: string }
-  | { type: 'killContainers'; ids: string[]; graceSeconds: number }
+  /** `message` is the Killing event's when it is not the plain "Stopping container". */
+  | { type: 'killContainers'; ids: string[]; graceSeconds: number; message?: string }
   | { type: 'removeContainers'; ids: string[] }
   | { type: 'removePodDir'; uid: string };
 
@@ -109,9 +113,11 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
 
   const base = { name: spec.name, image: spec.image, containerID: `docker://${current.id}`, restartCount: current.restartCount };
   if (current.state === 'running') {
+    const verdict = probeVerdict(spec, input.probes?.get(current.id));
+    const kill: PodAction[] = verdict.restart ? [{ type: 'killContainers', ids: [current.id], graceSeconds: input.pod.spec.terminationGracePeriodSeconds, message: verdict.restart }] : [];
     return {
-      actions: garbage,
-      status: { ...base, ready: true, started: true, state: { running: { startedAt: current.startedAt ?? current.createdAt } }, ...(lastState && { lastState }) },
+      actions: [...garbage, ...kill],
+      status: { ...base, ready: verdict.ready, started: true, state: { running: { startedAt: current.startedAt ?? current.createdAt } }, ...(lastState && { lastState }) },
       neverRan: false,
     };
   }

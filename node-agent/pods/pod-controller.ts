@@ -6,6 +6,9 @@ import type { InvolvedObject } from '../../reconciler/client/new-event.js';
 import { WorkQueue } from '../../reconciler/controller/work-queue.js';
 import { type Pod, type PodStatus, parseRefKey, refKey } from '../../reconciler/schema/index.js';
 import { createLogger, type Logger } from '../../reconciler/util/log.js';
+import { AgentProber } from '../probes/agent-prober.js';
+import { ProbeManager } from '../probes/probe-manager.js';
+import type { Prober } from '../probes/prober.js';
 import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
 import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
 
@@ -21,6 +24,8 @@ export interface PodControllerOptions {
   backOff?: BackOffPolicy;
   /** Every pod is looked at again this often, a backstop for missed events. */
   resyncMs?: number;
+  /** Runs readiness and liveness probes; by default from this process's network namespace and the runtime's exec. */
+  prober?: Prober;
   log?: Logger;
   clock?: () => number;
 }
@@ -34,10 +39,11 @@ const MAX_ROUNDS = 4;
  * the containers from Docker, applies `planPod`'s actions and writes the status when it changed.
  */
 export class PodController {
-  readonly #opts: Required<Omit<PodControllerOptions, 'log'>>;
+  readonly #opts: Required<Omit<PodControllerOptions, 'log' | 'prober'>>;
   readonly #log: Logger;
   readonly #informer: Informer<'Pod'>;
   readonly #queue: WorkQueue;
+  readonly #probes: ProbeManager;
   /** By pod uid, then container name. */
   readonly #pullFailures = new Map<string, Map<string, PullFailure>>();
   #stopEvents: (() => void) | undefined;
@@ -49,6 +55,12 @@ export class PodController {
     this.#log = opts.log ?? createLogger('pod-controller', { node: opts.nodeName });
     this.#informer = new Informer(opts.api, 'Pod', { log: this.#log });
     this.#queue = new WorkQueue('pods', (key) => this.reconcile(key), this.#log, { concurrency: 4 });
+    this.#probes = new ProbeManager({
+      prober: opts.prober ?? new AgentProber((id, command) => opts.runtime.exec(id, command)),
+      onChange: (pod) => this.#queue.add(refKey({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name })),
+      onFailure: (pod, message) => void this.#event(pod, 'Warning', 'Unhealthy', message),
+      log: this.#log,
+    });
   }
 
   /** Starts once the pod cache is filled, so pods deleted while the agent was down are told from pods not yet seen. */
@@ -75,6 +87,7 @@ export class PodController {
     this.#informer.stop();
     this.#stopEvents?.();
     await this.#queue.stop();
+    this.#probes.stop();
   }
 
   async reconcile(key: string): Promise<{ requeueAfterMs?: number }> {
@@ -103,6 +116,7 @@ export class PodController {
     const uid = pod.metadata.uid ?? '';
     const images = [...new Set(pod.spec.containers.map((c) => c.image))];
     const present = await Promise.all(images.map((i) => this.#opts.runtime.hasImage(i)));
+    this.#probes.sync(pod, observed);
     return planPod({
       pod,
       observed,
@@ -111,6 +125,7 @@ export class PodController {
       backOff: this.#opts.backOff,
       nodeIP: this.#opts.nodeIP,
       now,
+      probes: this.#probes.results(),
     });
   }
 
@@ -174,6 +189,7 @@ export class PodController {
     const about: InvolvedObject = { kind: 'Pod', namespace: observed.namespace, name: observed.name, uid: observed.uid };
     for (const a of planTeardown(observed)) await this.#applyTeardown(about, observed, a);
     this.#pullFailures.delete(observed.uid);
+    this.#probes.forget(observed.uid);
   }
 
   async #applyTeardown(about: Pod | InvolvedObject, observed: ObservedPod | undefined, a: PodAction): Promise<void> {
@@ -182,7 +198,7 @@ export class PodController {
       await Promise.all(
         a.ids.map(async (id) => {
           const c = observed?.containers.find((o) => o.id === id);
-          if (c) await this.#event(about, 'Normal', 'Killing', `Stopping container ${c.name}`);
+          if (c) await this.#event(about, 'Normal', 'Killing', a.message ?? `Stopping container ${c.name}`);
           await runtime.stopContainer(id, a.graceSeconds);
         }),
       );
