@@ -7,6 +7,7 @@ import type { NodeNet } from './host/node-net.js';
 import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { PodController } from './pods/pod-controller.js';
+import { startServiceProxy } from './services/service-proxy.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
 
 export interface AgentDeps {
@@ -65,13 +66,15 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     });
     await pods.start();
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
+    const { clusterCIDR, serviceCIDR, nodeIP } = config;
+    const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, clusterCIDR, serviceCIDR, nodeIP, log }));
     log.info({ podCIDR }, 'node agent running');
     return {
       podCIDR,
       pods,
       async stop() {
         registration.stop();
-        await Promise.all([pods.stop(), network?.stop(), dns?.stop()]);
+        await Promise.all([pods.stop(), network?.stop(), services?.stop(), dns?.stop()]);
       },
     };
   } catch (err) {
