@@ -34,10 +34,10 @@ test('describe rs counts its pods by phase; describe deploy names its new and ol
   t.true(lines.includes('Replicas:     3 current / 3 desired'));
   t.true(lines.includes('Pods Status:  1 Running / 1 Waiting / 0 Succeeded / 1 Failed'));
   const summary = deploymentSummary({ ...d, status: { replicas: 4, updatedReplicas: 3, availableReplicas: 3, unavailableReplicas: 1 } }, [old, current]);
-  t.true(summary.includes('Replicas:     3 desired | 3 updated | 4 total | 3 available | 1 unavailable'));
+  t.true(summary.includes('Replicas:              3 desired | 3 updated | 4 total | 3 available | 1 unavailable'));
   t.true(summary.includes('RollingUpdateStrategy: 25% max unavailable, 25% max surge'));
-  t.true(summary.includes(`OldReplicaSets: ${old.metadata.name} (1/1 replicas created)`));
-  t.true(summary.includes(`NewReplicaSet: ${current.metadata.name} (3/3 replicas created)`));
+  t.true(summary.includes(`OldReplicaSets:        ${old.metadata.name} (1/1 replicas created)`));
+  t.true(summary.includes(`NewReplicaSet:         ${current.metadata.name} (3/3 replicas created)`));
 });
 
 test('rollout status takes kubectl\'s durations for --timeout', (t) => {

@@ -4,8 +4,11 @@ import { labelSelectorText } from './columns.js';
 
 type Lines = [label: string, value: string][];
 
-/** `Label:  value` lines, aligned as describe aligns its own. */
-const format = (lines: Lines): string[] => lines.map(([l, v]) => `${l.padEnd(13)} ${v}`);
+/** `Label:  value` lines, the values aligned (at least where describe aligns its own). */
+function format(lines: Lines): string[] {
+  const width = Math.max(13, ...lines.map(([l]) => l.length));
+  return lines.map(([l, v]) => `${l.padEnd(width)} ${v}`);
+}
 
 /** kubectl's ReplicaSet lines: selector, replicas, and how its pods are doing. */
 export function replicaSetSummary(rs: ReplicaSet, pods: readonly Pod[]): string[] {
