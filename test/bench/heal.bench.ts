@@ -1,0 +1,28 @@
+/**
+ * How fast the cluster heals, on the local cluster (npm start first). Run: npm run bench:heal
+ *   - a container killed (docker kill on its node): kill -> pod Ready again, readiness probe passed
+ *   - the control plane killed (reconciler and etcd): restart -> API answers, -> first pod bound
+ */
+import { measureControlPlaneRestart } from './heal-control-plane.js';
+import { measureContainerKillHeal } from './heal-pod.js';
+import { connectLocalCluster, ms, pct } from './local-cluster.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 10);
+
+async function main() {
+  const cluster = await connectLocalCluster();
+  let kills: number[];
+  try {
+    kills = await measureContainerKillHeal(cluster, ROUNDS);
+  } finally {
+    await cluster.close();
+  }
+  console.log(`container killed -> pod Ready again, ${ROUNDS} rounds: p50 ${ms(pct(kills, 50))}, p99 ${ms(pct(kills, 99))}, max ${ms(Math.max(...kills))}`);
+  const cp = await measureControlPlaneRestart();
+  console.log(`control plane killed -> API answers ${ms(cp.apiMs)}, -> first pod bound ${ms(cp.firstReconcileMs)} (undisturbed push -> bound ${ms(cp.baselineMs)})`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
