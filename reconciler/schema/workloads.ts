@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { conditionSchema, type LabelSelector, labelSelectorSchema, objectMetaSchema, selectorMatches } from './meta.js';
 import { type PodTemplate, podTemplateSchema } from './pod.js';
+import { parseCpuMillis, parseMemoryBytes } from './quantity.js';
 
 const replicaSetSpecSchema = z.strictObject({
   replicas: z.number().int().min(0).default(1),
@@ -87,6 +88,14 @@ const scalingRulesSchema = z.strictObject({
   policies: z.array(z.strictObject({ type: z.enum(['Pods', 'Percent']), value: z.number().int().min(1), periodSeconds: z.number().int().min(1).max(1800) })).optional(),
 });
 
+/** An AverageValue target must be a quantity of its resource (`500m`, `64Mi`). */
+function checkAverageValue(r: { name: 'cpu' | 'memory'; target: { averageValue?: string | number | undefined } }, ctx: z.RefinementCtx): void {
+  const v = r.target.averageValue;
+  if (v === undefined) return;
+  const parsed = r.name === 'cpu' ? parseCpuMillis(v) : parseMemoryBytes(v);
+  if (parsed === undefined || parsed <= 0) ctx.addIssue({ code: 'custom', path: ['target', 'averageValue'], message: `must be a positive ${r.name} quantity such as ${r.name === 'cpu' ? '500m' : '64Mi'}` });
+}
+
 export const horizontalPodAutoscalerSchema = z.strictObject({
   apiVersion: z.literal('autoscaling/v2'),
   kind: z.literal('HorizontalPodAutoscaler'),
@@ -97,7 +106,7 @@ export const horizontalPodAutoscalerSchema = z.strictObject({
       minReplicas: z.number().int().min(1).default(1),
       maxReplicas: z.number().int().min(1),
       metrics: z
-        .array(z.strictObject({ type: z.literal('Resource'), resource: z.strictObject({ name: z.enum(['cpu', 'memory']), target: metricTargetSchema }) }))
+        .array(z.strictObject({ type: z.literal('Resource'), resource: z.strictObject({ name: z.enum(['cpu', 'memory']), target: metricTargetSchema }).superRefine(checkAverageValue) }))
         .optional(),
       behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional(),
     })
