@@ -9,11 +9,11 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { stringify as toYaml } from 'yaml';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
 import { repoRoot } from '../../reconciler/util/repo-root.js';
 import { connectLocalCluster, type LocalCluster } from '../bench/local-cluster.js';
+import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 
 const NODE_PORT = 30499;
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
@@ -36,23 +36,8 @@ function sh(cmd: string, args: string[]): Promise<string> {
 const script = (name: string, ...args: string[]) => sh('bash', [join(repoRoot, 'scripts', name), ...args]);
 
 const manifests = {
-  'chaos-web.yaml': toYaml({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'chaos-web' },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'chaos-web' } },
-      template: {
-        metadata: { labels: { app: 'chaos-web' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'httpd', image: 'busybox:latest', command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080 }] }],
-        },
-      },
-    },
-  }),
-  'chaos-web-svc.yaml': toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'chaos-web' }, spec: { type: 'NodePort', selector: { app: 'chaos-web' }, ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT }] } }),
+  'chaos-web.yaml': workloadYaml('Deployment', 'chaos-web', 3, hostnameHttpd),
+  'chaos-web-svc.yaml': serviceYaml('chaos-web', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT, protocol: 'TCP' }] }),
 };
 
 /** The app containers of every node, as `node/id/state`, straight from each node's dockerd. */

@@ -1,30 +1,15 @@
 import test from 'ava';
-import { stringify as toYaml } from 'yaml';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Endpoints, Service } from '../../reconciler/schema/index.js';
+import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { waitForObject } from '../services/waits.js';
 
 const NODE_PORT = 30481;
 
 const manifests = {
-  'web.yaml': toYaml({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 3,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: {
-          terminationGracePeriodSeconds: 1,
-          containers: [{ name: 'httpd', image: 'busybox:latest', command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ containerPort: 8080 }] }],
-        },
-      },
-    },
-  }),
-  'web-svc.yaml': toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT }] } }),
+  'web.yaml': workloadYaml('Deployment', 'web', 3, hostnameHttpd),
+  'web-svc.yaml': serviceYaml('web', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, nodePort: NODE_PORT, protocol: 'TCP' }] }),
 };
 
 /** Every app container of the cluster's pods, by node: id and start time, straight from Docker. */

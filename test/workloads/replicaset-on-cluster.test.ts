@@ -1,27 +1,15 @@
 import test from 'ava';
-import { stringify as toYaml } from 'yaml';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Pod } from '../../reconciler/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';
+import { workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
 import { waitFor } from './agent-double.js';
 
-const replicaSet = toYaml({
-  apiVersion: 'apps/v1',
-  kind: 'ReplicaSet',
-  metadata: { name: 'api' },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'api' } },
-    template: {
-      metadata: { labels: { app: 'api' } },
-      spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox:latest', command: ['sleep', '3600'] }] },
-    },
-  },
-});
+const replicaSet = workloadYaml('ReplicaSet', 'api', 2);
 
 const readyPods = (pods: Map<string, Pod>) => [...pods.values()].filter((p) => p.metadata.ownerReferences?.[0]?.name === 'api' && isPodReady(p));
 
