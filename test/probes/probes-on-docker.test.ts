@@ -56,3 +56,19 @@ test('a failing liveness probe restarts the container: Unhealthy, then Killing, 
   await h.agent.pods.whenIdle();
   t.is(app(await h.store.mustGet({ kind: 'Pod', namespace: 'default', name: 'sickly' }))?.restartCount, 1);
 });
+
+test('a restarted agent keeps a ready container ready while it probes again', async (t) => {
+  const h = await startAgentHarness(t);
+  const command = ['sh', '-c', 'touch /tmp/ready; trap "exit 0" TERM; while true; do sleep 1; done'];
+  await h.createPod('steady', [{ name: 'app', image: 'busybox:latest', command, readinessProbe: fileProbe('/tmp/ready') }]);
+  const before = await h.waitForPod('steady', (p) => condition(p, 'Ready') === 'True');
+  const since = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
+
+  await h.agent.stop();
+  const agent = await h.restartAgent();
+  await agent.pods.whenIdle();
+  const after = await h.store.mustGet({ kind: 'Pod', namespace: 'default', name: 'steady' });
+  t.is(condition(after, 'Ready'), 'True');
+  t.is(since(after), since(before), 'Ready never went False in between');
+  t.is(containerId(after), containerId(before));
+});
