@@ -6,6 +6,7 @@ import { controllerRef } from '../../workloads/owner-references.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
+import { serviceEndpointsSection } from '../printers/service-endpoints.js';
 import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
 import { resolveTypes } from './get.js';
 
@@ -13,9 +14,10 @@ type RelatedLines<K extends Kind> = (client: ApiClient, o: ObjectOf<K>, namespac
 
 const owned = <T extends ApiObject>(owner: ApiObject, items: T[]) => items.filter((o) => controllerRef(o)?.uid === owner.metadata.uid);
 
-/** Lines about the objects a kind works with: a DNS entry's services, a ReplicaSet's pods, a Deployment's ReplicaSets. */
+/** Lines about the objects a kind works with: a DNS entry's services, a service's endpoints, a ReplicaSet's pods, a Deployment's ReplicaSets. */
 const relatedLines: { [K in Kind]?: RelatedLines<K> } = {
   DNS: async (client, dns, namespace) => dnsRoutesSection(dns, (await client.list('Service', { namespace })).items),
+  Service: async (client, svc, namespace) => serviceEndpointsSection(svc, await client.get({ kind: 'Endpoints', namespace, name: svc.metadata.name })),
   ReplicaSet: async (client, rs, namespace) => replicaSetSummary(rs, owned(rs, (await client.list('Pod', { namespace })).items)),
   Deployment: async (client, d, namespace) => deploymentSummary(d, owned(d, (await client.list('ReplicaSet', { namespace })).items)),
 };

@@ -2,6 +2,7 @@ import type { ApiObject, Deployment, Kind, LabelSelector, Node, ObjectOf, Replic
 import { formatUsage, usageValues } from '../../autoscaling/pod-metrics.js';
 import { formatAge } from '../age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
+import { endpointAddresses, endpointList } from './service-endpoints.js';
 
 /** One table column: its header, how to read a cell, and whether it shows only with `-o wide`. */
 export interface Column<T> {
@@ -60,7 +61,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
   ],
   Service: [
     { header: 'TYPE', cell: (s) => s.spec.type },
-    { header: 'CLUSTER-IP', cell: (s) => orNone(s.spec.clusterIP ?? (typeof s.status?.clusterIP === 'string' ? s.status.clusterIP : undefined)) },
+    { header: 'CLUSTER-IP', cell: (s) => orNone(s.spec.clusterIP) },
     { header: 'PORT(S)', cell: (s) => s.spec.ports.map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol}`).join(',') },
     { header: 'SELECTOR', cell: (s) => selectorText(s.spec.selector), wide: true },
   ],
@@ -101,13 +102,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'PATHS', cell: (d) => d.spec.paths.map((p) => `${p.path}→${p.service}:${p.port}`).join(',') },
   ],
   Endpoints: [
-    {
-      header: 'ENDPOINTS',
-      cell: (e) => {
-        const all = e.subsets.flatMap((s) => s.addresses.flatMap((a) => (s.ports.length ? s.ports.map((p) => `${a.ip}:${p.port}`) : [a.ip])));
-        return all.length > 3 ? `${all.slice(0, 3).join(',')} + ${all.length - 3} more...` : orNone(all.join(','));
-      },
-    },
+    { header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) },
   ],
   Node: [
     { header: 'STATUS', cell: nodeStatus },
