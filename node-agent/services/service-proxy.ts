@@ -4,7 +4,7 @@ import { type ReconcileResult, WorkQueue } from '../../reconciler/controller/wor
 import type { Logger } from '../../reconciler/util/log.js';
 import { restoreRules } from '../host/iptables.js';
 import type { NodeNet } from '../host/node-net.js';
-import { renderServiceRules, servicePorts } from './iptables-rules.js';
+import { renderServiceRules, type ServicePort, servicePorts } from './iptables-rules.js';
 import { parseIptablesSave } from './iptables-save.js';
 import { ensureServiceRoute } from './service-route.js';
 
@@ -68,19 +68,27 @@ export class ServiceProxy {
     const { net, services, endpoints, clusterCIDR, log } = this.#deps;
     const started = performance.now();
     const ports = servicePorts(services.list(), endpoints.list());
-    const saved = parseIptablesSave(await net.run('iptables-save', []));
-    const rendered = renderServiceRules(ports, { clusterCIDR, saved, written: this.#written });
     try {
-      await restoreRules(net, rendered.text);
+      this.#written = await writeServiceRules(net, ports, clusterCIDR, this.#written);
     } catch (err) {
       // What is in place is no longer known: the retry writes every chain.
       this.#written = new Map();
       throw err;
     }
-    this.#written = rendered.chains;
     log.debug({ servicePorts: ports.length, ms: Math.round(performance.now() - started) }, 'service rules written');
     return { requeueAfterMs: this.#deps.resyncMs ?? 30_000 };
   }
+}
+
+/**
+ * One sync: reads the node's rules (iptables-save), renders ours against them and writes the result
+ * with one iptables-restore. Returns the per-service chains as now written, for the next sync.
+ */
+export async function writeServiceRules(net: NodeNet, ports: readonly ServicePort[], clusterCIDR: string, written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+  const saved = parseIptablesSave(await net.run('iptables-save', []));
+  const rendered = renderServiceRules(ports, { clusterCIDR, saved, written });
+  await restoreRules(net, rendered.text);
+  return rendered.chains;
 }
 
 export interface RunningServiceProxy {

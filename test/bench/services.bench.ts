@@ -1,0 +1,167 @@
+/**
+ * Services on the local cluster (NODES=3 npm start first). Run: npm run bench:services
+ *   1. programming latency: a pod turning Ready (Running, no probes) / being deleted → its DNAT rule in
+ *      place / gone on all three nodes (iptables-save polled in each node's namespace)
+ *   2. rule sync with 1,000 services × 3 endpoints: render + iptables-save + iptables-restore into a
+ *      scratch namespace made for it (cold, one endpoint changed, everything rewritten in place)
+ *   3. throughput: wrk in node-1's namespace against a pod on node-2, through its ClusterIP and
+ *      straight to the pod IP, alternately in the same run
+ */
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import { stringify as toYaml } from 'yaml';
+import { nodeNet } from '../../node-agent/host/node-net.js';
+import { servicePorts } from '../../node-agent/services/iptables-rules.js';
+import { writeServiceRules } from '../../node-agent/services/service-proxy.js';
+import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
+import { waitForObject } from '../services/waits.js';
+import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
+
+const run = promisify(execFile);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const NODES = ['node-1', 'node-2', 'node-3'];
+const netnsOf = (node: string) => `/run/netns/mk8s-${node}`;
+const SCRATCH = 'mk8s-bench-services';
+
+const serviceYaml = (name: string) =>
+  toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { bench: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+const serverYaml = (name: string, app: string, node?: string) =>
+  toYaml({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { bench: app } },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      ...(node && { nodeSelector: { 'minik8s.io/hostname': node } }),
+      containers: [{ name: 'main', image: 'busybox:latest', command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'] }],
+    },
+  });
+
+/** performance.now() when every node's nat table says `present` (or no longer says it) of a DNAT to `ip`. */
+async function whenOnAllNodes(ip: string, present: boolean): Promise<number> {
+  const times = await Promise.all(
+    NODES.map(async (node) => {
+      const net = nodeNet(netnsOf(node));
+      for (const deadline = performance.now() + 30_000; performance.now() < deadline; ) {
+        const has = (await net.run('iptables-save', ['-t', 'nat'])).includes(`--to-destination ${ip}:`);
+        if (has === present) return performance.now();
+      }
+      throw new Error(`${node}: the rule for ${ip} was never ${present ? 'written' : 'removed'}`);
+    }),
+  );
+  return Math.max(...times);
+}
+
+async function programmingLatency(cluster: LocalCluster): Promise<{ ready: number[]; deleted: number[] }> {
+  await cluster.push({ 'svc-latency.yaml': serviceYaml('svc-latency') }, 'bench: latency service');
+  const ready: number[] = [];
+  const deleted: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const name = `svc-latency-${i}`;
+    const running = cluster.when([name], 'Running');
+    await cluster.push({ [`${name}.yaml`]: serverYaml(name, 'svc-latency') }, `bench: ${name}`);
+    const readyAt = (await running).get(name)!;
+    const pod = (await cluster.client.get({ kind: 'Pod', namespace: 'default', name })) as Pod;
+    const ip = pod.status!.podIP!;
+    ready.push((await whenOnAllNodes(ip, true)) - readyAt);
+    const gone = cluster.when([name], 'gone');
+    await cluster.push({ [`${name}.yaml`]: null }, `bench: remove ${name}`);
+    const goneAt = (await gone).get(name)!;
+    deleted.push((await whenOnAllNodes(ip, false)) - goneAt);
+  }
+  await cluster.push({ 'svc-latency.yaml': null }, 'bench: remove latency service');
+  return { ready, deleted };
+}
+
+/** 1,000 services of 3 endpoints each, as the informers would hold them. */
+function thousandServices(): { services: Service[]; endpoints: Endpoints[] } {
+  const services: Service[] = [];
+  const endpoints: Endpoints[] = [];
+  for (let i = 0; i < 1000; i++) {
+    const name = `svc-${i}`;
+    const ip = (a: number) => `10.${a}.${Math.floor(i / 250)}.${(i % 250) + 2}`;
+    services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'ClusterIP', clusterIP: ip(96), selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }] } });
+    endpoints.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default' }, subsets: [{ addresses: [1, 2, 3].map((n) => ({ ip: `10.244.${n}.${(i % 250) + 2}` })), ports: [{ port: 8080, protocol: 'TCP' }] }] });
+  }
+  return { services, endpoints };
+}
+
+async function thousandServiceSync(): Promise<{ render: number[]; cold: number[]; oneChange: number[]; rewrite: number[] }> {
+  const { services, endpoints } = thousandServices();
+  const times = { render: [] as number[], cold: [] as number[], oneChange: [] as number[], rewrite: [] as number[] };
+  const timed = async <T>(into: number[], f: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    const r = await f();
+    into.push(performance.now() - t0);
+    return r;
+  };
+  for (let round = 0; round < 5; round++) {
+    await run('ip', ['netns', 'add', SCRATCH]);
+    try {
+      const net = nodeNet(`/run/netns/${SCRATCH}`);
+      const ports = await timed(times.render, () => servicePorts(services, endpoints));
+      const written = await timed(times.cold, () => writeServiceRules(net, servicePorts(services, endpoints), '10.244.0.0/16', new Map()));
+      const moved = structuredClone(endpoints);
+      moved[round]!.subsets[0]!.addresses[0]!.ip = '10.244.9.9';
+      await timed(times.oneChange, () => writeServiceRules(net, servicePorts(services, moved), '10.244.0.0/16', written));
+      await timed(times.rewrite, () => writeServiceRules(net, ports, '10.244.0.0/16', new Map()));
+    } finally {
+      await run('ip', ['netns', 'del', SCRATCH]);
+    }
+  }
+  return times;
+}
+
+async function wrk(url: string): Promise<number> {
+  const { stdout } = await run('nsenter', [`--net=${netnsOf('node-1')}`, 'wrk', '-t2', '-c16', '-d5s', url]);
+  const rps = /Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1];
+  if (!rps) throw new Error(`wrk said: ${stdout}`);
+  return Number(rps);
+}
+
+async function throughput(cluster: LocalCluster): Promise<{ direct: number[]; clusterIP: number[] }> {
+  const running = cluster.when(['svc-wrk-0'], 'Running');
+  await cluster.push({ 'svc-wrk.yaml': serviceYaml('svc-wrk'), 'svc-wrk-0.yaml': serverYaml('svc-wrk-0', 'svc-wrk', 'node-2') }, 'bench: wrk service');
+  await running;
+  const pod = (await cluster.client.get({ kind: 'Pod', namespace: 'default', name: 'svc-wrk-0' })) as Pod;
+  const svc = (await waitForObject(cluster.client, 'Service', 'svc-wrk', (s) => Boolean(s?.spec.clusterIP)))!;
+  await whenOnAllNodes(pod.status!.podIP!, true);
+  const direct: number[] = [];
+  const clusterIP: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    direct.push(await wrk(`http://${pod.status!.podIP}:8080/`));
+    clusterIP.push(await wrk(`http://${svc.spec.clusterIP}/`));
+  }
+  await cluster.push({ 'svc-wrk.yaml': null, 'svc-wrk-0.yaml': null }, 'bench: remove wrk service');
+  return { direct, clusterIP };
+}
+
+async function main() {
+  const sync = await thousandServiceSync();
+  const line = (what: string, xs: number[]) => `${what}: p50 ${ms(pct(xs, 50))}, max ${ms(Math.max(...xs))}`;
+  console.log(`1,000 services x 3 endpoints, ${sync.cold.length} rounds in a scratch namespace:`);
+  console.log(`  ${line('render (join + rules text)', sync.render)}`);
+  console.log(`  ${line('cold sync (save + render + restore, empty tables; target <= 2 s)', sync.cold)}`);
+  console.log(`  ${line('one endpoint changed (only its chains rewritten)', sync.oneChange)}`);
+  console.log(`  ${line('everything rewritten in place (agent restart)', sync.rewrite)}`);
+
+  const cluster = await connectLocalCluster();
+  try {
+    const latency = await programmingLatency(cluster);
+    console.log(`programming latency, ${ROUNDS} pods, rule on all 3 nodes (target p99 <= 1000 ms):`);
+    console.log(`  Ready -> DNAT rule everywhere: p50 ${ms(pct(latency.ready, 50))}, p99 ${ms(pct(latency.ready, 99))}`);
+    console.log(`  deleted -> rule gone everywhere: p50 ${ms(pct(latency.deleted, 50))}, p99 ${ms(pct(latency.deleted, 99))}`);
+    const tp = await throughput(cluster);
+    const direct = pct(tp.direct, 50);
+    const viaService = pct(tp.clusterIP, 50);
+    console.log(`throughput, wrk -t2 -c16 -d5s from node-1 to one busybox httpd pod on node-2, 3 runs each, alternating:`);
+    console.log(`  straight to the pod IP (baseline): ${tp.direct.map((r) => r.toFixed(0)).join(', ')} req/s, median ${direct.toFixed(0)}`);
+    console.log(`  through the ClusterIP: ${tp.clusterIP.map((r) => r.toFixed(0)).join(', ')} req/s, median ${viaService.toFixed(0)}`);
+    console.log(`  ClusterIP / direct: ${((viaService / direct) * 100).toFixed(1)} % (target >= 90 %)`);
+  } finally {
+    await cluster.close();
+  }
+}
+
+await main();
