@@ -4,6 +4,8 @@ import { createLogger, type Logger } from '../reconciler/util/log.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
 import type { NodeNet } from './host/node-net.js';
+import type { StatsSource } from './metrics/container-sample.js';
+import { startMetricsReporter } from './metrics/metrics-reporter.js';
 import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { PodController } from './pods/pod-controller.js';
@@ -22,6 +24,9 @@ export interface AgentDeps {
    * DNS server. Left out where several agents share one namespace (in-process tests): they leave it alone.
    */
   nodeNet?: NodeNet;
+  /** Where pod CPU and memory usage is read; given, the agent reports it (NodeMetrics) every `metricsIntervalMs` (5 s). */
+  stats?: StatsSource;
+  metricsIntervalMs?: number;
 }
 
 export interface RunningAgent {
@@ -68,13 +73,14 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
     const { clusterCIDR, serviceCIDR, nodeIP } = config;
     const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, clusterCIDR, serviceCIDR, nodeIP, log }));
+    const metrics = deps.stats && startMetricsReporter({ api, nodeName: config.nodeName, source: deps.stats, log, ...(deps.metricsIntervalMs && { intervalMs: deps.metricsIntervalMs }) });
     log.info({ podCIDR }, 'node agent running');
     return {
       podCIDR,
       pods,
       async stop() {
         registration.stop();
-        await Promise.all([pods.stop(), network?.stop(), services?.stop(), dns?.stop()]);
+        await Promise.all([pods.stop(), network?.stop(), services?.stop(), dns?.stop(), metrics?.stop()]);
       },
     };
   } catch (err) {

@@ -6,6 +6,7 @@ import { createLogger } from '../reconciler/util/log.js';
 import { type RunningAgent, startAgent } from './agent.js';
 import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
 import { nodeNet } from './host/node-net.js';
+import { DockerStatsSource } from './metrics/docker-stats-source.js';
 import { DockerExec } from './runtime/docker-exec.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
 import { type AgentServer, startAgentServer } from './server/agent-server.js';
@@ -13,11 +14,11 @@ import { type AgentServer, startAgentServer } from './server/agent-server.js';
 const log = createLogger('node-agent');
 
 /** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
-async function startWhenReachable(config: AgentConfig, runtime: DockerRuntime, signal: AbortSignal): Promise<RunningAgent | undefined> {
+async function startWhenReachable(config: AgentConfig, docker: Docker, runtime: DockerRuntime, signal: AbortSignal): Promise<RunningAgent | undefined> {
   const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet() });
+      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName) });
     } catch (err) {
       const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
       log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
@@ -48,7 +49,7 @@ async function main(): Promise<void> {
   const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir });
   // Logs and exec are served from Docker alone, so they keep working while the control plane is away.
   server = await startAgentServer({ host: config.nodeIP, port: config.agentPort, tokens: [config.joinToken], runtime, exec: new DockerExec(docker), log });
-  agent = await startWhenReachable(config, runtime, stopping.signal);
+  agent = await startWhenReachable(config, docker, runtime, stopping.signal);
   if (stopping.signal.aborted) await Promise.all([agent?.stop(), server.stop()]);
 }
 

@@ -11,6 +11,7 @@ import type { ClusterConfig } from './config/cluster-config.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
+import { HpaController } from './controllers/hpa-controller.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
 import { ReplicaSetController } from './controllers/replicaset-controller.js';
 import { SchedulerController } from './controllers/scheduler-controller.js';
@@ -82,6 +83,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const replicaSets = new Informer(source, 'ReplicaSet', { log: createLogger('informer', { kind: 'ReplicaSet' }) });
   const deployments = new Informer(source, 'Deployment', { log: createLogger('informer', { kind: 'Deployment' }) });
+  const hpas = new Informer(source, 'HorizontalPodAutoscaler', { log: createLogger('informer', { kind: 'HorizontalPodAutoscaler' }) });
+  const nodeMetrics = new Informer(source, 'NodeMetrics', { log: createLogger('informer', { kind: 'NodeMetrics' }) });
   const controllers = [
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
@@ -89,8 +92,9 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new EndpointsController({ store, services, pods, endpoints, log: createLogger('endpoints') }),
     new ReplicaSetController({ store, pods, replicaSets, log: createLogger('replicaset-controller') }),
     new DeploymentController({ store, deployments, replicaSets, log: createLogger('deployment-controller') }),
+    new HpaController({ store, hpas, pods, metrics: nodeMetrics, log: createLogger('hpa-controller') }),
   ];
-  const informers = [pods, nodes, services, endpoints, replicaSets, deployments];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics];
   await Promise.all(informers.map((i) => i.start()));
   await ensureGatewayService(store);
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');

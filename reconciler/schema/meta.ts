@@ -91,7 +91,7 @@ export const ANNOTATION_SOURCE_COMMIT = 'minik8s.io/source-commit';
 export const LABEL_MANAGED_BY = 'app.kubernetes.io/managed-by';
 export const MANAGED_BY_GIT = 'minik8s-git';
 /**
- * On a Deployment or ReplicaSet in Git: `hpa` means an autoscaler sets `spec.replicas`, so Git sync
- * keeps the cluster's count instead of the manifest's.
+ * On a stored Deployment or ReplicaSet: `hpa` means an autoscaler sets `spec.replicas` (the HPA controller
+ * marks its target so, and takes the mark away when no HPA scales it), so Git sync keeps the cluster's count.
  */
 export const ANNOTATION_REPLICAS_MANAGED_BY = 'minik8s.io/replicas-managed-by';

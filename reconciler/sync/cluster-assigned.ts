@@ -3,8 +3,9 @@ import { ANNOTATION_REPLICAS_MANAGED_BY, type ApiObject } from '../schema/index.
 /**
  * Spec fields the cluster fills in when a manifest leaves them out: the scheduler's binding
  * (`Pod.spec.nodeName`), allocated addresses (`Service.spec.clusterIP`, node ports), and the replica count
- * of a Deployment or ReplicaSet annotated `minik8s.io/replicas-managed-by: hpa`. Git's version
- * of an object inherits them from the stored one, so a sync neither reports drift nor undoes them.
+ * of a Deployment or ReplicaSet the HPA controller marked `minik8s.io/replicas-managed-by: hpa` (with the
+ * mark itself). Git's version of an object inherits them from the stored one, so a sync neither reports
+ * drift nor undoes them.
  */
 export function withClusterAssigned(desired: ApiObject, current: ApiObject): ApiObject {
   if (desired.kind === 'Pod' && current.kind === 'Pod' && desired.spec.nodeName === undefined && current.spec.nodeName !== undefined)
@@ -16,8 +17,10 @@ export function withClusterAssigned(desired: ApiObject, current: ApiObject): Api
     });
     return { ...desired, spec: { ...desired.spec, clusterIP: desired.spec.clusterIP ?? current.spec.clusterIP, ports } };
   }
-  // An autoscaler owns the replica count of a workload whose manifest says so.
-  if ((desired.kind === 'Deployment' || desired.kind === 'ReplicaSet') && current.kind === desired.kind && desired.metadata.annotations?.[ANNOTATION_REPLICAS_MANAGED_BY] === 'hpa')
-    return { ...desired, spec: { ...desired.spec, replicas: current.spec.replicas } } as ApiObject;
+  // An autoscaler owns the replica count of a workload it marked as its own, until it lets go.
+  if ((desired.kind === 'Deployment' || desired.kind === 'ReplicaSet') && current.kind === desired.kind && current.metadata.annotations?.[ANNOTATION_REPLICAS_MANAGED_BY] === 'hpa') {
+    const annotations = { ...desired.metadata.annotations, [ANNOTATION_REPLICAS_MANAGED_BY]: 'hpa' };
+    return { ...desired, metadata: { ...desired.metadata, annotations }, spec: { ...desired.spec, replicas: current.spec.replicas } } as ApiObject;
+  }
   return desired;
 }

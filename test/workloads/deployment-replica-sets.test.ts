@@ -71,10 +71,12 @@ test('a selector that does not match the template labels is refused, as are both
   t.deepEqual(errors({ ...manifest({}), kind: 'ReplicaSet', spec: { ...manifest({}).spec, selector: {} } }), ['spec.selector: empty selector is invalid']);
 });
 
-test('Git sync keeps the replica count an autoscaler set when the manifest hands it over', (t) => {
-  const inCluster = { ...deployment('web', { replicas: 7 }) };
+test('Git sync keeps the replica count, and the mark, of a workload an autoscaler marked as its own', (t) => {
   const fromGit = deployment('web', { replicas: 2 });
-  t.is((withClusterAssigned(fromGit, inCluster) as Deployment).spec.replicas, 2);
-  const handedOver: Deployment = { ...fromGit, metadata: { ...fromGit.metadata, annotations: { 'minik8s.io/replicas-managed-by': 'hpa' } } };
-  t.is((withClusterAssigned(handedOver, inCluster) as Deployment).spec.replicas, 7);
+  t.is((withClusterAssigned(fromGit, deployment('web', { replicas: 7 })) as Deployment).spec.replicas, 2, 'unmarked: Git\'s count');
+  const scaled = deployment('web', { replicas: 7 });
+  const marked: Deployment = { ...scaled, metadata: { ...scaled.metadata, annotations: { 'minik8s.io/replicas-managed-by': 'hpa' } } };
+  const kept = withClusterAssigned(fromGit, marked) as Deployment;
+  t.is(kept.spec.replicas, 7);
+  t.is(kept.metadata.annotations?.['minik8s.io/replicas-managed-by'], 'hpa');
 });
