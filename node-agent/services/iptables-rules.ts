@@ -18,7 +18,7 @@ const MASQ_BIT = '0x4000';
 const SVC = 'MINIK8S-SVC-';
 const SEP = 'MINIK8S-SEP-';
 const NAT_CHAINS = ['MINIK8S-SERVICES', 'MINIK8S-NODEPORTS', 'MINIK8S-POSTROUTING', 'MINIK8S-MARK-MASQ'];
-const FILTER_CHAINS = ['MINIK8S-SERVICES', 'MINIK8S-EXTERNAL-SERVICES'];
+const FILTER_CHAINS = ['MINIK8S-SERVICES', 'MINIK8S-EXTERNAL-SERVICES', 'MINIK8S-FORWARD'];
 
 /** Jumps from the built-in chains into ours: [table, chain, target, matches]. */
 const JUMPS: [table: string, chain: string, target: string, match: string][] = [
@@ -28,6 +28,7 @@ const JUMPS: [table: string, chain: string, target: string, match: string][] = [
   ['filter', 'FORWARD', 'MINIK8S-SERVICES', '-m conntrack --ctstate NEW -m comment --comment "minik8s service portals"'],
   ['filter', 'OUTPUT', 'MINIK8S-SERVICES', '-m conntrack --ctstate NEW -m comment --comment "minik8s service portals"'],
   ['filter', 'INPUT', 'MINIK8S-EXTERNAL-SERVICES', '-m conntrack --ctstate NEW -m comment --comment "minik8s node ports"'],
+  ['filter', 'FORWARD', 'MINIK8S-FORWARD', '-m comment --comment "minik8s forwarding rules"'],
 ];
 
 /**
@@ -91,7 +92,9 @@ export interface RenderedRules {
 export function renderServiceRules(ports: readonly ServicePort[], opts: RenderOptions): RenderedRules {
   const nat = new Map<string, string[]>(NAT_CHAINS.map((c) => [c, []]));
   const add = (chain: string, rule: string) => (nat.get(chain) ?? nat.set(chain, []).get(chain)!).push(`-A ${chain} ${rule}`);
-  const filter: string[] = [];
+  // Node-port traffic forwarded to an endpoint outside the pod network (the gateway on its node's
+  // address) passes Docker's FORWARD DROP: the first packet by its mark, the rest as established.
+  const filter = [`-A MINIK8S-FORWARD -m mark --mark ${MASQ_BIT}/${MASQ_BIT} -j ACCEPT`, '-A MINIK8S-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'];
   for (const sp of ports) {
     const proto = sp.protocol.toLowerCase();
     const match = `-p ${proto} -m comment --comment "${sp.id}" -m ${proto}`;

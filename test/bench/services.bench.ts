@@ -20,6 +20,7 @@ import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
+const WRK_ROUNDS = 5;
 const NODES = ['node-1', 'node-2', 'node-3'];
 const netnsOf = (node: string) => `/run/netns/mk8s-${node}`;
 const SCRATCH = 'mk8s-bench-services';
@@ -129,7 +130,7 @@ async function throughput(cluster: LocalCluster): Promise<{ direct: number[]; cl
   await whenOnAllNodes(pod.status!.podIP!, true);
   const direct: number[] = [];
   const clusterIP: number[] = [];
-  for (let i = 0; i < 3; i++) {
+  for (let i = 0; i < WRK_ROUNDS; i++) {
     direct.push(await wrk(`http://${pod.status!.podIP}:8080/`));
     clusterIP.push(await wrk(`http://${svc.spec.clusterIP}/`));
   }
@@ -155,7 +156,7 @@ async function main() {
     const tp = await throughput(cluster);
     const direct = pct(tp.direct, 50);
     const viaService = pct(tp.clusterIP, 50);
-    console.log(`throughput, wrk -t2 -c16 -d5s from node-1 to one busybox httpd pod on node-2, 3 runs each, alternating:`);
+    console.log(`throughput, wrk -t2 -c16 -d5s from node-1 to one busybox httpd pod on node-2, ${WRK_ROUNDS} runs each, alternating:`);
     console.log(`  straight to the pod IP (baseline): ${tp.direct.map((r) => r.toFixed(0)).join(', ')} req/s, median ${direct.toFixed(0)}`);
     console.log(`  through the ClusterIP: ${tp.clusterIP.map((r) => r.toFixed(0)).join(', ')} req/s, median ${viaService.toFixed(0)}`);
     console.log(`  ClusterIP / direct: ${((viaService / direct) * 100).toFixed(1)} % (target >= 90 %)`);

@@ -61,6 +61,8 @@ test('a node port is marked for masquerade and sent to the service chain, after 
   t.regex(nodePorts[1]!, /--dport 30081 -j MINIK8S-SVC-/);
   t.is(lines(text, '-A MINIK8S-SERVICES ').at(-1), '-A MINIK8S-SERVICES -m addrtype --dst-type LOCAL -j MINIK8S-NODEPORTS');
   t.true(text.includes('-A MINIK8S-POSTROUTING -m mark --mark 0x4000/0x4000 -j MASQUERADE'));
+  // Forwarded to an address outside the pod network (the gateway's): let through despite Docker's FORWARD DROP.
+  t.deepEqual(lines(text, '-A MINIK8S-FORWARD '), ['-A MINIK8S-FORWARD -m mark --mark 0x4000/0x4000 -j ACCEPT', '-A MINIK8S-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT']);
 });
 
 test('a port without endpoints gets no NAT but a REJECT in the filter table, TCP reset or ICMP port unreachable', (t) => {
@@ -83,6 +85,7 @@ test('jumps from the built-in chains are added only where missing', (t) => {
     'FORWARD 1 MINIK8S-SERVICES',
     'OUTPUT 1 MINIK8S-SERVICES',
     'INPUT 1 MINIK8S-EXTERNAL-SERVICES',
+    'FORWARD 1 MINIK8S-FORWARD',
   ]);
   // What iptables-save prints once they are in place (Docker's own rules around them).
   const saved = parseIptablesSave(
@@ -104,6 +107,7 @@ test('jumps from the built-in chains are added only where missing', (t) => {
   t.false(hasJump(saved, 'nat', 'PREROUTING', 'MINIK8S-POSTROUTING'));
   t.deepEqual(lines(renderServiceRules([], { clusterCIDR: '10.244.0.0/16', saved }).text, '-I '), [
     '-I OUTPUT 1 -m conntrack --ctstate NEW -m comment --comment "minik8s service portals" -j MINIK8S-SERVICES',
+    '-I FORWARD 1 -m comment --comment "minik8s forwarding rules" -j MINIK8S-FORWARD',
   ]);
 });
 

@@ -99,7 +99,7 @@ test('a cluster IP spreads requests over Ready pods on every node, follows a pod
   t.is(await jumps('OUTPUT'), 1);
 });
 
-test('a NodePort answers on every node IP from the host, and a UDP service answers through its cluster IP', async (t) => {
+test('a NodePort answers on every node IP from the host, also for an endpoint outside the pod network, and a UDP service answers through its cluster IP', async (t) => {
   const cluster = await startTestCluster(t);
   const [n1, n2, n3] = cluster.nodes.map((n) => n.name) as [string, string, string];
   const udpEcho = [
@@ -116,7 +116,11 @@ test('a NodePort answers on every node IP from the host, and a UDP service answe
     'echo.yaml': service('echo', { ports: [{ name: 'echo', port: 53, targetPort: 'echo', protocol: 'UDP' }] }),
     'echo-1.yaml': pod('echo-1', n3, { app: 'echo' }, { image: 'python:latest', command: ['python3', '-u', '-c', udpEcho], ports: [{ name: 'echo', containerPort: 5300, protocol: 'UDP' }] }),
     'client.yaml': sleeper('client', n1, 'python:latest'),
+    // Selectorless, its Endpoints written by hand (as the gateway does): the control plane's own address.
+    'outside.yaml': toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'outside' }, spec: { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP' }] } }),
   });
+  const cpPort = Number(new URL(cluster.cp.url).port);
+  await cluster.cp.store.create<Endpoints>({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'outside', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.100.0.1' }], ports: [{ port: cpPort, protocol: 'TCP' }] }] });
   await Promise.all(['web-1', 'echo-1', 'client'].map((name) => waitForPod(cluster.client, name, running, 120_000)));
   const web = (await waitForObject(cluster.client, 'Service', 'web', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
   const echo = (await waitForObject(cluster.client, 'Service', 'echo', (s) => Boolean(s?.spec.clusterIP)))!;
@@ -130,6 +134,13 @@ test('a NodePort answers on every node IP from the host, and a UDP service answe
     t.true(await eventually(async () => (body = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.text(), () => '')) !== '', 10_000), url);
     t.is(body.trim(), 'web-1', url);
   }
+
+  // An endpoint outside the pod network, reached through another node's port: forwarded and masqueraded.
+  const outside = (await waitForObject(cluster.client, 'Service', 'outside', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
+  const outsideUrl = `http://${cluster.nodes[1]!.ip}:${outside.spec.ports[0]!.nodePort}/api/v1/nodes`;
+  let status = 0;
+  t.true(await eventually(async () => (status = await fetch(outsideUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 0, 10_000), outsideUrl);
+  t.is(status, 401, 'the API server answered (without a token)');
 
   const ask = ['import socket, sys', 's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)', 's.settimeout(2)', "s.sendto(b'ping', (sys.argv[1], 53))", 'print(s.recvfrom(512)[0].decode())'].join('\n');
   let reply = '';
