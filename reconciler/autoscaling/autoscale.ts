@@ -6,7 +6,7 @@ import { behaviorOf, normalizeWithBehavior, recordScale, type ScalingHistory } f
 export type HpaConditionType = 'AbleToScale' | 'ScalingActive' | 'ScalingLimited';
 export type HpaCondition = Required<Pick<Condition, 'status' | 'reason' | 'message'>> & { type: HpaConditionType };
 export type CurrentMetric = NonNullable<NonNullable<HorizontalPodAutoscaler['status']>['currentMetrics']>[number];
-type MetricSpec = NonNullable<HorizontalPodAutoscaler['spec']['metrics']>[number];
+export type MetricSpec = NonNullable<HorizontalPodAutoscaler['spec']['metrics']>[number];
 
 export interface AutoscaleInput {
   hpa: HorizontalPodAutoscaler;
@@ -38,6 +38,11 @@ export interface AutoscaleDecision {
 
 /** The v2 API's default when an HPA names no metric: 80 % of the pods' CPU request. */
 const DEFAULT_METRICS: MetricSpec[] = [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }];
+
+/** The metrics an HPA scales on, the default filled in. */
+export function metricsOf(hpa: HorizontalPodAutoscaler): MetricSpec[] {
+  return hpa.spec.metrics?.length ? hpa.spec.metrics : DEFAULT_METRICS;
+}
 
 const condition = (type: HpaConditionType, status: boolean, reason: string, message: string): HpaCondition => ({ type, status: status ? 'True' : 'False', reason, message });
 
@@ -113,7 +118,7 @@ export function autoscale(input: AutoscaleInput): AutoscaleDecision {
   if (currentReplicas > maxReplicas) return rescaled(maxReplicas, 'Current number of replicas above Spec.MaxReplicas', []);
   if (currentReplicas < minReplicas) return rescaled(minReplicas, 'Current number of replicas below Spec.MinReplicas', []);
 
-  const specs = hpa.spec.metrics?.length ? hpa.spec.metrics : DEFAULT_METRICS;
+  const specs = metricsOf(hpa);
   const proposal = replicasForMetrics(input, specs);
   if (proposal.error !== undefined)
     return {

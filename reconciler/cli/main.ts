@@ -12,6 +12,7 @@ import { register as registerLogs } from './commands/logs.js';
 import { register as registerRollback } from './commands/rollback.js';
 import { register as registerRollout } from './commands/rollout.js';
 import { register as registerSync } from './commands/sync.js';
+import { register as registerTop } from './commands/top.js';
 
 /**
  * mkctl: kubectl's habits for minik8s. Each command lives in ./commands/<name>.ts and exports
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerLogs(program);
   registerExec(program);
   registerCordon(program);
+  registerTop(program);
   return program;
 }
 

@@ -6,6 +6,7 @@ import { controllerRef } from '../../workloads/owner-references.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
+import { hpaSummary } from '../printers/hpa-describe.js';
 import { serviceEndpointsSection } from '../printers/service-endpoints.js';
 import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
 import { resolveTypes } from './get.js';
@@ -20,6 +21,7 @@ const relatedLines: { [K in Kind]?: RelatedLines<K> } = {
   Service: async (client, svc, namespace) => serviceEndpointsSection(svc, await client.get({ kind: 'Endpoints', namespace, name: svc.metadata.name })),
   ReplicaSet: async (client, rs, namespace) => replicaSetSummary(rs, owned(rs, (await client.list('Pod', { namespace })).items)),
   Deployment: async (client, d, namespace) => deploymentSummary(d, owned(d, (await client.list('ReplicaSet', { namespace })).items)),
+  HorizontalPodAutoscaler: async (_client, hpa) => hpaSummary(hpa),
 };
 
 export function register(program: Command): void {
