@@ -23,8 +23,11 @@ test('on three nodes, CPU load scales a deployment out across the nodes and back
   const [first] = readyOf('burn')(await waitFor(client, 'Pod', (ps) => readyOf('burn')(ps).length === 1, 90_000));
 
   // Load on: 200m against a 100m request at a 50 % target asks for 4; the policy allows 2 more, max is 3.
+  const loadOn = Date.now();
   const on = await cluster.exec(first!.metadata.name, ['touch', LOAD_FILE]);
   t.is(on.exitCode, 0, on.stderr);
+  await waitFor(client, 'Pod', (ps) => readyOf('burn')(ps).length >= 2, 90_000);
+  t.log(`load on -> first new replica Ready: ${Date.now() - loadOn} ms`);
   const out = readyOf('burn')(await waitFor(client, 'Pod', (ps) => readyOf('burn')(ps).length === 3, 90_000));
   t.is(new Set(out.map((p) => p.spec.nodeName)).size, 3, 'the scheduler spreads the new pods over the nodes');
   t.truthy(await waitForEvent(client, 'SuccessfulRescale', /^New size: 3; reason: cpu resource utilization \(percentage of request\) above target$/));
