@@ -5,14 +5,13 @@
  * agent and restarts it; stops a whole node and waits for its pods to be replaced elsewhere. Leaves the
  * cluster as it found it (the node restarted, the manifests removed).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
 import { repoRoot } from '../../reconciler/util/repo-root.js';
-import { connectLocalCluster, type LocalCluster } from '../bench/local-cluster.js';
+import { connectLocalCluster, type LocalCluster, run } from '../bench/local-cluster.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 
 const NODE_PORT = 30499;
@@ -24,16 +23,7 @@ function check(what: string, ok: boolean, detail = ''): void {
   console.log(`  ${ok ? 'ok  ' : 'FAIL'} ${what}${detail ? ` (${detail})` : ''}`);
 }
 
-function sh(cmd: string, args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d));
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${cmd} ${args.join(' ')} exited with ${code}`))));
-  });
-}
-const script = (name: string, ...args: string[]) => sh('bash', [join(repoRoot, 'scripts', name), ...args]);
+const script = (name: string, ...args: string[]) => run('bash', [join(repoRoot, 'scripts', name), ...args]);
 
 const manifests = {
   'chaos-web.yaml': workloadYaml('Deployment', 'chaos-web', 3, hostnameHttpd),
@@ -44,7 +34,7 @@ const manifests = {
 async function containers(nodes: string[]): Promise<string[]> {
   const lists = await Promise.all(
     nodes.map(async (n) =>
-      (await sh('docker', ['-H', `unix://${RUN}/${n}/docker.sock`, 'ps', '--filter', `label=${LABELS.podName}`, '--format', '{{.ID}}/{{.State}}'])).trim().split('\n').filter(Boolean).map((c) => `${n}/${c}`),
+      (await run('docker', ['-H', `unix://${RUN}/${n}/docker.sock`, 'ps', '--filter', `label=${LABELS.podName}`, '--format', '{{.ID}}/{{.State}}'])).trim().split('\n').filter(Boolean).map((c) => `${n}/${c}`),
     ),
   );
   return lists.flat().sort();
@@ -60,7 +50,7 @@ async function serviceAnswers(nodeIPs: string[], clusterIP: string): Promise<{ n
       ),
     ),
   );
-  const viaClusterIP = await sh('nsenter', ['--net=/run/netns/mk8s-node-1', 'curl', '-s', '-m', '3', `http://${clusterIP}/`]).then(
+  const viaClusterIP = await run('nsenter', ['--net=/run/netns/mk8s-node-1', 'curl', '-s', '-m', '3', `http://${clusterIP}/`]).then(
     (body) => body.startsWith('chaos-web-'),
     () => false,
   );
