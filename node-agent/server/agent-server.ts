@@ -18,9 +18,9 @@ import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import express, { type Request } from 'express';
-import { bearerAuth } from '../../reconciler/api/auth.js';
-import { errorHandler, notFoundHandler } from '../../reconciler/api/error-handler.js';
-import { HttpError } from '../../reconciler/api/http-error.js';
+import { bearerAuth } from '../../reconciler/http/bearer-auth.js';
+import { errorHandler, notFoundHandler } from '../../reconciler/http/error-handler.js';
+import { HttpError } from '../../reconciler/http/http-error.js';
 import {
   EXEC_FRAMES_CONTENT_TYPE,
   EXEC_UPGRADE_PROTOCOL,

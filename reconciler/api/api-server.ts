@@ -1,8 +1,8 @@
 import express, { type Express, type RequestHandler, Router } from 'express';
 import type { ObjectStore } from '../store/object-store.js';
 import { createLogger, type Logger } from '../util/log.js';
-import { bearerAuth } from './auth.js';
-import { errorHandler, notFoundHandler } from './error-handler.js';
+import { bearerAuth } from '../http/bearer-auth.js';
+import { errorHandler, notFoundHandler } from '../http/error-handler.js';
 import { createResourceRouter } from './resource-router.js';
 
 export interface ApiDeps {

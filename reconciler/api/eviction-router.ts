@@ -5,7 +5,7 @@ import type { Pod } from '../schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isManagedByGit } from '../sync/plan.js';
 import { recordEvent } from './events.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 
 /**
  * Moves a pod off its node. A controller's pod is deleted (its owner makes a new one elsewhere). A pod

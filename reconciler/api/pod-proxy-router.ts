@@ -3,7 +3,7 @@ import { type Request, type Response, Router } from 'express';
 import { EXEC_UPGRADE_PROTOCOL } from '../client/exec-frames.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { acceptUpgrade, isUpgrade, takeUpgrade } from '../util/http-upgrade.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
 
 export { routeUpgrades } from '../util/http-upgrade.js';

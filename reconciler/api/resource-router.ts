@@ -17,7 +17,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../util/log.js';
 import { saveEvent } from './events.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 import { streamWatch } from './watch-stream.js';
 
 export interface ResourceRouterDeps {

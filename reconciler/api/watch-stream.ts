@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import type { Kind } from '../schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../util/log.js';
-import { HttpError } from './http-error.js';
+import { HttpError } from '../http/http-error.js';
 import { type LabelRequirement, matchesLabels } from '../client/label-selector.js';
 
 export interface WatchRequest {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { HttpError } from '../../reconciler/api/http-error.js';
+import { HttpError } from '../../reconciler/http/http-error.js';
 import { podAgentTarget } from '../../reconciler/api/pod-agent-target.js';
 import type { Node, Pod } from '../../reconciler/schema/index.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
