@@ -71,8 +71,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     });
     await pods.start();
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
-    const { clusterCIDR, serviceCIDR, nodeIP } = config;
-    const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, clusterCIDR, serviceCIDR, nodeIP, log }));
+    const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, serviceCIDR: config.serviceCIDR, nodeIP: config.nodeIP, log }));
     const metrics = deps.stats && startMetricsReporter({ api, nodeName: config.nodeName, source: deps.stats, log, ...(deps.metricsIntervalMs && { intervalMs: deps.metricsIntervalMs }) });
     log.info({ podCIDR }, 'node agent running');
     return {

@@ -67,8 +67,6 @@ function chainName(prefix: string, ...parts: string[]): string {
 }
 
 export interface RenderOptions {
-  /** The pod network: connections to a cluster IP from outside it are masqueraded so replies come back. */
-  clusterCIDR: string;
   /** The node's rules now (iptables-save): our chains no longer wanted are deleted, missing jumps added. */
   saved: SavedRules;
   /** Per-service chains as the last sync wrote them: those unchanged and still in place are not rewritten. */
@@ -104,9 +102,10 @@ export function renderServiceRules(ports: readonly ServicePort[], opts: RenderOp
       if (sp.nodePort) filter.push(`-A MINIK8S-EXTERNAL-SERVICES -m addrtype --dst-type LOCAL ${match} --dport ${sp.nodePort} ${reject}`);
       continue;
     }
+    // A cluster IP keeps the client's address: replies find their way back through the node that
+    // translated them, pods' by the routes between nodes, the nodes' own as they are on one network.
     const svc = chainName(SVC, sp.id, sp.protocol);
     add('MINIK8S-SERVICES', `-d ${sp.clusterIP}/32 ${match} --dport ${sp.port} -j ${svc}`);
-    add(svc, `! -s ${opts.clusterCIDR} -d ${sp.clusterIP}/32 ${match} --dport ${sp.port} -j MINIK8S-MARK-MASQ`);
     if (sp.nodePort) {
       add('MINIK8S-NODEPORTS', `${match} --dport ${sp.nodePort} -j MINIK8S-MARK-MASQ`);
       add('MINIK8S-NODEPORTS', `${match} --dport ${sp.nodePort} -j ${svc}`);

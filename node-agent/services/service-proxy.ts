@@ -14,8 +14,6 @@ export interface ServiceProxyDeps {
   net: NodeNet;
   services: Informer<'Service'>;
   endpoints: Informer<'Endpoints'>;
-  /** The pod network (10.244.0.0/16). */
-  clusterCIDR: string;
   log: Logger;
   /** Changes within this window are written together. */
   debounceMs?: number;
@@ -65,11 +63,11 @@ export class ServiceProxy {
   }
 
   async sync(): Promise<ReconcileResult> {
-    const { net, services, endpoints, clusterCIDR, log } = this.#deps;
+    const { net, services, endpoints, log } = this.#deps;
     const started = performance.now();
     const ports = servicePorts(services.list(), endpoints.list());
     try {
-      this.#written = await writeServiceRules(net, ports, clusterCIDR, this.#written);
+      this.#written = await writeServiceRules(net, ports, this.#written);
     } catch (err) {
       // What is in place is no longer known: the retry writes every chain.
       this.#written = new Map();
@@ -84,9 +82,9 @@ export class ServiceProxy {
  * One sync: reads the node's rules (iptables-save), renders ours against them and writes the result
  * with one iptables-restore. Returns the per-service chains as now written, for the next sync.
  */
-export async function writeServiceRules(net: NodeNet, ports: readonly ServicePort[], clusterCIDR: string, written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
+export async function writeServiceRules(net: NodeNet, ports: readonly ServicePort[], written: ReadonlyMap<string, string>): Promise<Map<string, string>> {
   const saved = parseIptablesSave(await net.run('iptables-save', []));
-  const rendered = renderServiceRules(ports, { clusterCIDR, saved, written });
+  const rendered = renderServiceRules(ports, { saved, written });
   await restoreRules(net, rendered.text);
   return rendered.chains;
 }
@@ -97,11 +95,11 @@ export interface RunningServiceProxy {
 }
 
 /** Informers for Service and Endpoints, the route for locally made connections, then the proxy. */
-export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSource; clusterCIDR: string; serviceCIDR: string; nodeIP: string; log: Logger }): Promise<RunningServiceProxy> {
+export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSource; serviceCIDR: string; nodeIP: string; log: Logger }): Promise<RunningServiceProxy> {
   const { net, api, log } = deps;
   const services = new Informer(api, 'Service', { log });
   const endpoints = new Informer(api, 'Endpoints', { log });
-  const proxy = new ServiceProxy({ net, services, endpoints, clusterCIDR: deps.clusterCIDR, log });
+  const proxy = new ServiceProxy({ net, services, endpoints, log });
   await Promise.all([services.start(), endpoints.start()]);
   await ensureServiceRoute(net, deps.serviceCIDR, deps.nodeIP);
   proxy.start();

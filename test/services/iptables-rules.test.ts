@@ -37,7 +37,7 @@ test('service ports take the endpoints of their port name and protocol, oldest s
 });
 
 test('a cluster IP is spread over its endpoints at random in equal shares, each DNATed to its pod', (t) => {
-  const { text } = renderServiceRules([web], { clusterCIDR: '10.244.0.0/16', saved: empty });
+  const { text } = renderServiceRules([web], { saved: empty });
   const [dispatch] = lines(text, '-A MINIK8S-SERVICES -d 10.96.0.20/32');
   t.regex(dispatch!, /-p tcp .*--dport 80 -j MINIK8S-SVC-[0-9A-F]{16}$/);
   const svc = dispatch!.split(' -j ')[1]!;
@@ -49,12 +49,12 @@ test('a cluster IP is spread over its endpoints at random in equal shares, each 
   );
   const seps = shares.map((l) => l.split(' -j ')[1]!);
   t.deepEqual(seps.map((sep) => lines(text, `-A ${sep} `).find((l) => l.includes('DNAT'))?.split('--to-destination ')[1]), ['10.244.1.2:8080', '10.244.2.2:8080', '10.244.3.2:8080']);
-  t.true(lines(text, `-A ${svc} `)[0]!.startsWith(`-A ${svc} ! -s 10.244.0.0/16 -d 10.96.0.20/32`), 'connections from outside the pod network are masqueraded');
+  t.deepEqual(lines(text, `-A ${svc} `).filter((l) => l.includes('MARK-MASQ')), [], 'the client keeps its address');
   t.true(lines(text, `-A ${seps[0]} `)[0]!.includes('-s 10.244.1.2/32 -j MINIK8S-MARK-MASQ'), 'a pod reaching itself is masqueraded');
 });
 
 test('a node port is marked for masquerade and sent to the service chain, after every cluster IP', (t) => {
-  const { text } = renderServiceRules([web], { clusterCIDR: '10.244.0.0/16', saved: empty });
+  const { text } = renderServiceRules([web], { saved: empty });
   const nodePorts = lines(text, '-A MINIK8S-NODEPORTS ');
   t.is(nodePorts.length, 2);
   t.regex(nodePorts[0]!, /--dport 30081 -j MINIK8S-MARK-MASQ$/);
@@ -67,7 +67,7 @@ test('a node port is marked for masquerade and sent to the service chain, after 
 
 test('a port without endpoints gets no NAT but a REJECT in the filter table, TCP reset or ICMP port unreachable', (t) => {
   const udp: ServicePort = { id: 'default/dns', clusterIP: '10.96.0.10', port: 53, protocol: 'UDP', endpoints: [] };
-  const { text } = renderServiceRules([{ ...web, endpoints: [] }, udp], { clusterCIDR: '10.244.0.0/16', saved: empty });
+  const { text } = renderServiceRules([{ ...web, endpoints: [] }, udp], { saved: empty });
   t.deepEqual(lines(text, '-A MINIK8S-SVC-'), []);
   t.deepEqual(lines(text, '-A MINIK8S-SERVICES -m addrtype'), ['-A MINIK8S-SERVICES -m addrtype --dst-type LOCAL -j MINIK8S-NODEPORTS']);
   const filter = text.slice(text.indexOf('*filter'));
@@ -77,7 +77,7 @@ test('a port without endpoints gets no NAT but a REJECT in the filter table, TCP
 });
 
 test('jumps from the built-in chains are added only where missing', (t) => {
-  const first = renderServiceRules([], { clusterCIDR: '10.244.0.0/16', saved: empty }).text;
+  const first = renderServiceRules([], { saved: empty }).text;
   t.deepEqual(lines(first, '-I ').map((l) => l.split(' ').slice(1, 3).join(' ') + ' ' + l.split(' -j ')[1]), [
     'PREROUTING 1 MINIK8S-SERVICES',
     'OUTPUT 1 MINIK8S-SERVICES',
@@ -105,20 +105,20 @@ test('jumps from the built-in chains are added only where missing', (t) => {
   );
   t.true(hasJump(saved, 'nat', 'PREROUTING', 'MINIK8S-SERVICES'));
   t.false(hasJump(saved, 'nat', 'PREROUTING', 'MINIK8S-POSTROUTING'));
-  t.deepEqual(lines(renderServiceRules([], { clusterCIDR: '10.244.0.0/16', saved }).text, '-I '), [
+  t.deepEqual(lines(renderServiceRules([], { saved }).text, '-I '), [
     '-I OUTPUT 1 -m conntrack --ctstate NEW -m comment --comment "minik8s service portals" -j MINIK8S-SERVICES',
     '-I FORWARD 1 -m comment --comment "minik8s forwarding rules" -j MINIK8S-FORWARD',
   ]);
 });
 
 test('chains of services gone are flushed and deleted; unchanged ones in place are not rewritten', (t) => {
-  const before = renderServiceRules([web], { clusterCIDR: '10.244.0.0/16', saved: empty });
+  const before = renderServiceRules([web], { saved: empty });
   const saved = parseIptablesSave(['*nat', ...[...before.chains.keys(), 'MINIK8S-SERVICES', 'DOCKER'].map((c) => `:${c} - [0:0]`), 'COMMIT'].join('\n'));
-  const same = renderServiceRules([web], { clusterCIDR: '10.244.0.0/16', saved, written: before.chains });
+  const same = renderServiceRules([web], { saved, written: before.chains });
   t.deepEqual(lines(same.text, ':MINIK8S-S'), [':MINIK8S-SERVICES - [0:0]', ':MINIK8S-SERVICES - [0:0]'], 'only the dispatch chains are rewritten (nat, filter)');
   t.is(lines(same.text, '-A MINIK8S-SERVICES -d').length, 1);
 
-  const fewer = renderServiceRules([{ ...web, endpoints: web.endpoints.slice(0, 2) }], { clusterCIDR: '10.244.0.0/16', saved, written: before.chains });
+  const fewer = renderServiceRules([{ ...web, endpoints: web.endpoints.slice(0, 2) }], { saved, written: before.chains });
   const gone = [...before.chains.keys()].filter((c) => !fewer.chains.has(c));
   t.is(gone.length, 1);
   t.deepEqual(lines(fewer.text, '-X '), [`-X ${gone[0]}`]);
