@@ -1,4 +1,4 @@
-import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Usage } from '../schema/index.js';
+import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Pod, type Usage } from '../schema/index.js';
 
 export type ResourceName = 'cpu' | 'memory';
 
@@ -40,4 +40,10 @@ export function podMetricsFrom(reports: readonly NodeMetrics[], now: number, max
     }
   }
   return out;
+}
+
+/** A pod's entry in `podMetricsFrom`'s map; a sample of an earlier pod of the same name does not count. */
+export function metricOf(all: ReadonlyMap<string, PodMetric>, pod: Pod): PodMetric | undefined {
+  const m = all.get(`${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`);
+  return m && (m.uid === undefined || m.uid === pod.metadata.uid) ? m : undefined;
 }

@@ -1,6 +1,6 @@
 import { recordEvent } from '../api/events.js';
 import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autoscaling/autoscale.js';
-import { type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
+import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
 import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
 import type { Informer } from '../client/informer.js';
 import { type ReconcileResult, WorkQueue } from '../controller/work-queue.js';
@@ -10,6 +10,7 @@ import {
   type Deployment,
   type HorizontalPodAutoscaler,
   parseRefKey,
+  type Pod,
   type ReplicaSet,
   selectorMatches,
 } from '../schema/index.js';
@@ -66,12 +67,20 @@ export class HpaController {
   readonly #options: HpaOptions;
   readonly #queue: WorkQueue;
   readonly #history = new Map<string, ScalingHistory>();
+  readonly #generations = new Map<string, number | undefined>();
 
   constructor(deps: HpaControllerDeps) {
     this.#deps = deps;
     this.#options = { ...defaultHpaOptions, ...deps.options };
     this.#queue = new WorkQueue('hpa', (key) => this.reconcile(key), deps.log);
-    deps.hpas.onChange((e) => this.#queue.add(e.key));
+    // Its own status writes must not bring an HPA back early (its period paces it): only new specs do.
+    deps.hpas.onChange((e) => {
+      const generation = e.object.metadata.generation;
+      if (e.type !== 'DELETED' && this.#generations.get(e.key) === generation) return;
+      if (e.type === 'DELETED') this.#generations.delete(e.key);
+      else this.#generations.set(e.key, generation);
+      this.#queue.add(e.key);
+    });
   }
 
   stop(): Promise<void> {
@@ -98,7 +107,8 @@ export class HpaController {
       return requeue;
     }
 
-    const decision = autoscale({ hpa, currentReplicas: target.spec.replicas, pods: this.#podsOf(target), metrics: this.#metricsIn(target, now), history: this.#history.get(key), now });
+    const pods = this.#podsOf(target);
+    const decision = autoscale({ hpa, currentReplicas: target.spec.replicas, pods, metrics: this.#metricsOf(pods, now), history: this.#history.get(key), now });
     // The target changed under us (its status moves with its pods): decide again on what it is now.
     if (!(await this.#scale(hpa, target, decision))) return { requeueAfterMs: CONFLICT_RETRY_MS };
     this.#history.set(key, decision.history);
@@ -120,13 +130,13 @@ export class HpaController {
     return this.#deps.pods.list().filter((p) => p.metadata.namespace === target.metadata.namespace && selectorMatches(target.spec.selector, p.metadata.labels));
   }
 
-  /** Usage by pod name in the target's namespace; a sample of an earlier pod of the same name does not count. */
-  #metricsIn(target: Target, now: number): Map<string, PodMetric> {
+  /** Usage by pod name, of the pods given. */
+  #metricsOf(pods: readonly Pod[], now: number): Map<string, PodMetric> {
     const all = podMetricsFrom(this.#deps.metrics.list(), now, this.#options.metricsMaxAgeMs);
     const out = new Map<string, PodMetric>();
-    for (const pod of this.#podsOf(target)) {
-      const m = all.get(`${pod.metadata.namespace}/${pod.metadata.name}`);
-      if (m && (m.uid === undefined || m.uid === pod.metadata.uid)) out.set(pod.metadata.name, m);
+    for (const p of pods) {
+      const m = metricOf(all, p);
+      if (m) out.set(p.metadata.name, m);
     }
     return out;
   }

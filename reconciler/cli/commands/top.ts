@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { formatUsage, podMetricsFrom, usageValues } from '../../autoscaling/pod-metrics.js';
+import { formatUsage, metricOf, podMetricsFrom, usageValues } from '../../autoscaling/pod-metrics.js';
 import { matchesLabels, parseLabelSelector } from '../../client/label-selector.js';
 import type { Node, NodeMetrics, Pod } from '../../schema/index.js';
 import { nodeAllocatable } from '../../scheduler/pod-requests.js';
@@ -18,8 +18,8 @@ const fresh = (m: NodeMetrics, now: number) => now - Date.parse(m.timestamp) <= 
 export function topPodsTable(reports: readonly NodeMetrics[], pods: readonly Pod[], now: number, allNamespaces: boolean): string | undefined {
   const usage = podMetricsFrom(reports, now, METRICS_MAX_AGE_MS);
   const rows = pods
-    .map((p) => ({ p, u: usage.get(`${p.metadata.namespace}/${p.metadata.name}`) }))
-    .filter((r) => r.u !== undefined && (r.u.uid === undefined || r.u.uid === r.p.metadata.uid))
+    .map((p) => ({ p, u: metricOf(usage, p) }))
+    .filter((r) => r.u !== undefined)
     .sort((a, b) => `${a.p.metadata.namespace}/${a.p.metadata.name}`.localeCompare(`${b.p.metadata.namespace}/${b.p.metadata.name}`))
     .map(({ p, u }) => [...(allNamespaces ? [p.metadata.namespace ?? 'default'] : []), p.metadata.name, formatUsage('cpu', u!.cpu), formatUsage('memory', u!.memory)]);
   if (rows.length === 0) return undefined;
