@@ -21,14 +21,14 @@ import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
-const WRK_PAIRS = 6;
+const WRK_PAIRS = 12;
 const WRK_SECONDS = 2;
 const NODES = ['node-1', 'node-2', 'node-3'];
 const netnsOf = (node: string) => `/run/netns/mk8s-${node}`;
 const SCRATCH = 'mk8s-bench-services';
 
-const serviceYaml = (name: string, targetPort = 8080) =>
-  toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { bench: name }, ports: [{ port: 80, targetPort, protocol: 'TCP' }] } });
+const serviceYaml = (name: string) =>
+  toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { bench: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
 /** busybox httpd on each of `ports` (the last one in the foreground). */
 const serverYaml = (name: string, app: string, opts: { node?: string; ports?: number[] } = {}) => {
   const ports = opts.ports ?? [8080];
@@ -130,34 +130,34 @@ async function wrk(url: string): Promise<number> {
 /**
  * Pairs of runs, straight to the pod and through its ClusterIP, back to back with the order swapped
  * every pair, so that drift in the machine's load falls on both; the ratio is taken per pair. Every
- * request is a new connection (busybox httpd closes it): the two paths go to two ports of the pod,
- * fresh for each bench run, and stay under the node's ephemeral port range, so that no connection
- * meets a TIME_WAIT conntrack entry of an earlier one (reusing those costs NAT a port search and
- * would measure the single test client, not the rules).
+ * request is a new connection (busybox httpd closes it), so each run goes to a pod port of its own,
+ * fresh for each bench run: no connection meets the TIME_WAIT conntrack entry of an earlier one with
+ * the same addresses (a reused client port then costs NAT a port search: that would measure the
+ * single test client, not the rules).
  */
 async function throughput(cluster: LocalCluster): Promise<{ direct: number[]; clusterIP: number[]; ratios: number[] }> {
-  const directPort = 20000 + 2 * Math.floor(Math.random() * 5000);
-  const servicePort = directPort + 1;
+  const base = 20000 + 2 * WRK_PAIRS * Math.floor(Math.random() * 1000);
+  const pairs = Array.from({ length: WRK_PAIRS }, (_, i) => ({ direct: base + 2 * i, target: base + 2 * i + 1, port: 8000 + i }));
+  const service = toYaml({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'svc-wrk' },
+    spec: { selector: { bench: 'svc-wrk' }, ports: pairs.map((p, i) => ({ name: `run-${i}`, port: p.port, targetPort: p.target, protocol: 'TCP' })) },
+  });
   const running = cluster.when(['svc-wrk-0'], 'Running');
-  await cluster.push(
-    { 'svc-wrk.yaml': serviceYaml('svc-wrk', servicePort), 'svc-wrk-0.yaml': serverYaml('svc-wrk-0', 'svc-wrk', { node: 'node-2', ports: [directPort, servicePort] }) },
-    'bench: wrk service',
-  );
+  const ports = pairs.flatMap((p) => [p.direct, p.target]);
+  await cluster.push({ 'svc-wrk.yaml': service, 'svc-wrk-0.yaml': serverYaml('svc-wrk-0', 'svc-wrk', { node: 'node-2', ports }) }, 'bench: wrk service');
   await running;
   const pod = (await cluster.client.get({ kind: 'Pod', namespace: 'default', name: 'svc-wrk-0' })) as Pod;
   const svc = (await waitForObject(cluster.client, 'Service', 'svc-wrk', (s) => Boolean(s?.spec.clusterIP)))!;
   await whenOnAllNodes(pod.status!.podIP!, true);
-  const urls = { direct: `http://${pod.status!.podIP}:${directPort}/`, clusterIP: `http://${svc.spec.clusterIP}/` };
   const direct: number[] = [];
   const clusterIP: number[] = [];
-  for (let i = 0; i < WRK_PAIRS; i++) {
-    if (i % 2 === 0) {
-      direct.push(await wrk(urls.direct));
-      clusterIP.push(await wrk(urls.clusterIP));
-    } else {
-      clusterIP.push(await wrk(urls.clusterIP));
-      direct.push(await wrk(urls.direct));
-    }
+  for (const [i, p] of pairs.entries()) {
+    const runDirect = async () => direct.push(await wrk(`http://${pod.status!.podIP}:${p.direct}/`));
+    const runService = async () => clusterIP.push(await wrk(`http://${svc.spec.clusterIP}:${p.port}/`));
+    if (i % 2 === 0) await runDirect().then(runService);
+    else await runService().then(runDirect);
   }
   await cluster.push({ 'svc-wrk.yaml': null, 'svc-wrk-0.yaml': null }, 'bench: remove wrk service');
   return { direct, clusterIP, ratios: direct.map((d, i) => clusterIP[i]! / d) };
