@@ -3,7 +3,8 @@
 
 etcd_healthy() { curl -fsS -m 2 "http://$1/health" | grep '"health":"true"' >/dev/null; }
 
-# start_etcd — the cluster's etcd, data in $MINIK8S_HOME/etcd.
+# start_etcd — the cluster's etcd, data in $MINIK8S_HOME/etcd. Heartbeats and metrics write every few
+# seconds: history older than an hour is compacted (watches resume from a recent revision anyway).
 start_etcd() {
   local pidfile="$MINIK8S_RUN/etcd.pid"
   if pid_alive "$pidfile" etcd && etcd_healthy "$ETCD_CLIENT"; then return 0; fi
@@ -16,7 +17,8 @@ start_etcd() {
     etcd --name minik8s --data-dir "$MINIK8S_HOME/etcd" \
     --listen-client-urls "http://$ETCD_CLIENT" --advertise-client-urls "http://$ETCD_CLIENT" \
     --listen-peer-urls "http://$ETCD_PEER" --initial-advertise-peer-urls "http://$ETCD_PEER" \
-    --initial-cluster "minik8s=http://$ETCD_PEER" --initial-cluster-state new
+    --initial-cluster "minik8s=http://$ETCD_PEER" --initial-cluster-state new \
+    --auto-compaction-mode periodic --auto-compaction-retention 1h
   wait_for 60 "etcd on $ETCD_CLIENT (log: $MINIK8S_LOGS/etcd.log)" etcd_healthy "$ETCD_CLIENT"
 }
 
