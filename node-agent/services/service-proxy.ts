@@ -53,10 +53,6 @@ export class ServiceProxy {
     this.#queue.add(KEY);
   }
 
-  whenIdle(): Promise<void> {
-    return this.#queue.whenIdle();
-  }
-
   stop(): Promise<void> {
     clearTimeout(this.#debounce);
     return this.#queue.stop();
@@ -89,13 +85,8 @@ export async function writeServiceRules(net: NodeNet, ports: readonly ServicePor
   return rendered.chains;
 }
 
-export interface RunningServiceProxy {
-  proxy: ServiceProxy;
-  stop(): Promise<void>;
-}
-
 /** Informers for Service and Endpoints, the route for locally made connections, then the proxy. */
-export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSource; serviceCIDR: string; nodeIP: string; log: Logger }): Promise<RunningServiceProxy> {
+export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSource; serviceCIDR: string; nodeIP: string; log: Logger }): Promise<{ stop(): Promise<void> }> {
   const { net, api, log } = deps;
   const services = new Informer(api, 'Service', { log });
   const endpoints = new Informer(api, 'Endpoints', { log });
@@ -104,7 +95,6 @@ export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSour
   await ensureServiceRoute(net, deps.serviceCIDR, deps.nodeIP);
   proxy.start();
   return {
-    proxy,
     async stop() {
       services.stop();
       endpoints.stop();
