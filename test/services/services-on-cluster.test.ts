@@ -81,6 +81,8 @@ test('a cluster IP spreads requests over Ready pods on every node, follows a pod
 
   // No endpoints: refused at once, not left to time out.
   const nobody = (await waitForObject(cluster.client, 'Service', 'nobody', (s) => Boolean(s?.spec.clusterIP)))!;
+  // Its rejecting rule is on the client's node once the agent has seen the allocated address.
+  t.true(await eventually(async () => (await nodeNet(cluster.nodes[0]!.netns).run('iptables-save', [])).includes(`-d ${nobody.spec.clusterIP}/32`), 5000));
   const started = Date.now();
   const refused = await cluster.exec('client', ['timeout', '5', 'wget', '-qO-', `http://${nobody.spec.clusterIP}/`]);
   t.not(refused.exitCode, 0);
