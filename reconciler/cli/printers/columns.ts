@@ -107,7 +107,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
   Node: [
     { header: 'STATUS', cell: nodeStatus },
     { header: 'ROLES', cell: nodeRoles },
-    { header: 'INTERNAL-IP', cell: (n) => orNone(nodeInternalIP(n)), wide: true },
+    { header: 'INTERNAL-IP', cell: (n) => orNone(nodeInternalIP(n)) },
   ],
   Event: [],
   NodeMetrics: [
