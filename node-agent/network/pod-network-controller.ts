@@ -38,7 +38,8 @@ export class PodNetworkController {
   async start(): Promise<void> {
     const { net, podCIDR, clusterCIDR } = this.#deps;
     await restoreRules(net, podNetworkRules(podCIDR, clusterCIDR));
-    await ensureJump(net, 'filter', 'FORWARD', 'MINIK8S-POD-FORWARD');
+    // Last: the service proxy's rejects (for services without endpoints) must see new pod connections first.
+    await ensureJump(net, 'filter', 'FORWARD', 'MINIK8S-POD-FORWARD', 'last');
     await ensureJump(net, 'nat', 'POSTROUTING', 'MINIK8S-POD-EGRESS');
     this.#queue.add(KEY);
   }

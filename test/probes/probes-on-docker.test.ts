@@ -61,7 +61,10 @@ test('a restarted agent keeps a ready container ready while it probes again', as
   const h = await startAgentHarness(t);
   const command = ['sh', '-c', 'touch /tmp/ready; trap "exit 0" TERM; while true; do sleep 1; done'];
   await h.createPod('steady', [{ name: 'app', image: 'busybox:latest', command, readinessProbe: fileProbe('/tmp/ready') }]);
-  const before = await h.waitForPod('steady', (p) => condition(p, 'Ready') === 'True');
+  await h.waitForPod('steady', (p) => condition(p, 'Ready') === 'True');
+  // The status as the first agent left it, once it has nothing more to write.
+  await h.agent.pods.whenIdle();
+  const before = await h.store.mustGet({ kind: 'Pod', namespace: 'default', name: 'steady' });
   const since = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime;
 
   await h.agent.stop();
