@@ -1,7 +1,7 @@
 #!/bin/bash
 # npm start: brings the cluster up (idempotent; recovers from a hard kill) and returns once it is ready.
 # Env: MINIK8S_HOME (default /var/lib/minik8s), NODES (a count or names "node-1 node-2"; default: the
-# nodes this host already has, else 1).
+# nodes this host already has, else 3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
 for f in packages network dockerd services cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done

@@ -77,12 +77,12 @@ stop_pid() {
 http_ok() { curl -fsS -m 2 -o /dev/null "$1"; }
 
 # Node names from NODES (a count, or a list such as "node-1 node-2"); without NODES, the nodes
-# this host already has (so a plain npm start brings back a cluster started with NODES=3), else one.
+# this host already has (so a plain npm start brings back the same cluster), else three.
 node_names() {
   if [[ -z ${NODES:-} ]] && compgen -G "$MINIK8S_HOME/nodes/node-*" >/dev/null; then
     (cd "$MINIK8S_HOME/nodes" && ls -d node-* | sort -t- -k2 -n); return
   fi
-  local spec=${NODES:-1}
+  local spec=${NODES:-3}
   if [[ $spec =~ ^[0-9]+$ ]]; then
     local i; for ((i = 1; i <= spec; i++)); do echo "node-$i"; done
   else
