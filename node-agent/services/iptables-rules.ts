@@ -31,6 +31,24 @@ const JUMPS: [table: string, chain: string, target: string, match: string][] = [
   ['filter', 'FORWARD', 'MINIK8S-FORWARD', '-m comment --comment "minik8s forwarding rules"'],
 ];
 
+const isJumpOf = (table: string, chain: string, rule: string) => JUMPS.some(([t, c, target]) => t === table && c === chain && rule.endsWith(` -j ${target}`));
+
+/**
+ * Built-in chains where one of our jumps sits below someone else's rule: Docker inserts its own at the
+ * top when it (re)creates a network, and a pod's connection it accepts first would never see our rejects.
+ * Those jumps are deleted and inserted at the top again, in the same restore.
+ */
+function misplacedJumpChains(saved: SavedRules, table: string): Set<string> {
+  const chains = new Set(JUMPS.filter(([t]) => t === table).map(([, c]) => c));
+  return new Set(
+    [...chains].filter((chain) => {
+      const rules = (saved.get(table)?.rules ?? []).filter((r) => r.startsWith(`-A ${chain} `));
+      const ours = rules.filter((r) => isJumpOf(table, chain, r)).length;
+      return !rules.slice(0, ours).every((r) => isJumpOf(table, chain, r));
+    }),
+  );
+}
+
 /**
  * The ports the node should serve: every service with a cluster IP that is its own (not refused by the
  * allocator), oldest first, so that of two services that somehow share an address the older one wins.
@@ -129,8 +147,14 @@ export function renderServiceRules(ports: readonly ServicePort[], opts: RenderOp
   const chains = new Map([...nat].filter(([c]) => isPerService(c)).map(([c, rules]) => [c, rules.join('\n')]));
   const rewrite = [...nat.keys()].filter((c) => !isPerService(c) || !inPlace.has(c) || opts.written?.get(c) !== chains.get(c));
   const stale = [...inPlace].filter((c) => isPerService(c) && !nat.has(c));
-  const jumps = (table: string) =>
-    JUMPS.filter(([t, chain, target]) => t === table && !hasJump(opts.saved, t, chain, target)).map(([, chain, target, m]) => `-I ${chain} 1 ${m} -j ${target}`);
+  const jumps = (table: string) => {
+    const misplaced = misplacedJumpChains(opts.saved, table);
+    const ours = (chain: string) => (opts.saved.get(table)?.rules ?? []).filter((r) => r.startsWith(`-A ${chain} `) && isJumpOf(table, chain, r));
+    return [
+      ...[...misplaced].flatMap((chain) => ours(chain).map((r) => `-D${r.slice(2)}`)),
+      ...JUMPS.filter(([t, chain, target]) => t === table && (misplaced.has(chain) || !hasJump(opts.saved, t, chain, target))).map(([, chain, target, m]) => `-I ${chain} 1 ${m} -j ${target}`),
+    ];
+  };
   const text = [
     '*nat',
     ...[...rewrite, ...stale].map((c) => `:${c} - [0:0]`),

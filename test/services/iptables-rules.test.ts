@@ -126,3 +126,27 @@ test('chains of services gone are flushed and deleted; unchanged ones in place a
   t.is(lines(fewer.text, ':MINIK8S-SEP-').length, 1, 'the surviving endpoints keep their chains as they are');
   t.false(fewer.text.includes(':DOCKER'), "other owners' chains are left alone");
 });
+
+test('a jump that Docker\'s rules got above is moved back to the top, in the same restore', (t) => {
+  const saved = parseIptablesSave(
+    [
+      '*filter',
+      '-A FORWARD -j DOCKER-USER',
+      '-A FORWARD -i mk8s-pods ! -o mk8s-pods -j ACCEPT',
+      '-A FORWARD -m conntrack --ctstate NEW -m comment --comment "minik8s service portals" -j MINIK8S-SERVICES',
+      '-A FORWARD -m comment --comment "minik8s forwarding rules" -j MINIK8S-FORWARD',
+      '-A OUTPUT -m conntrack --ctstate NEW -m comment --comment "minik8s service portals" -j MINIK8S-SERVICES',
+      '-A INPUT -m conntrack --ctstate NEW -m comment --comment "minik8s node ports" -j MINIK8S-EXTERNAL-SERVICES',
+      'COMMIT',
+    ].join('\n'),
+  );
+  const text = renderServiceRules([], { saved }).text;
+  t.deepEqual(lines(text, '-D '), [
+    '-D FORWARD -m conntrack --ctstate NEW -m comment --comment "minik8s service portals" -j MINIK8S-SERVICES',
+    '-D FORWARD -m comment --comment "minik8s forwarding rules" -j MINIK8S-FORWARD',
+  ]);
+  t.deepEqual(
+    lines(text, '-I FORWARD').map((l) => l.split(' -j ')[1]),
+    ['MINIK8S-SERVICES', 'MINIK8S-FORWARD'],
+  );
+});
