@@ -31,6 +31,9 @@ function invalid(t: ResourceType, name: string, errors: readonly FieldError[]): 
   return new HttpError(400, 'Invalid', `${t.kind} "${name}" is invalid: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
 }
 
+/** How often a delete re-reads an object that changed under it before giving up with 409. */
+const DELETE_ATTEMPTS = 5;
+
 function fromGit(t: ResourceType, name: string, action: string): HttpError {
   return new HttpError(409, 'Conflict', `${t.plural} "${name}" comes from Git: ${action}`);
 }
@@ -140,12 +143,21 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
 
     router.delete(item, async (req, res) => {
       const ref = refFrom(req);
-      const current = await store.get(ref);
-      if (!current) throw notFound(t, ref.name);
-      if (t.fromGit && current.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_GIT)
-        throw fromGit(t, ref.name, 'commit the removal to the cluster repository (mkctl delete)');
-      await store.delete(ref, current.metadata.resourceVersion);
-      res.json(current);
+      // The delete is guarded by the version the Git check saw; a concurrent status write (an agent's)
+      // only means checking again, as a client that gave no precondition expects.
+      for (let attempt = 1; ; attempt++) {
+        const current = await store.get(ref);
+        if (!current) throw notFound(t, ref.name);
+        if (t.fromGit && current.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_GIT)
+          throw fromGit(t, ref.name, 'commit the removal to the cluster repository (mkctl delete)');
+        try {
+          await store.delete(ref, current.metadata.resourceVersion);
+          res.json(current);
+          return;
+        } catch (err) {
+          if (!isStoreError(err, 'Conflict') || attempt >= DELETE_ATTEMPTS) throw err;
+        }
+      }
     });
   }
   return router;
