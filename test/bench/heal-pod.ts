@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
-import { stringify as toYaml } from 'yaml';
 import type { Pod } from '../../reconciler/schema/index.js';
 import { isPodReady as ready } from '../../reconciler/workloads/pod-availability.js';
+import { workloadYaml } from '../helpers/manifests.js';
 import { waitFor } from '../workloads/agent-double.js';
 import type { LocalCluster } from './local-cluster.js';
 
@@ -20,29 +20,12 @@ const FILE = `${NAME}.yaml`;
  * back-off (10 s, doubling), which would time kubelet's rules rather than the healing.
  */
 const deployment = (replicas: number) =>
-  toYaml({
-    apiVersion: 'apps/v1',
-    kind: 'Deployment',
-    metadata: { name: NAME },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: NAME } },
-      template: {
-        metadata: { labels: { app: NAME } },
-        spec: {
-          terminationGracePeriodSeconds: 0,
-          containers: [
-            {
-              name: 'web',
-              image: 'busybox:latest',
-              command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
-              ports: [{ name: 'http', containerPort: 8080 }],
-              readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
-            },
-          ],
-        },
-      },
-    },
+  workloadYaml('Deployment', NAME, replicas, {
+    name: 'web',
+    image: 'busybox:latest',
+    command: ['sh', '-c', 'mkdir -p /www && echo ok > /www/index.html && exec httpd -f -p 8080 -h /www'],
+    ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+    readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
   });
 
 const containerId = (p: Pod) => p.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '');

@@ -1,5 +1,10 @@
 import { stringify as toYaml } from 'yaml';
-import type { Container, Service } from '../../reconciler/schema/index.js';
+import type { z } from 'zod';
+import type { containerSchema } from '../../reconciler/schema/pod.js';
+import type { Service } from '../../reconciler/schema/index.js';
+
+/** A container as a manifest writes it: defaults (probe periods, thresholds, protocol) may be left out. */
+type Container = z.input<typeof containerSchema>;
 
 /** busybox httpd on port 8080 answering every request with the pod's hostname (its name). */
 export const hostnameHttpd: Container = {

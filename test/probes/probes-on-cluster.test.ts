@@ -6,6 +6,7 @@ import test from 'ava';
 import { stringify as toYaml } from 'yaml';
 import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
 import { waitForEvent, waitForPod } from '../helpers/cluster-waits.js';
+import { serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
 import { waitForObject } from '../services/waits.js';
 import { waitFor } from '../workloads/agent-double.js';
@@ -14,32 +15,15 @@ const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?
 const ips = (e: Endpoints | undefined) => e?.subsets.flatMap((s) => s.addresses.map((a) => a.ip)) ?? [];
 
 /** busybox httpd on an empty directory: 404 for /index.html until someone writes it. */
-const gated = toYaml({
-  apiVersion: 'apps/v1',
-  kind: 'Deployment',
-  metadata: { name: 'gated' },
-  spec: {
-    replicas: 2,
-    selector: { matchLabels: { app: 'gated' } },
-    template: {
-      metadata: { labels: { app: 'gated' } },
-      spec: {
-        terminationGracePeriodSeconds: 1,
-        containers: [
-          {
-            name: 'web',
-            image: 'busybox:latest',
-            command: ['sh', '-c', 'mkdir -p /www && exec httpd -f -p 8080 -h /www'],
-            ports: [{ name: 'http', containerPort: 8080 }],
-            readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
-            livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
-          },
-        ],
-      },
-    },
-  },
+const gated = workloadYaml('Deployment', 'gated', 2, {
+  name: 'web',
+  image: 'busybox:latest',
+  command: ['sh', '-c', 'mkdir -p /www && exec httpd -f -p 8080 -h /www'],
+  ports: [{ name: 'http', containerPort: 8080, protocol: 'TCP' }],
+  readinessProbe: { httpGet: { path: '/index.html', port: 'http' }, periodSeconds: 1 },
+  livenessProbe: { tcpSocket: { port: 8080 }, periodSeconds: 1 },
 });
-const service = toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'gated' }, spec: { selector: { app: 'gated' }, ports: [{ port: 80, targetPort: 'http' }] } });
+const service = serviceYaml('gated', { ports: [{ port: 80, targetPort: 'http', protocol: 'TCP' }] });
 /** Listens on nothing: its TCP liveness probe fails from the start. */
 const deaf = toYaml({
   apiVersion: 'v1',
