@@ -3,19 +3,12 @@
  * the API answers and (b) until a pod pushed then is bound by the scheduler — the first reconcile — beside
  * the same push-to-bound while the control plane runs undisturbed (baseline, same run).
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { repoRoot } from '../../reconciler/util/repo-root.js';
-import { benchPodYaml, connectLocalCluster, type LocalCluster } from './local-cluster.js';
+import { benchPodYaml, connectLocalCluster, type LocalCluster, run } from './local-cluster.js';
 
-function controlPlane(verb: 'kill' | 'start'): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', [join(repoRoot, 'scripts', 'control-plane.sh'), verb], { stdio: 'ignore' });
-    child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`control-plane.sh ${verb} exited with ${code}`))));
-  });
-}
+const controlPlane = (verb: 'kill' | 'start') => run('bash', [join(repoRoot, 'scripts', 'control-plane.sh'), verb]);
 
 /** Push a pod, resolve with ms until the scheduler has bound it; removes it again. */
 async function pushToBound(cluster: LocalCluster, name: string): Promise<number> {

@@ -16,8 +16,8 @@ import { nodeNet } from '../../node-agent/host/node-net.js';
 import { servicePorts } from '../../node-agent/services/iptables-rules.js';
 import { writeServiceRules } from '../../node-agent/services/service-proxy.js';
 import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
-import { waitForObject } from '../services/waits.js';
 import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);

@@ -13,6 +13,7 @@ import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
 import { repoRoot } from '../../reconciler/util/repo-root.js';
 import { connectLocalCluster, type LocalCluster, run } from '../bench/local-cluster.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
+import { eventually } from '../node-agent/agent-harness.js';
 
 const NODE_PORT = 30499;
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
@@ -62,14 +63,16 @@ async function readyEndpoints(cluster: LocalCluster): Promise<Endpoints['subsets
   return ep?.subsets.flatMap((s) => s.addresses) ?? [];
 }
 
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await delay(500);
-  }
+/** Waits until `check` holds (the local cluster's state seen from outside has no single event to wait on). */
+async function until(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  if (!(await eventually(() => check().catch(() => false), timeoutMs))) throw new Error(`timed out waiting for ${what}`);
+}
+
+/** Until every named node has posted a heartbeat after `since`: its agent is back and has resynced. */
+async function heartbeatsSince(cluster: LocalCluster, nodes: string[], since: string): Promise<void> {
+  const beat = (n: { status?: { conditions?: Array<{ type: string; lastHeartbeatTime?: string }> } }) =>
+    (n.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? '') > since;
+  await until('heartbeats', async () => (await cluster.client.list('Node')).items.filter((n) => nodes.includes(n.metadata.name)).every(beat), 60_000);
 }
 
 async function main() {
@@ -81,7 +84,7 @@ async function main() {
 
   console.log('1. deploy chaos-web (3 replicas) behind a NodePort service');
   await cluster.push(manifests, 'chaos: deploy chaos-web');
-  await until('3 ready endpoints', async () => ((await readyEndpoints(cluster)).length === 3 ? true : undefined), 120_000);
+  await until('3 ready endpoints', async () => (await readyEndpoints(cluster)).length === 3, 120_000);
   const clusterIP = (await cluster.client.get({ kind: 'Service', namespace: 'default', name: 'chaos-web' }))!.spec.clusterIP!;
   const before = await containers(names);
   const answers = await serviceAnswers(ips, clusterIP);
@@ -98,10 +101,11 @@ async function main() {
 
   console.log('3. start the control plane again');
   const t0 = performance.now();
+  const restartedAt = new Date().toISOString();
   await script('control-plane.sh', 'start');
   cluster = await connectLocalCluster();
   console.log(`  control plane answering after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  await delay(10_000);
+  await heartbeatsSince(cluster, names, restartedAt);
   check('after restart: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
   const pods = (await cluster.client.list('Pod', { namespace: 'default' })).items.filter((p: Pod) => p.metadata.labels?.app === 'chaos-web');
   check('after restart: restart counts are 0', pods.every((p) => p.status?.containerStatuses?.every((c) => c.restartCount === 0)));
@@ -113,8 +117,9 @@ async function main() {
   console.log(`4. kill the agent of ${agentNode} (SIGKILL), then start it again`);
   await script('node.sh', 'kill-agent', agentNode);
   check('agent down: no container stopped', JSON.stringify(await containers(names)) === JSON.stringify(before));
+  const agentRestartedAt = new Date().toISOString();
   await script('node.sh', 'start', agentNode);
-  await delay(5000);
+  await heartbeatsSince(cluster, [agentNode], agentRestartedAt);
   check('agent back: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
 
   const lost = names[2]!;
@@ -126,7 +131,7 @@ async function main() {
     'replacements on the other nodes',
     async () => {
       const addrs = await readyEndpoints(cluster);
-      return addrs.length === 3 && addrs.every((a) => a.nodeName !== lost) ? true : undefined;
+      return addrs.length === 3 && addrs.every((a) => a.nodeName !== lost);
     },
     180_000,
   );

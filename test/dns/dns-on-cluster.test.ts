@@ -7,10 +7,9 @@ import { stringify as toYaml } from 'yaml';
 import type { Pod } from '../../reconciler/schema/index.js';
 import { GATEWAY_SERVICE } from '../../reconciler/schema/system-services.js';
 import { runMkctl } from '../cli/run-mkctl.js';
-import { waitForPod } from '../helpers/cluster-waits.js';
+import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
-import { waitForObject } from '../services/waits.js';
 
 const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
 const running = (p: Pod) => p.status?.phase === 'Running' && Boolean(p.status.podIP);

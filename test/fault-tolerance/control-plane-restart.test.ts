@@ -3,7 +3,7 @@ import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Endpoints, Service } from '../../reconciler/schema/index.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
-import { waitForObject } from '../services/waits.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
 
 const NODE_PORT = 30481;
 

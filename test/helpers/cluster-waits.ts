@@ -1,15 +1,32 @@
 import type { ApiClient } from '../../reconciler/client/api-client.js';
-import type { Event, Node, Pod } from '../../reconciler/schema/index.js';
+import type { Event, Kind, Node, ObjectOf, Pod } from '../../reconciler/schema/index.js';
+
+/**
+ * Waits on the API's watch (not a sleep) until the named object satisfies `predicate`; `undefined`
+ * stands for "absent", so `(o) => !o` waits for a deletion.
+ */
+export async function waitForObject<K extends Kind>(
+  client: ApiClient,
+  kind: K,
+  name: string,
+  predicate: (o: ObjectOf<K> | undefined) => boolean,
+  { namespace = 'default', timeoutMs = 10_000 } = {},
+): Promise<ObjectOf<K> | undefined> {
+  const signal = AbortSignal.timeout(timeoutMs);
+  const list = await client.list(kind, { namespace });
+  const found = list.items.find((o) => o.metadata.name === name);
+  if (predicate(found)) return found;
+  for await (const e of client.watch(kind, { namespace, resourceVersion: list.resourceVersion }, signal)) {
+    if (e.object.metadata.name !== name) continue;
+    const now = e.type === 'DELETED' ? undefined : e.object;
+    if (predicate(now)) return now;
+  }
+  throw new Error(`${kind} ${namespace}/${name} never matched`);
+}
 
 /** Waits on the API's watch (not a sleep) until the pod satisfies `predicate`. */
 export async function waitForPod(client: ApiClient, name: string, predicate: (p: Pod) => boolean, timeoutMs = 20_000): Promise<Pod> {
-  const signal = AbortSignal.timeout(timeoutMs);
-  const list = await client.list('Pod', { namespace: 'default' });
-  const found = list.items.find((p) => p.metadata.name === name && predicate(p));
-  if (found) return found;
-  for await (const e of client.watch('Pod', { namespace: 'default', resourceVersion: list.resourceVersion }, signal))
-    if (e.object.metadata.name === name && e.type !== 'DELETED' && predicate(e.object)) return e.object;
-  throw new Error(`pod ${name} never matched`);
+  return (await waitForObject(client, 'Pod', name, (p) => p !== undefined && predicate(p), { timeoutMs }))!;
 }
 
 /** Registers a Node through the API as an agent does, with a fresh Ready heartbeat. */

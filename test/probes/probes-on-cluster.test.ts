@@ -5,10 +5,9 @@
 import test from 'ava';
 import { stringify as toYaml } from 'yaml';
 import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
-import { waitForEvent, waitForPod } from '../helpers/cluster-waits.js';
+import { waitForEvent, waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
-import { waitForObject } from '../services/waits.js';
 import { waitFor } from '../workloads/agent-double.js';
 
 const ready = (p: Pod) => p.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';

@@ -2,7 +2,7 @@ import test from 'ava';
 import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeEndpoints, makeService, makeServingPod } from './fixtures.js';
-import { waitForObject } from './waits.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
 
 const ips = (e: Endpoints | undefined) => e?.subsets.flatMap((s) => s.addresses.map((a) => a.ip)) ?? [];
 const podRef = (name: string) => ({ kind: 'Pod' as const, namespace: 'default', name });

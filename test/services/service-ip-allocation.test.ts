@@ -7,10 +7,9 @@ import { startControlPlane } from '../../reconciler/control-plane.js';
 import type { Service } from '../../reconciler/schema/index.js';
 import { ipToNumber } from '../../reconciler/services/address-ranges.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
-import { waitForEvent } from '../helpers/cluster-waits.js';
+import { waitForEvent, waitForObject } from '../helpers/cluster-waits.js';
 import { TEST_ETCD, uniquePrefix } from '../helpers/etcd.js';
 import { makeService } from './fixtures.js';
-import { waitForObject } from './waits.js';
 
 const allocated = (s: Service | undefined) => s?.spec.clusterIP !== undefined;
 const refused = (s: Service | undefined) => s?.status?.conditions?.some((c) => c.type === 'AddressesAllocated' && c.status === 'False') ?? false;

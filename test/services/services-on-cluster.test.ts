@@ -5,10 +5,9 @@ import { nodeNet } from '../../node-agent/host/node-net.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
-import { waitForPod } from '../helpers/cluster-waits.js';
+import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
-import { waitForObject } from './waits.js';
 
 const running = (p: Pod) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true && Boolean(p.status?.podIP);
 const ips = (e: Endpoints | undefined) => e?.subsets.flatMap((s) => s.addresses.map((a) => a.ip)) ?? [];
