@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The CLI runs from the compiled output (npm ci builds it); see reconciler/cli/main.ts.
-import { main } from '../dist/reconciler/cli/main.js';
+// The CLI runs from the compiled output (npm ci builds it); see mkctl/main.ts.
+import { main } from '../dist/mkctl/main.js';
 
 await main();

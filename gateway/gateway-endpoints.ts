@@ -1,6 +1,6 @@
-import { ApiError, type ApiClient } from '../reconciler/client/api-client.js';
-import type { Endpoints } from '../reconciler/schema/index.js';
-import { GATEWAY_SERVICE } from '../reconciler/schema/system-services.js';
+import { ApiError, type ApiClient } from '../common/client/api-client.js';
+import type { Endpoints } from '../common/schema/index.js';
+import { GATEWAY_SERVICE } from '../common/schema/system-services.js';
 
 /** The gateway service's Endpoints: this gateway process, since the service has no selector. */
 export function gatewayEndpoints(ip: string, port: number): Endpoints {

@@ -1,8 +1,8 @@
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
-import type { ApiClient } from '../reconciler/client/api-client.js';
-import { Informer } from '../reconciler/client/informer.js';
-import type { Logger } from '../reconciler/util/log.js';
+import type { ApiClient } from '../common/client/api-client.js';
+import { Informer } from '../common/client/informer.js';
+import type { Logger } from '../common/log/log.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
 

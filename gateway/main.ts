@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { ApiClient } from '../reconciler/client/api-client.js';
-import { createLogger } from '../reconciler/util/log.js';
+import { ApiClient } from '../common/client/api-client.js';
+import { createLogger } from '../common/log/log.js';
 import { type RunningGateway, startGateway } from './gateway.js';
 
 const log = createLogger('gateway');

@@ -1,4 +1,4 @@
-import { type DNS, type Service, serviceAddressesRefused } from '../reconciler/schema/index.js';
+import { type DNS, type Service, serviceAddressesRefused } from '../common/schema/index.js';
 
 /** One `spec.paths` entry of a DNS object, with the namespace its service lives in. */
 export interface Route {

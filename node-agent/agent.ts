@@ -1,6 +1,6 @@
-import type { ApiClient } from '../reconciler/client/api-client.js';
-import { Informer } from '../reconciler/client/informer.js';
-import { createLogger, type Logger } from '../reconciler/util/log.js';
+import type { ApiClient } from '../common/client/api-client.js';
+import { Informer } from '../common/client/informer.js';
+import { createLogger, type Logger } from '../common/log/log.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
 import type { NodeNet } from './host/node-net.js';

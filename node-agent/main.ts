@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
-import { ApiClient } from '../reconciler/client/api-client.js';
-import { createLogger } from '../reconciler/util/log.js';
+import { ApiClient } from '../common/client/api-client.js';
+import { createLogger } from '../common/log/log.js';
 import { type RunningAgent, startAgent } from './agent.js';
 import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
 import { nodeNet } from './host/node-net.js';

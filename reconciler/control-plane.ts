@@ -5,9 +5,9 @@ import { Router } from 'express';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
 import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
-import { Informer } from './client/informer.js';
-import { storeListWatch } from './client/store-list-watch.js';
-import type { ClusterConfig } from './config/cluster-config.js';
+import { Informer } from '../common/client/informer.js';
+import { storeListWatch } from './store/store-list-watch.js';
+import type { ClusterConfig } from '../common/config/cluster-config.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
@@ -21,7 +21,7 @@ import { EtcdKV } from './store/etcd-kv.js';
 import { ObjectStore } from './store/object-store.js';
 import { startGitSync } from './sync/start-git-sync.js';
 import { ensureGatewayService } from './system/gateway-service.js';
-import { createLogger } from './util/log.js';
+import { createLogger } from '../common/log/log.js';
 
 export interface ControlPlaneOptions {
   config: ClusterConfig;

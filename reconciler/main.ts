@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import { clusterConfigPath, minik8sHome, readClusterConfig } from './config/cluster-config.js';
+import { clusterConfigPath, minik8sHome, readClusterConfig } from '../common/config/cluster-config.js';
 import { startControlPlane } from './control-plane.js';
-import { createLogger } from './util/log.js';
-import { repoRoot } from './util/repo-root.js';
+import { createLogger } from '../common/log/log.js';
+import { repoRoot } from '../common/paths/repo-root.js';
 
 /** The control-plane process: `node dist/reconciler/main.js`, configured by $MINIK8S_HOME/cluster.json. */
 const log = createLogger('main');

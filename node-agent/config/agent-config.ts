@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { formatFieldPath, labelsSchema, nameSchema } from '../../reconciler/schema/index.js';
+import { formatFieldPath, labelsSchema, nameSchema } from '../../common/schema/index.js';
 
 const ipv4 = z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'must be an IPv4 address');
 

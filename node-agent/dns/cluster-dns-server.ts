@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import dns2, { Packet, UDPClient } from 'dns2';
-import type { Logger } from '../../reconciler/util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { answerQuestion, type ClusterNames } from './dns-answer.js';
 
 /** Response codes (RFC 1035 4.1.1); dns2 has them but does not type them. */

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { Informer } from '../../reconciler/client/informer.js';
-import type { ListWatchSource } from '../../reconciler/client/list-watch-source.js';
-import type { Logger } from '../../reconciler/util/log.js';
+import { Informer } from '../../common/client/informer.js';
+import type { ListWatchSource } from '../../common/client/list-watch-source.js';
+import type { Logger } from '../../common/log/log.js';
 import { ClusterDnsServer } from './cluster-dns-server.js';
 import { nameservers } from './resolv-conf.js';
 

@@ -1,5 +1,5 @@
-import { type DNS, type Service, serviceAddressesRefused } from '../../reconciler/schema/index.js';
-import { GATEWAY_SERVICE } from '../../reconciler/schema/system-services.js';
+import { type DNS, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
+import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
 
 /** The zone the cluster answers for with authority: `NAME.NAMESPACE.svc.cluster.local`. */
 export const CLUSTER_DOMAIN = 'cluster.local';

@@ -1,4 +1,4 @@
-import type { NodeMetrics, PodUsage } from '../../reconciler/schema/index.js';
+import type { NodeMetrics, PodUsage } from '../../common/schema/index.js';
 import type { ContainerSample } from './container-sample.js';
 
 const cpuQuantity = (millis: number) => `${Math.round(millis)}m`;

@@ -1,6 +1,6 @@
-import type { Informer } from '../../reconciler/client/informer.js';
-import { WorkQueue, type ReconcileResult } from '../../reconciler/controller/work-queue.js';
-import type { Logger } from '../../reconciler/util/log.js';
+import type { Informer } from '../../common/client/informer.js';
+import { WorkQueue, type ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
 import { ensureJump, restoreRules } from '../host/iptables.js';
 import type { NodeNet } from '../host/node-net.js';
 import { desiredPodRoutes, diffPodRoutes, podNetworkRules } from './pod-routes.js';

@@ -1,4 +1,4 @@
-import type { Node } from '../../reconciler/schema/index.js';
+import type { Node } from '../../common/schema/index.js';
 
 /** A route to another node's pod subnet through that node's address (host-gw). */
 export interface PodRoute {

@@ -1,4 +1,4 @@
-import { formatCpuMillis, formatMemoryBytes, type Node } from '../../reconciler/schema/index.js';
+import { formatCpuMillis, formatMemoryBytes, type Node } from '../../common/schema/index.js';
 import type { NodeCapacity } from '../runtime/pod-runtime.js';
 
 export type NodeStatus = NonNullable<Node['status']>;

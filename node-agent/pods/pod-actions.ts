@@ -1,4 +1,4 @@
-import type { Condition, Container, ContainerState, ContainerStatus, Pod, PodPhase, PodStatus } from '../../reconciler/schema/index.js';
+import type { Condition, Container, ContainerState, ContainerStatus, Pod, PodPhase, PodStatus } from '../../common/schema/index.js';
 import { type ContainerProbes, probeVerdict } from '../probes/probe-decision.js';
 import type { ObservedContainer, ObservedPod } from '../runtime/pod-runtime.js';
 

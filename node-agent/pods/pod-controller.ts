@@ -1,11 +1,11 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { ApiClient } from '../../reconciler/client/api-client.js';
-import { Informer } from '../../reconciler/client/informer.js';
-import type { ListWatchSource } from '../../reconciler/client/list-watch-source.js';
-import type { InvolvedObject } from '../../reconciler/client/new-event.js';
-import { WorkQueue } from '../../reconciler/controller/work-queue.js';
-import { type Pod, type PodStatus, parseRefKey, refKey } from '../../reconciler/schema/index.js';
-import { createLogger, type Logger } from '../../reconciler/util/log.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import { Informer } from '../../common/client/informer.js';
+import type { ListWatchSource } from '../../common/client/list-watch-source.js';
+import type { InvolvedObject } from '../../common/client/new-event.js';
+import { WorkQueue } from '../../common/controller/work-queue.js';
+import { type Pod, type PodStatus, parseRefKey, refKey } from '../../common/schema/index.js';
+import { createLogger, type Logger } from '../../common/log/log.js';
 import { AgentProber } from '../probes/agent-prober.js';
 import { ProbeManager } from '../probes/probe-manager.js';
 import type { Prober } from '../probes/prober.js';

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import { connect } from 'node:net';
-import type { Probe } from '../../reconciler/schema/index.js';
+import type { Probe } from '../../common/schema/index.js';
 import type { ExecResult } from '../runtime/pod-runtime.js';
 import type { ProbeOutcome } from './probe-decision.js';
 import type { Prober, ProbeTarget } from './prober.js';

@@ -1,4 +1,4 @@
-import type { Container, Probe } from '../../reconciler/schema/index.js';
+import type { Container, Probe } from '../../common/schema/index.js';
 
 export type ProbeKind = 'readiness' | 'liveness';
 export type ProbeResult = 'Success' | 'Failure';

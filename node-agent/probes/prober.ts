@@ -1,4 +1,4 @@
-import type { Container, Probe } from '../../reconciler/schema/index.js';
+import type { Container, Probe } from '../../common/schema/index.js';
 import type { ProbeOutcome } from './probe-decision.js';
 
 /** The container instance a probe is aimed at. */

@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../reconciler/schema/index.js';
+import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../common/schema/index.js';
 import { podResolvConf } from '../dns/resolv-conf.js';
 import type { ExecResult, NodeCapacity, ObservedContainer, ObservedPod, ObservedSandbox, PodRuntime, RuntimeEvent } from './pod-runtime.js';
 

@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { Container, Pod } from '../../reconciler/schema/index.js';
+import type { Container, Pod } from '../../common/schema/index.js';
 
 /** One app container of a pod as Docker reports it; several attempts of the same container may coexist. */
 export interface ObservedContainer {

@@ -6,7 +6,7 @@
  *   GET  /containerLogs/:namespace/:pod/:container?follow=true&tail=N&previous=true
  *        the container's stdout and stderr as text/plain, kept open while following.
  *   POST /exec/:namespace/:pod/:container   body {"command": ["sh", "-c", "..."]}
- *        runs the command without input; the body streams exec frames (reconciler/client/exec-frames.ts):
+ *        runs the command without input; the body streams exec frames (common/client/exec-frames.ts):
  *        stdout and stderr as they come, then one exit frame.
  *   GET  /exec/:namespace/:pod/:container?command=sh&command=-i&tty=true&stdin=true
  *        with `Connection: Upgrade` and `Upgrade: minik8s-exec`: after the 101 the socket carries
@@ -18,9 +18,9 @@ import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import express, { type Request } from 'express';
-import { bearerAuth } from '../../reconciler/http/bearer-auth.js';
-import { errorHandler, notFoundHandler } from '../../reconciler/http/error-handler.js';
-import { HttpError } from '../../reconciler/http/http-error.js';
+import { bearerAuth } from '../../common/http/bearer-auth.js';
+import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
+import { HttpError } from '../../common/http/http-error.js';
 import {
   EXEC_FRAMES_CONTENT_TYPE,
   EXEC_UPGRADE_PROTOCOL,
@@ -29,9 +29,9 @@ import {
   encodeFrame,
   exitFrame,
   framePayloadJson,
-} from '../../reconciler/client/exec-frames.js';
-import { acceptUpgrade, isUpgrade, routeUpgrades, takeUpgrade } from '../../reconciler/util/http-upgrade.js';
-import { createLogger, type Logger } from '../../reconciler/util/log.js';
+} from '../../common/client/exec-frames.js';
+import { acceptUpgrade, isUpgrade, routeUpgrades, takeUpgrade } from '../../common/http/http-upgrade.js';
+import { createLogger, type Logger } from '../../common/log/log.js';
 import type { ContainerExec, ExecOptions, ExecSession } from '../runtime/container-exec.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
 import { findPodContainer, type PodContainerRef } from './find-pod-container.js';

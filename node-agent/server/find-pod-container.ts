@@ -1,4 +1,4 @@
-import { HttpError } from '../../reconciler/http/http-error.js';
+import { HttpError } from '../../common/http/http-error.js';
 import type { ObservedContainer, ObservedPod } from '../runtime/pod-runtime.js';
 
 export interface PodContainerRef {

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type Endpoints, type Service, serviceAddressesRefused } from '../../reconciler/schema/index.js';
+import { type Endpoints, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
 import { hasJump, type SavedRules } from './iptables-save.js';
 
 /** One port of a service, with the addresses behind it: what one set of rules is made of. */

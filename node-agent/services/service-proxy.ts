@@ -1,7 +1,7 @@
-import { Informer } from '../../reconciler/client/informer.js';
-import type { ListWatchSource } from '../../reconciler/client/list-watch-source.js';
-import { type ReconcileResult, WorkQueue } from '../../reconciler/controller/work-queue.js';
-import type { Logger } from '../../reconciler/util/log.js';
+import { Informer } from '../../common/client/informer.js';
+import type { ListWatchSource } from '../../common/client/list-watch-source.js';
+import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
 import { restoreRules } from '../host/iptables.js';
 import type { NodeNet } from '../host/node-net.js';
 import { renderServiceRules, type ServicePort, servicePorts } from './iptables-rules.js';

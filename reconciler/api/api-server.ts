@@ -1,9 +1,10 @@
 import express, { type Express, type RequestHandler, Router } from 'express';
 import type { ObjectStore } from '../store/object-store.js';
-import { createLogger, type Logger } from '../util/log.js';
-import { bearerAuth } from '../http/bearer-auth.js';
-import { errorHandler, notFoundHandler } from '../http/error-handler.js';
+import { createLogger, type Logger } from '../../common/log/log.js';
+import { bearerAuth } from '../../common/http/bearer-auth.js';
+import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
 import { createResourceRouter } from './resource-router.js';
+import { storeHttpError } from './store-http-error.js';
 
 export interface ApiDeps {
   store: ObjectStore;
@@ -42,6 +43,6 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions = {}): Expres
   app.use(createApiRouter({ ...deps, log }));
   for (const h of options.authenticated ?? []) app.use(h);
   app.use(notFoundHandler);
-  app.use(errorHandler(log));
+  app.use(errorHandler(log, storeHttpError));
   return app;
 }

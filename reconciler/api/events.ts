@@ -1,5 +1,5 @@
-import { type ApiObject, type Event, refOf } from '../schema/index.js';
-import { type InvolvedObject, type EventSource, type EventType, newEvent } from '../client/new-event.js';
+import { type ApiObject, type Event, refOf } from '../../common/schema/index.js';
+import { type InvolvedObject, type EventSource, type EventType, newEvent } from '../../common/client/new-event.js';
 import { objectKey, type ObjectStore } from '../store/object-store.js';
 
 /** Events are history, not state: they expire an hour after their last occurrence. */

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
-import { groupVersionPath } from '../client/api-paths.js';
-import type { Pod } from '../schema/index.js';
+import { groupVersionPath } from '../../common/client/api-paths.js';
+import type { Pod } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isManagedByGit } from '../sync/plan.js';
 import { recordEvent } from './events.js';
-import { HttpError } from '../http/http-error.js';
+import { HttpError } from '../../common/http/http-error.js';
 
 /**
  * Moves a pod off its node. A controller's pod is deleted (its owner makes a new one elsewhere). A pod

@@ -1,12 +1,12 @@
 import { request } from 'node:http';
 import { type Request, type Response, Router } from 'express';
-import { EXEC_UPGRADE_PROTOCOL } from '../client/exec-frames.js';
+import { EXEC_UPGRADE_PROTOCOL } from '../../common/client/exec-frames.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { acceptUpgrade, isUpgrade, takeUpgrade } from '../util/http-upgrade.js';
-import { HttpError } from '../http/http-error.js';
+import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
+import { HttpError } from '../../common/http/http-error.js';
 import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
 
-export { routeUpgrades } from '../util/http-upgrade.js';
+export { routeUpgrades } from '../../common/http/http-upgrade.js';
 
 export interface PodProxyDeps {
   store: ObjectStore;

@@ -1,6 +1,6 @@
 import { type Request, type Response, Router } from 'express';
-import { groupVersionPath } from '../client/api-paths.js';
-import { type LabelRequirement, matchesLabels, parseLabelSelector } from '../client/label-selector.js';
+import { groupVersionPath } from '../../common/client/api-paths.js';
+import { type LabelRequirement, matchesLabels, parseLabelSelector } from '../../common/client/label-selector.js';
 import {
   type ApiObject,
   type Event,
@@ -12,12 +12,12 @@ import {
   parseObjectOfKind,
   type ResourceType,
   resourceType,
-} from '../schema/index.js';
+} from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { saveEvent } from './events.js';
-import { HttpError } from '../http/http-error.js';
+import { HttpError } from '../../common/http/http-error.js';
 import { streamWatch } from './watch-stream.js';
 
 export interface ResourceRouterDeps {

@@ -1,9 +1,9 @@
 import type { Response } from 'express';
-import type { Kind } from '../schema/index.js';
+import type { Kind } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Logger } from '../util/log.js';
-import { HttpError } from '../http/http-error.js';
-import { type LabelRequirement, matchesLabels } from '../client/label-selector.js';
+import type { Logger } from '../../common/log/log.js';
+import { HttpError } from '../../common/http/http-error.js';
+import { type LabelRequirement, matchesLabels } from '../../common/client/label-selector.js';
 
 export interface WatchRequest {
   kind: Kind;

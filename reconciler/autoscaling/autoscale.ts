@@ -1,4 +1,4 @@
-import { type Condition, type HorizontalPodAutoscaler, type Pod, parseCpuMillis, parseMemoryBytes } from '../schema/index.js';
+import { type Condition, type HorizontalPodAutoscaler, type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
 import { formatUsage, type PodMetric, type ResourceName } from './pod-metrics.js';
 import { type CalculatorOptions, type ResourceTarget, resourceReplicas } from './replica-calculator.js';
 import { behaviorOf, normalizeWithBehavior, recordScale, type ScalingHistory } from './scaling-behavior.js';

@@ -1,4 +1,4 @@
-import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Pod, type Usage } from '../schema/index.js';
+import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Pod, type Usage } from '../../common/schema/index.js';
 
 export type ResourceName = 'cpu' | 'memory';
 

@@ -1,4 +1,4 @@
-import { type Pod, parseCpuMillis, parseMemoryBytes } from '../schema/index.js';
+import { type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
 import type { PodMetric, ResourceName } from './pod-metrics.js';
 
 /** What a Resource metric aims at: a percentage of the pods' requests, or an average per pod (millicores, bytes). */

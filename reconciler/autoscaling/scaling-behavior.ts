@@ -1,4 +1,4 @@
-import type { HorizontalPodAutoscaler } from '../schema/index.js';
+import type { HorizontalPodAutoscaler } from '../../common/schema/index.js';
 
 export interface ScalingPolicy {
   type: 'Pods' | 'Percent';

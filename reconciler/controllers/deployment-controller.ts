@@ -1,10 +1,10 @@
 import { recordEvent } from '../api/events.js';
-import type { Informer } from '../client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../controller/work-queue.js';
-import { type Deployment, type ObjectRef, type Pod, parseRefKey, type ReplicaSet, refOf } from '../schema/index.js';
+import type { Informer } from '../../common/client/informer.js';
+import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
+import { type Deployment, type ObjectRef, type Pod, parseRefKey, type ReplicaSet, refOf } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetNameFor, replicaSetsBeyondHistory, revisionOf } from '../workloads/deployment-replica-set.js';
 import { deploymentCounts, nextDeploymentStatus } from '../workloads/deployment-status.js';
 import { claimedObjects, controllerKey, controllerRef } from '../workloads/owner-references.js';

@@ -1,10 +1,10 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Informer } from '../client/informer.js';
-import { WorkQueue } from '../controller/work-queue.js';
-import { type Endpoints, parseRefKey, type Pod, refKey, refOf, type Service } from '../schema/index.js';
+import type { Informer } from '../../common/client/informer.js';
+import { WorkQueue } from '../../common/controller/work-queue.js';
+import { type Endpoints, parseRefKey, type Pod, refKey, refOf, type Service } from '../../common/schema/index.js';
 import { endpointSubsets, hasSelector, selectsPod } from '../services/endpoint-subsets.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 
 export interface EndpointsControllerDeps {
   store: ObjectStore;

@@ -2,8 +2,8 @@ import { recordEvent } from '../api/events.js';
 import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autoscaling/autoscale.js';
 import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
 import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
-import type { Informer } from '../client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../controller/work-queue.js';
+import type { Informer } from '../../common/client/informer.js';
+import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
 import {
   ANNOTATION_REPLICAS_MANAGED_BY,
   type Condition,
@@ -13,10 +13,10 @@ import {
   type Pod,
   type ReplicaSet,
   selectorMatches,
-} from '../schema/index.js';
+} from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { statusChanged } from '../workloads/status-changed.js';
 
 const SOURCE = { component: 'horizontal-pod-autoscaler' };

@@ -1,4 +1,4 @@
-import type { Node, Pod } from '../schema/index.js';
+import type { Node, Pod } from '../../common/schema/index.js';
 
 export interface NodeHealthOptions {
   /** A node whose agent has not posted a heartbeat for this long is NotReady (Kubernetes: 40 s; here 15 s). */

@@ -1,9 +1,9 @@
-import type { Informer } from '../client/informer.js';
+import type { Informer } from '../../common/client/informer.js';
 import { recordEvent } from '../api/events.js';
-import { WorkQueue, type ReconcileResult } from '../controller/work-queue.js';
-import { type Node, parseRefKey } from '../schema/index.js';
+import { WorkQueue, type ReconcileResult } from '../../common/controller/work-queue.js';
+import { type Node, parseRefKey } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { allocatePodCIDR, type NodeHealthOptions, notReadyForMs, podsToEvict, staleReadyCondition } from './node-health.js';
 
 const SOURCE = { component: 'node-controller' };

@@ -1,11 +1,11 @@
-import type { Informer } from '../client/informer.js';
+import type { Informer } from '../../common/client/informer.js';
 import { recordEvent } from '../api/events.js';
-import { WorkQueue } from '../controller/work-queue.js';
+import { WorkQueue } from '../../common/controller/work-queue.js';
 import { assume, schedule, usageByNode } from '../scheduler/schedule.js';
-import { type Pod, parseRefKey, refKey, refOf } from '../schema/index.js';
+import { type Pod, parseRefKey, refKey, refOf } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 
 const SOURCE = { component: 'scheduler' };
 

@@ -1,13 +1,13 @@
 import { isDeepStrictEqual } from 'node:util';
 import { recordEvent } from '../api/events.js';
-import type { Informer } from '../client/informer.js';
-import { WorkQueue } from '../controller/work-queue.js';
-import { type Condition, parseRefKey, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../schema/index.js';
-import { numberToIp, type NumberRange, pickFree, serviceIPRanges } from '../services/address-ranges.js';
+import type { Informer } from '../../common/client/informer.js';
+import { WorkQueue } from '../../common/controller/work-queue.js';
+import { type Condition, parseRefKey, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
+import { numberToIp, type NumberRange, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
 import { addressKey, describeAddress, outOfRange, type ServiceAddress, type ServiceNetwork, specAddresses } from '../services/service-addresses.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../util/log.js';
+import type { Logger } from '../../common/log/log.js';
 import { type ClaimHolder, ServiceIPClaims } from './service-ip-claims.js';
 
 const SOURCE = { component: 'service-ip-allocator' };

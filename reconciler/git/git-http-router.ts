@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { timingSafeEqual } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
-import { GIT_USER } from '../config/cluster-config.js';
-import { createLogger } from '../util/log.js';
+import { GIT_USER } from '../../common/config/cluster-config.js';
+import { createLogger } from '../../common/log/log.js';
 
 const log = createLogger('git-http');
 

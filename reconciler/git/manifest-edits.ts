@@ -1,5 +1,5 @@
 import { type Document, parseAllDocuments } from 'yaml';
-import { isKind, refKey } from '../schema/index.js';
+import { isKind, refKey } from '../../common/schema/index.js';
 
 /** A work tree's manifest files by path; an edit maps a path to its new content, or null to remove it. */
 export type ManifestTree = ReadonlyMap<string, string>;

@@ -1,4 +1,4 @@
-import { type Node, type Pod, parseCpuMillis, parseMemoryBytes } from '../schema/index.js';
+import { type Node, type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
 
 export interface Resources {
   cpuMillis: number;

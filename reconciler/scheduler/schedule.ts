@@ -1,4 +1,4 @@
-import type { Node, Pod } from '../schema/index.js';
+import type { Node, Pod } from '../../common/schema/index.js';
 import { holdsResources, isNodeReady, nodeAllocatable, podRequests, type Resources } from './pod-requests.js';
 
 export type ScheduleDecision = { node: string } | { node?: undefined; message: string };

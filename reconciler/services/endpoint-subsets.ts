@@ -1,5 +1,5 @@
-import type { Endpoints, Pod, Service } from '../schema/index.js';
-import { ipToNumber } from './address-ranges.js';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
+import { ipToNumber } from '../../common/net/address-ranges.js';
 
 type Subset = Endpoints['subsets'][number];
 type EndpointPort = Subset['ports'][number];

@@ -1,5 +1,5 @@
-import type { Service } from '../schema/index.js';
-import { containsIp, inRange, type NumberRange, serviceIPRanges } from './address-ranges.js';
+import type { Service } from '../../common/schema/index.js';
+import { containsIp, inRange, type NumberRange, serviceIPRanges } from '../../common/net/address-ranges.js';
 
 /** Where services get their addresses from. */
 export interface ServiceNetwork {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { type ApiObject, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refKey, refOf, resourceTypes } from '../schema/index.js';
+import { type ApiObject, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refKey, refOf, resourceTypes } from '../../common/schema/index.js';
 import { type KV, type KVEntry, type KVOp, MAX_TXN_OPS } from './kv.js';
 import { StoreError } from './store-error.js';
 

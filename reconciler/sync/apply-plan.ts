@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ApiObject } from '../schema/index.js';
+import type { ApiObject } from '../../common/schema/index.js';
 import type { Change, ObjectStore } from '../store/object-store.js';
 import type { SyncPlan } from './plan.js';
 

@@ -1,4 +1,4 @@
-import { ANNOTATION_REPLICAS_MANAGED_BY, type ApiObject } from '../schema/index.js';
+import { ANNOTATION_REPLICAS_MANAGED_BY, type ApiObject } from '../../common/schema/index.js';
 
 /**
  * Spec fields the cluster fills in when a manifest leaves them out: the scheduler's binding

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
-import { type ApiObject, parseManifest, refKey, refOf } from '../schema/index.js';
+import { type ApiObject, parseManifest, refKey, refOf } from '../../common/schema/index.js';
 import type { ManifestFile } from '../git/commit-reader.js';
 import type { ManifestError } from './sync-types.js';
 

@@ -8,7 +8,7 @@ import {
   type ObjectRef,
   refKey,
   refOf,
-} from '../schema/index.js';
+} from '../../common/schema/index.js';
 import { withClusterAssigned } from './cluster-assigned.js';
 import type { LoadedObject } from './manifest-loader.js';
 

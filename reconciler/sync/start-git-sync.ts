@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Router } from 'express';
-import { MINIK8S_API } from '../client/api-paths.js';
-import type { ClusterConfig } from '../config/cluster-config.js';
+import { MINIK8S_API } from '../../common/client/api-paths.js';
+import type { ClusterConfig } from '../../common/config/cluster-config.js';
 import { type GitSource, hostedSource } from '../git/git-source.js';
 import { gitHttpRouter } from '../git/git-http-router.js';
 import { ensureHostedRepo, installHooks } from '../git/hosted-repo.js';

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../client/api-client.js';
-import { MINIK8S_API } from '../client/api-paths.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import { MINIK8S_API } from '../../common/client/api-paths.js';
 import type { ManifestError, SyncResult, SyncStatus } from './sync-types.js';
 
 /** `apps/web.yaml:7:3: spec.containers[0].image: expected string`: the one way manifest errors are printed. */

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import express, { type NextFunction, type Request, type Response, Router } from 'express';
 import git from 'isomorphic-git';
 import { z } from 'zod';
-import { MINIK8S_API } from '../client/api-paths.js';
+import { MINIK8S_API } from '../../common/client/api-paths.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import { QuarantineError, readPushedManifests } from '../git/pushed-manifests.js';

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { refOf } from '../schema/index.js';
-import { gatewayService } from '../schema/system-services.js';
+import { refOf } from '../../common/schema/index.js';
+import { gatewayService } from '../../common/schema/system-services.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 

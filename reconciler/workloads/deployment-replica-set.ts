@@ -1,4 +1,4 @@
-import type { Deployment, ReplicaSet } from '../schema/index.js';
+import type { Deployment, ReplicaSet } from '../../common/schema/index.js';
 import { ownerReferenceTo } from './owner-references.js';
 import { LABEL_POD_TEMPLATE_HASH, podTemplateHash } from './pod-template-hash.js';
 

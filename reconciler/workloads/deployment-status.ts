@@ -1,4 +1,4 @@
-import type { Condition, Deployment, Pod } from '../schema/index.js';
+import type { Condition, Deployment, Pod } from '../../common/schema/index.js';
 import { countPods } from './pod-availability.js';
 
 export type DeploymentStatus = NonNullable<Deployment['status']>;

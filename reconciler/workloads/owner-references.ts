@@ -1,4 +1,4 @@
-import { type ApiObject, type Kind, type OwnerReference, refKey } from '../schema/index.js';
+import { type ApiObject, type Kind, type OwnerReference, refKey } from '../../common/schema/index.js';
 
 /** The owner reference that says which controller manages an object, if any. */
 export function controllerRef(o: ApiObject): OwnerReference | undefined {

@@ -1,4 +1,4 @@
-import type { Pod } from '../schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 
 /** A pod that counts toward its controller's replicas: neither finished nor being deleted. */
 export function isPodActive(pod: Pod): boolean {

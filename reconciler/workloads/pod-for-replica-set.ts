@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Pod, ReplicaSet } from '../schema/index.js';
+import type { Pod, ReplicaSet } from '../../common/schema/index.js';
 import { ownerReferenceTo } from './owner-references.js';
 import { safeEncode } from './safe-encode.js';
 

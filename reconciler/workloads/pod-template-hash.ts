@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PodTemplate } from '../schema/index.js';
+import type { PodTemplate } from '../../common/schema/index.js';
 import { safeEncode } from './safe-encode.js';
 
 /** The label that ties a Deployment's ReplicaSet and its pods to one version of the pod template. */

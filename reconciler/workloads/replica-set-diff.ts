@@ -1,4 +1,4 @@
-import type { Pod } from '../schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodActive, isPodReady, readySince } from './pod-availability.js';
 
 /** What a ReplicaSet must do to its pods to hold `desired` replicas. */

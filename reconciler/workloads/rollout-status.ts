@@ -1,4 +1,4 @@
-import type { Deployment } from '../schema/index.js';
+import type { Deployment } from '../../common/schema/index.js';
 
 export interface RolloutStatus {
   done: boolean;

@@ -1,4 +1,4 @@
-import type { Deployment } from '../schema/index.js';
+import type { Deployment } from '../../common/schema/index.js';
 
 /** One ReplicaSet of a Deployment as a rollout step sees it. */
 export interface ReplicaSetState {

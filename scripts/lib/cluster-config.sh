@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# cluster.json: written once, on first start (the schema lives in reconciler/config/cluster-config.ts).
+# cluster.json: written once, on first start (the schema lives in common/config/cluster-config.ts).
 
 cluster_config_path() { echo "${MINIK8S_CONFIG:-$MINIK8S_HOME/cluster.json}"; }
 

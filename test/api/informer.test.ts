@@ -1,8 +1,8 @@
 import test, { type ExecutionContext } from 'ava';
-import { Informer, type InformerEvent } from '../../reconciler/client/informer.js';
-import type { ListWatchSource, ObjectList, WatchEvent } from '../../reconciler/client/list-watch-source.js';
-import { storeListWatch } from '../../reconciler/client/store-list-watch.js';
-import type { Kind, ObjectOf, Pod } from '../../reconciler/schema/index.js';
+import { Informer, type InformerEvent } from '../../common/client/informer.js';
+import type { ListWatchSource, ObjectList, WatchEvent } from '../../common/client/list-watch-source.js';
+import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
+import type { Kind, ObjectOf, Pod } from '../../common/schema/index.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from '../helpers/etcd.js';
 import { startTestApi } from '../helpers/api-server.js';

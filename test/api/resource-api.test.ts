@@ -1,7 +1,7 @@
 import test from 'ava';
-import { MANAGED_BY_GIT, LABEL_MANAGED_BY, type Pod } from '../../reconciler/schema/index.js';
-import { ApiError } from '../../reconciler/client/api-client.js';
-import { isApiError } from '../../reconciler/client/api-error.js';
+import { MANAGED_BY_GIT, LABEL_MANAGED_BY, type Pod } from '../../common/schema/index.js';
+import { ApiError } from '../../common/client/api-client.js';
+import { isApiError } from '../../common/client/api-error.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 import { startTestApi, TEST_JOIN_TOKEN, TEST_TOKEN } from '../helpers/api-server.js';
 import { testEtcdKV } from '../helpers/etcd.js';

@@ -1,5 +1,5 @@
 import type { PodMetric } from '../../reconciler/autoscaling/pod-metrics.js';
-import type { HorizontalPodAutoscaler, Pod } from '../../reconciler/schema/index.js';
+import type { HorizontalPodAutoscaler, Pod } from '../../common/schema/index.js';
 
 export const NOW = Date.parse('2025-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { writeNodeMetrics } from '../../node-agent/metrics/metrics-reporter.js';
-import type { ApiClient } from '../../reconciler/client/api-client.js';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';

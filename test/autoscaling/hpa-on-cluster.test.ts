@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';

@@ -2,7 +2,7 @@ import test from 'ava';
 import { type ContainerSample, workingSet } from '../../node-agent/metrics/container-sample.js';
 import { nodeMetricsFrom } from '../../node-agent/metrics/node-metrics.js';
 import { podMetricsFrom } from '../../reconciler/autoscaling/pod-metrics.js';
-import { parseObjectOfKind } from '../../reconciler/schema/index.js';
+import { parseObjectOfKind } from '../../common/schema/index.js';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { topNodesTable, topPodsTable } from '../../reconciler/cli/commands/top.js';
-import type { NodeMetrics } from '../../reconciler/schema/index.js';
+import { topNodesTable, topPodsTable } from '../../mkctl/commands/top.js';
+import type { NodeMetrics } from '../../common/schema/index.js';
 import { makeNode } from '../helpers/fixtures.js';
 import { pod } from './fixtures.js';
 

@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { repoRoot } from '../../reconciler/util/repo-root.js';
+import { repoRoot } from '../../common/paths/repo-root.js';
 import { benchPodYaml, connectLocalCluster, type LocalCluster, run } from './local-cluster.js';
 
 const controlPlane = (verb: 'kill' | 'start') => run('bash', [join(repoRoot, 'scripts', 'control-plane.sh'), verb]);

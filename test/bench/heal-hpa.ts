@@ -5,8 +5,8 @@
  */
 import { performance } from 'node:perf_hooks';
 import { PassThrough } from 'node:stream';
-import { execInPod } from '../../reconciler/client/pod-streams.js';
-import type { Pod } from '../../reconciler/schema/index.js';
+import { execInPod } from '../../common/client/pod-streams.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { cpuBurnerYaml, LOAD_FILE } from '../autoscaling/autoscaled-workloads.js';
 import { waitFor } from '../workloads/agent-double.js';

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import Docker from 'dockerode';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodReady as ready } from '../../reconciler/workloads/pod-availability.js';
 import { workloadYaml } from '../helpers/manifests.js';
 import { waitFor } from '../workloads/agent-double.js';

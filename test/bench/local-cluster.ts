@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify as toYaml } from 'yaml';
-import { ApiClient } from '../../reconciler/client/api-client.js';
-import { GIT_USER, readClusterConfig } from '../../reconciler/config/cluster-config.js';
+import { ApiClient } from '../../common/client/api-client.js';
+import { GIT_USER, readClusterConfig } from '../../common/config/cluster-config.js';
 import { runGit } from '../../reconciler/git/run-git.js';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 
 export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);

@@ -5,7 +5,7 @@
  *   - a batch: BATCH pods in one commit; per-pod time = time until all are Running ÷ BATCH
  */
 import { performance } from 'node:perf_hooks';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { bareDockerRun, benchPodYaml, connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 15);

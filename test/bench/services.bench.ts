@@ -15,7 +15,7 @@ import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { servicePorts } from '../../node-agent/services/iptables-rules.js';
 import { writeServiceRules } from '../../node-agent/services/service-proxy.js';
-import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 

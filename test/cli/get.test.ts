@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../reconciler/schema/index.js';
+import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
 import { recordEvent } from '../../reconciler/api/events.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';

@@ -1,12 +1,12 @@
 import test from 'ava';
-import { formatAge, formatDuration } from '../../reconciler/cli/age.js';
-import { columnsFor } from '../../reconciler/cli/printers/columns.js';
-import { describeObject } from '../../reconciler/cli/printers/describe.js';
-import { formatObjects } from '../../reconciler/cli/printers/output-format.js';
-import { podStatus } from '../../reconciler/cli/printers/pod-status.js';
-import { formatTable } from '../../reconciler/cli/printers/table.js';
-import { newEvent } from '../../reconciler/client/new-event.js';
-import type { Pod, Service } from '../../reconciler/schema/index.js';
+import { formatAge, formatDuration } from '../../mkctl/age.js';
+import { columnsFor } from '../../mkctl/printers/columns.js';
+import { describeObject } from '../../mkctl/printers/describe.js';
+import { formatObjects } from '../../mkctl/printers/output-format.js';
+import { podStatus } from '../../mkctl/printers/pod-status.js';
+import { formatTable } from '../../mkctl/printers/table.js';
+import { newEvent } from '../../common/client/new-event.js';
+import type { Pod, Service } from '../../common/schema/index.js';
 import { makePod } from '../helpers/fixtures.js';
 
 const s = 1000;

@@ -3,10 +3,10 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { main } from '../../reconciler/cli/main.js';
+import { main } from '../../mkctl/main.js';
 import { TEST_TOKEN } from '../helpers/api-server.js';
 
-const MAIN = new URL('../../reconciler/cli/main.ts', import.meta.url).pathname;
+const MAIN = new URL('../../mkctl/main.ts', import.meta.url).pathname;
 
 /** A cluster.json pointing at `apiUrl`, removed when the test ends; returns its path. */
 export async function writeTestConfig(t: ExecutionContext, apiUrl: string): Promise<string> {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { stringify as toYaml } from 'yaml';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
 

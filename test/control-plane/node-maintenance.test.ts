@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod, type ReplicaSet } from '../../reconciler/schema/index.js';
+import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod, type ReplicaSet } from '../../common/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { allocatePodCIDR, defaultNodeHealthOptions, podsToEvict, staleReadyCondition } from '../../reconciler/controllers/node-health.js';
-import type { Node } from '../../reconciler/schema/index.js';
+import type { Node } from '../../common/schema/index.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const now = Date.parse('2026-01-01T00:01:00Z');

@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import test, { type ExecutionContext } from 'ava';
 import dns2, { Packet, TCPClient, UDPClient } from 'dns2';
 import { ClusterDnsServer, type ClusterDnsServerOptions } from '../../node-agent/dns/cluster-dns-server.js';
-import { createLogger } from '../../reconciler/util/log.js';
+import { createLogger } from '../../common/log/log.js';
 import { shopFixture } from './fixtures.js';
 
 const log = createLogger('dns-test');

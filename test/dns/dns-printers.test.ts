@@ -1,7 +1,7 @@
 import test from 'ava';
-import { columnsFor } from '../../reconciler/cli/printers/columns.js';
-import { describeObject } from '../../reconciler/cli/printers/describe.js';
-import { dnsRoutesSection } from '../../reconciler/cli/printers/dns-routes.js';
+import { columnsFor } from '../../mkctl/printers/columns.js';
+import { describeObject } from '../../mkctl/printers/describe.js';
+import { dnsRoutesSection } from '../../mkctl/printers/dns-routes.js';
 import { makeDNS, shopFixture } from './fixtures.js';
 
 test('get dns shows NAME, HOST, PATHS and AGE', (t) => {

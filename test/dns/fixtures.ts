@@ -1,5 +1,5 @@
-import type { DNS, Service } from '../../reconciler/schema/index.js';
-import { gatewayService } from '../../reconciler/schema/system-services.js';
+import type { DNS, Service } from '../../common/schema/index.js';
+import { gatewayService } from '../../common/schema/system-services.js';
 import { makeService } from '../services/fixtures.js';
 
 /** A DNS-kind object for `host` with `paths` as `[path, service, port, keepPrefix?]`. */

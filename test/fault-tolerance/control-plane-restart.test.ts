@@ -1,6 +1,6 @@
 import test from 'ava';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
-import type { Endpoints, Service } from '../../reconciler/schema/index.js';
+import type { Endpoints, Service } from '../../common/schema/index.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { waitForObject } from '../helpers/cluster-waits.js';

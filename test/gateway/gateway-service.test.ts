@@ -1,6 +1,6 @@
 import test from 'ava';
-import type { Service } from '../../reconciler/schema/index.js';
-import { GATEWAY_SERVICE, gatewayService } from '../../reconciler/schema/system-services.js';
+import type { Service } from '../../common/schema/index.js';
+import { GATEWAY_SERVICE, gatewayService } from '../../common/schema/system-services.js';
 import { ensureGatewayService } from '../../reconciler/system/gateway-service.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 

@@ -1,7 +1,7 @@
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
 import { createApiApp } from '../../reconciler/api/api-server.js';
-import { ApiClient } from '../../reconciler/client/api-client.js';
+import { ApiClient } from '../../common/client/api-client.js';
 import type { KV } from '../../reconciler/store/kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from './etcd.js';

@@ -1,5 +1,5 @@
-import type { ApiClient } from '../../reconciler/client/api-client.js';
-import type { Event, Kind, Node, ObjectOf, Pod } from '../../reconciler/schema/index.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import type { Event, Kind, Node, ObjectOf, Pod } from '../../common/schema/index.js';
 
 /**
  * Waits on the API's watch (not a sleep) until the named object satisfies `predicate`; `undefined`

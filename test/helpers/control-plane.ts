@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
-import { ApiClient } from '../../reconciler/client/api-client.js';
-import { type ClusterConfig, writeClusterConfig } from '../../reconciler/config/cluster-config.js';
+import { ApiClient } from '../../common/client/api-client.js';
+import { type ClusterConfig, writeClusterConfig } from '../../common/config/cluster-config.js';
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
 

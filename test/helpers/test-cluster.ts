@@ -11,10 +11,10 @@ import Docker from 'dockerode';
 import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js';
-import type { ApiClient } from '../../reconciler/client/api-client.js';
-import { execInPod, podLogs } from '../../reconciler/client/pod-streams.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import { execInPod, podLogs } from '../../common/client/pod-streams.js';
 import type { ControlPlaneOptions } from '../../reconciler/control-plane.js';
-import type { Node } from '../../reconciler/schema/index.js';
+import type { Node } from '../../common/schema/index.js';
 import { cloneRepo, commitAndPush, type PushResult } from '../sync/git-cluster.js';
 import { startTestControlPlane } from './control-plane.js';
 

@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { ObservedContainer, ObservedPod } from '../../node-agent/runtime/pod-runtime.js';
 import { findPodContainer } from '../../node-agent/server/find-pod-container.js';
-import { HttpError } from '../../reconciler/http/http-error.js';
+import { HttpError } from '../../common/http/http-error.js';
 
 const attempt = (id: string, name: string, restartCount: number, state: ObservedContainer['state'] = 'exited'): ObservedContainer => ({
   id,

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { HttpError } from '../../reconciler/http/http-error.js';
+import { HttpError } from '../../common/http/http-error.js';
 import { podAgentTarget } from '../../reconciler/api/pod-agent-target.js';
-import type { Node, Pod } from '../../reconciler/schema/index.js';
+import type { Node, Pod } from '../../common/schema/index.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const node: Node = {

@@ -9,9 +9,9 @@ import { startAgent, type RunningAgent } from '../../node-agent/agent.js';
 import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
 import { DockerRuntime, LABELS } from '../../node-agent/runtime/docker-runtime.js';
 import { createApiApp } from '../../reconciler/api/api-server.js';
-import { ApiClient } from '../../reconciler/client/api-client.js';
-import { Informer } from '../../reconciler/client/informer.js';
-import type { Container, Pod } from '../../reconciler/schema/index.js';
+import { ApiClient } from '../../common/client/api-client.js';
+import { Informer } from '../../common/client/informer.js';
+import type { Container, Pod } from '../../common/schema/index.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from '../helpers/etcd.js';
 

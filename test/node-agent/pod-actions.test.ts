@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { backOffDelayMs, type PodSyncInput, planPod, planTeardown, type PullFailure } from '../../node-agent/pods/pod-actions.js';
 import type { ObservedContainer, ObservedPod } from '../../node-agent/runtime/pod-runtime.js';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { ensureTestPodNetwork, eventually, NODE_IP, POD_CIDR, startAgentHarness } from './agent-harness.js';
 
 test.before(ensureTestPodNetwork);

@@ -5,7 +5,7 @@ import { createServer as createTcpServer } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
 import { AgentProber } from '../../node-agent/probes/agent-prober.js';
 import type { ProbeTarget } from '../../node-agent/probes/prober.js';
-import { type Probe, probeSchema } from '../../reconciler/schema/index.js';
+import { type Probe, probeSchema } from '../../common/schema/index.js';
 
 const target = (ports: Array<{ name: string; containerPort: number }> = []): ProbeTarget => ({
   containerId: 'c0',

@@ -9,7 +9,7 @@ import {
   probeVerdict,
   recordOutcome,
 } from '../../node-agent/probes/probe-decision.js';
-import { type Container, type Pod, type Probe, probeSchema } from '../../reconciler/schema/index.js';
+import { type Container, type Pod, type Probe, probeSchema } from '../../common/schema/index.js';
 
 const probe = (over: Partial<Probe> = {}): Probe => probeSchema.parse({ exec: { command: ['true'] }, ...over });
 const ok: ProbeOutcome = { ok: true };

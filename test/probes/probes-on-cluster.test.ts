@@ -4,7 +4,7 @@
  */
 import test from 'ava';
 import { stringify as toYaml } from 'yaml';
-import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
+import type { Endpoints, Pod } from '../../common/schema/index.js';
 import { waitForEvent, waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster } from '../helpers/test-cluster.js';

@@ -3,7 +3,7 @@
  * node's namespace, which probes-on-cluster.test.ts has.
  */
 import test from 'ava';
-import { type Pod, type Probe, probeSchema } from '../../reconciler/schema/index.js';
+import { type Pod, type Probe, probeSchema } from '../../common/schema/index.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';
 import { ensureTestPodNetwork, startAgentHarness } from '../node-agent/agent-harness.js';
 

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Endpoints, Pod } from '../../reconciler/schema/index.js';
+import type { Endpoints, Pod } from '../../common/schema/index.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeEndpoints, makeService, makeServingPod } from './fixtures.js';
 import { waitForObject } from '../helpers/cluster-waits.js';

@@ -1,4 +1,4 @@
-import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { makePod } from '../helpers/fixtures.js';
 
 /** A ClusterIP service on port 80 selecting `app: NAME`, with overrides of its spec. */

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { withAllocationCondition } from '../../reconciler/controllers/service-ip-controller.js';
-import type { Service } from '../../reconciler/schema/index.js';
-import { ipToNumber, numberToIp, pickFree, serviceIPRanges } from '../../reconciler/services/address-ranges.js';
+import type { Service } from '../../common/schema/index.js';
+import { ipToNumber, numberToIp, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
 import { addressKey, defaultServiceNetwork, outOfRange, specAddresses } from '../../reconciler/services/service-addresses.js';
 import { makeService } from './fixtures.js';
 

@@ -4,7 +4,7 @@ import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
-import type { Endpoints, Pod, Service } from '../../reconciler/schema/index.js';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';

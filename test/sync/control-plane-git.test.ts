@@ -1,5 +1,5 @@
 import test from 'ava';
-import { MINIK8S_API } from '../../reconciler/client/api-paths.js';
+import { MINIK8S_API } from '../../common/client/api-paths.js';
 import type { SyncStatus } from '../../reconciler/sync/sync-types.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { cloneRepo, commitAndPush, podYaml } from './git-cluster.js';

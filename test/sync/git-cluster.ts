@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import express from 'express';
-import type { ClusterConfig } from '../../reconciler/config/cluster-config.js';
+import type { ClusterConfig } from '../../common/config/cluster-config.js';
 import { gitHttpRouter } from '../../reconciler/git/git-http-router.js';
 import { ensureHostedRepo, HOSTED_REPO_NAME } from '../../reconciler/git/hosted-repo.js';
 import { GitCommandError, runGit } from '../../reconciler/git/run-git.js';

@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { writeClusterConfig } from '../../reconciler/config/cluster-config.js';
-import { ClusterClone, PushRejectedError } from '../../reconciler/git/cluster-clone.js';
+import { writeClusterConfig } from '../../common/config/cluster-config.js';
+import { ClusterClone, PushRejectedError } from '../../mkctl/git/cluster-clone.js';
 import { type GitCluster, podYaml, startGitCluster } from './git-cluster.js';
 
 const web = { kind: 'Pod' as const, namespace: 'default', name: 'web' };

@@ -3,7 +3,7 @@ import { makePod } from '../helpers/fixtures.js';
 import { planChanges } from '../../reconciler/sync/apply-plan.js';
 import type { LoadedObject } from '../../reconciler/sync/manifest-loader.js';
 import { planSync } from '../../reconciler/sync/plan.js';
-import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, type ApiObject, LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../reconciler/schema/index.js';
+import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, type ApiObject, LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
 
 const manifest = (name: string, file = `apps/${name}.yaml`, image = 'busybox:latest'): LoadedObject => {
   const object = makePod(name);

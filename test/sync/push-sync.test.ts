@@ -1,5 +1,5 @@
 import test from 'ava';
-import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, LABEL_MANAGED_BY, MANAGED_BY_GIT } from '../../reconciler/schema/index.js';
+import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, LABEL_MANAGED_BY, MANAGED_BY_GIT } from '../../common/schema/index.js';
 import { makePod } from '../helpers/fixtures.js';
 import { cloneRepo, commitAndPush, podYaml, startGitCluster } from './git-cluster.js';
 

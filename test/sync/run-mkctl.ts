@@ -1,4 +1,4 @@
 // Runs mkctl from source for the CLI tests (the product runs it from dist/ through bin/mkctl.js).
-import { main } from '../../reconciler/cli/main.js';
+import { main } from '../../mkctl/main.js';
 
 await main();

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from 'ava';
-import type { ApiClient } from '../../reconciler/client/api-client.js';
-import { Informer } from '../../reconciler/client/informer.js';
-import type { Kind, ObjectOf, Pod } from '../../reconciler/schema/index.js';
+import type { ApiClient } from '../../common/client/api-client.js';
+import { Informer } from '../../common/client/informer.js';
+import type { Kind, ObjectOf, Pod } from '../../common/schema/index.js';
 import { isPodActive, isPodReady } from '../../reconciler/workloads/pod-availability.js';
 
 /**

@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Deployment, Endpoints, Pod, ReplicaSet } from '../../reconciler/schema/index.js';
+import type { Deployment, Endpoints, Pod, ReplicaSet } from '../../common/schema/index.js';
 import { ANNOTATION_REVISION } from '../../reconciler/workloads/deployment-replica-set.js';
 import { isPodActive, isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { rolloutStatus } from '../../reconciler/workloads/rollout-status.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { type Deployment, parseManifest, type ReplicaSet } from '../../reconciler/schema/index.js';
+import { type Deployment, parseManifest, type ReplicaSet } from '../../common/schema/index.js';
 import { withClusterAssigned } from '../../reconciler/sync/cluster-assigned.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetsBeyondHistory } from '../../reconciler/workloads/deployment-replica-set.js';
 import { podForReplicaSet } from '../../reconciler/workloads/pod-for-replica-set.js';

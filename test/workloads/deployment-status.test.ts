@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Deployment } from '../../reconciler/schema/index.js';
+import type { Deployment } from '../../common/schema/index.js';
 import { type DeploymentCounts, nextDeploymentStatus } from '../../reconciler/workloads/deployment-status.js';
 import { rolloutStatus } from '../../reconciler/workloads/rollout-status.js';
 import { deployment } from './workload-fixtures.js';

@@ -1,8 +1,8 @@
 import test from 'ava';
-import { parseDuration } from '../../reconciler/cli/commands/rollout.js';
-import { columnsFor } from '../../reconciler/cli/printers/columns.js';
-import { deploymentSummary, replicaSetSummary } from '../../reconciler/cli/printers/workload-describe.js';
-import type { ApiObject, Deployment, ReplicaSet } from '../../reconciler/schema/index.js';
+import { parseDuration } from '../../mkctl/commands/rollout.js';
+import { columnsFor } from '../../mkctl/printers/columns.js';
+import { deploymentSummary, replicaSetSummary } from '../../mkctl/printers/workload-describe.js';
+import type { ApiObject, Deployment, ReplicaSet } from '../../common/schema/index.js';
 import { replicaSetFor } from '../../reconciler/workloads/deployment-replica-set.js';
 import { deployment, pod } from './workload-fixtures.js';
 

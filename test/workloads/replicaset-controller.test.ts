@@ -1,5 +1,5 @@
 import test from 'ava';
-import type { Pod, ReplicaSet } from '../../reconciler/schema/index.js';
+import type { Pod, ReplicaSet } from '../../common/schema/index.js';
 import { isPodActive, isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';
 import { waitFor } from './agent-double.js';

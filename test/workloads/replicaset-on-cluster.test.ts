@@ -1,6 +1,6 @@
 import test from 'ava';
 import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
-import type { Pod } from '../../reconciler/schema/index.js';
+import type { Pod } from '../../common/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';

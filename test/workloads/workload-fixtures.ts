@@ -1,5 +1,5 @@
-import type { Deployment, Pod, ReplicaSet } from '../../reconciler/schema/index.js';
-import { parseObjectOfKind } from '../../reconciler/schema/index.js';
+import type { Deployment, Pod, ReplicaSet } from '../../common/schema/index.js';
+import { parseObjectOfKind } from '../../common/schema/index.js';
 import { ownerReferenceTo } from '../../reconciler/workloads/owner-references.js';
 import { makePod } from '../helpers/fixtures.js';
 

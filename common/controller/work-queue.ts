@@ -1,0 +1,119 @@
+import type { Logger } from '../log/log.js';
+
+/** What a reconcile asks of the queue: nothing, or to look again later (polling what has no watch). */
+export interface ReconcileResult {
+  requeueAfterMs?: number;
+}
+
+export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
+
+/** An error retrying cannot fix (bad input): reported once, not retried. */
+export class TerminalError extends Error {
+  override name = 'TerminalError';
+}
+
+export interface WorkQueueOptions {
+  concurrency?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+}
+
+/**
+ * A queue of keys in the manner of client-go's workqueue: a key is queued at most once, never
+ * reconciled twice at the same time, and a key added while it is being reconciled runs again after.
+ * Failures retry with per-key exponential back-off; success resets it.
+ */
+export class WorkQueue {
+  readonly #queue: string[] = [];
+  readonly #queued = new Set<string>();
+  readonly #active = new Set<string>();
+  readonly #dirty = new Set<string>();
+  readonly #failures = new Map<string, number>();
+  readonly #timers = new Map<string, NodeJS.Timeout>();
+  readonly #opts: Required<WorkQueueOptions>;
+  #running = 0;
+  #stopped = false;
+  #idle: Array<() => void> = [];
+
+  constructor(
+    readonly name: string,
+    readonly reconcile: Reconcile,
+    readonly log: Logger,
+    opts: WorkQueueOptions = {},
+  ) {
+    this.#opts = { concurrency: 1, baseDelayMs: 100, maxDelayMs: 30_000, ...opts };
+  }
+
+  add(key: string): void {
+    if (this.#stopped) return;
+    if (this.#active.has(key)) {
+      this.#dirty.add(key);
+      return;
+    }
+    if (this.#queued.has(key)) return;
+    this.#queued.add(key);
+    this.#queue.push(key);
+    this.#pump();
+  }
+
+  /** Adds the key after a delay; an earlier pending delay for the key wins. */
+  addAfter(key: string, ms: number): void {
+    if (this.#stopped || this.#timers.has(key)) return;
+    const t = setTimeout(() => {
+      this.#timers.delete(key);
+      this.add(key);
+    }, ms);
+    t.unref();
+    this.#timers.set(key, t);
+  }
+
+  /** Resolves when nothing is queued or running (tests and orderly shutdown wait on this). */
+  whenIdle(): Promise<void> {
+    if (this.#queue.length === 0 && this.#running === 0) return Promise.resolve();
+    return new Promise((resolve) => this.#idle.push(resolve));
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const t of this.#timers.values()) clearTimeout(t);
+    this.#timers.clear();
+    this.#queue.length = 0;
+    this.#queued.clear();
+    await this.whenIdle();
+  }
+
+  #pump(): void {
+    while (this.#running < this.#opts.concurrency && this.#queue.length > 0) {
+      const key = this.#queue.shift()!;
+      this.#queued.delete(key);
+      this.#active.add(key);
+      this.#running++;
+      void this.#run(key);
+    }
+    if (this.#queue.length === 0 && this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
+  }
+
+  async #run(key: string): Promise<void> {
+    try {
+      const result = await this.reconcile(key);
+      this.#failures.delete(key);
+      if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
+    } catch (err) {
+      if (err instanceof TerminalError) {
+        this.#failures.delete(key);
+        this.log.warn({ queue: this.name, key, err: err.message }, 'reconcile failed; not retrying');
+      } else {
+        const n = (this.#failures.get(key) ?? 0) + 1;
+        this.#failures.set(key, n);
+        const delay = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** (n - 1));
+        this.log.warn({ queue: this.name, key, attempt: n, retryInMs: delay, err: (err as Error).message }, 'reconcile failed; retrying');
+        this.addAfter(key, delay);
+      }
+    } finally {
+      this.#active.delete(key);
+      this.#running--;
+      if (this.#dirty.delete(key)) this.add(key);
+      this.#pump();
+    }
+  }
+}
