@@ -3,6 +3,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { type Request, type Response, Router } from 'express';
 import { GIT_USER } from '../../common/config/cluster-config.js';
 import { createLogger } from '../../common/log/log.js';
+import { classifyGitRequest } from './git-request.js';
 
 const log = createLogger('git-http');
 
@@ -23,22 +24,20 @@ export interface GitHttpOptions {
 export function gitHttpRouter(opts: GitHttpOptions): Router {
   const router = Router();
   router.use((req, res) => {
-    let pathInfo: string;
-    try {
-      pathInfo = decodeURIComponent(req.path);
-    } catch {
-      res.status(400).type('text/plain').send('malformed path\n');
+    const rawQuery = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
+    const request = classifyGitRequest(req.path, rawQuery);
+    if (!request.ok) {
+      res.status(400).type('text/plain').send(`${request.message}\n`);
       return;
     }
-    const query = req.originalUrl.includes('?') ? req.originalUrl.slice(req.originalUrl.indexOf('?') + 1) : '';
-    const isPush = req.path.endsWith('/git-receive-pack') || new URLSearchParams(query).get('service') === 'git-receive-pack';
     const user = basicAuthUser(req, opts.token);
-    if (isPush && !user) {
+    if (request.isPush && !user) {
       res.status(401).set('WWW-Authenticate', 'Basic realm="minik8s"').type('text/plain').send('pushing needs the cluster credentials\n');
       return;
     }
-    runBackend(req, res, { ...opts, pathInfo, query, user }, () => {
-      if (isPush && req.method === 'POST') opts.onPush?.(req.path.replace(/\/git-receive-pack$/, ''));
+    const query = request.service ? `service=${request.service}` : '';
+    runBackend(req, res, { ...opts, pathInfo: request.pathInfo, query, user }, () => {
+      if (request.isPush && req.method === 'POST') opts.onPush?.(req.path.replace(/\/git-receive-pack$/, ''));
     });
   });
   return router;

@@ -1,46 +1,11 @@
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import express from 'express';
 import { readCommitManifests, resolveBranch } from '../../reconciler/git/commit-reader.js';
-import { gitHttpRouter } from '../../reconciler/git/git-http-router.js';
 import { ensureHostedRepo } from '../../reconciler/git/hosted-repo.js';
 import { GitCommandError, runGit } from '../../reconciler/git/run-git.js';
-
-const TOKEN = 'test-token-0123456789';
-
-async function serveRepo(t: ExecutionContext) {
-  const root = await mkdtemp(join(tmpdir(), 'minik8s-repos-'));
-  const gitdir = await ensureHostedRepo(root, 'cluster-repo');
-  const pushes: string[] = [];
-  const encodings: string[] = [];
-  const app = express();
-  app.use((req, _res, next) => {
-    if (req.headers['content-encoding']) encodings.push(req.headers['content-encoding']);
-    next();
-  });
-  app.use('/git', gitHttpRouter({ reposRoot: root, token: TOKEN, onPush: (repo) => pushes.push(repo) }));
-  const server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/git/cluster.git`;
-  const work = await mkdtemp(join(tmpdir(), 'minik8s-work-'));
-  t.teardown(async () => {
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-    await rm(root, { recursive: true, force: true });
-    await rm(work, { recursive: true, force: true });
-  });
-  return { gitdir, url, work, pushes, encodings, withCredentials: (password: string) => url.replace('http://', `http://minik8s:${password}@`) };
-}
-
-async function commitFile(dir: string, name: string) {
-  await writeFile(join(dir, name), 'x: 1\n');
-  await runGit(['add', name], { cwd: dir });
-  await runGit(['-c', 'user.name=T', '-c', 'user.email=t@t', 'commit', '--quiet', '-m', `add ${name}`], { cwd: dir });
-}
+import { commitFile, GIT_TEST_TOKEN as TOKEN, serveRepo } from '../helpers/served-repo.js';
 
 test('the hosted repository is seeded once from cluster-repo, on branch main', async (t) => {
   const { gitdir } = await serveRepo(t);
