@@ -4,11 +4,11 @@
 # nodes this host already has, else 3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages network dockerd services cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages network dockerd services kafka cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 t0=$(now)
-N=9
+N=10
 step 1 $N "packages"; ensure_packages; ok
 
 step 2 $N "state in $MINIK8S_HOME, config"
@@ -22,27 +22,30 @@ ensure_bridge; ensure_forward_chain; ok
 
 step 5 $N "registry on $REGISTRY, builder dockerd"; start_registry; start_builder; ok
 
-step 6 $N "base images"; echo
+step 6 $N "Kafka on 127.0.0.1:$KAFKA_CLIENT_PORT and $BRIDGE_IP:$KAFKA_BRIDGE_PORT (SASL)"; start_cluster_kafka; ok "clients: $MINIK8S_HOME/kafka/clients.json"
+
+step 7 $N "base images"; echo
 "$MINIK8S_REPO/scripts/build-images.sh"
 printf '    ... ok\n'
 
-step 7 $N "control plane"
+step 8 $N "control plane"
 start_control_plane; ok "$control_plane_note"
 
 mapfile -t nodes < <(node_names)
-step 8 $N "nodes: ${nodes[*]}"; echo
+step 9 $N "nodes: ${nodes[*]}"; echo
 for n in "${nodes[@]}"; do
   printf '    %s (netns %s, %s) ... ' "$n" "$(node_ns "$n")" "$(node_ip "$n")"
   node_up "$n"; ok "$agent_note"
 done
 
-step 9 $N "gateway"; start_gateway "${nodes[0]}"; ok "$gateway_note"
+step 10 $N "gateway"; start_gateway "${nodes[0]}"; ok "$gateway_note"
 
 cat <<SUMMARY
 
 minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
   API URL:   $(cluster_config_get apiUrl)   (token in $(cluster_config_path))
   Git URL:   $(cluster_config_get gitUrl)   (user minik8s, password = token)
+  Kafka:     127.0.0.1:$KAFKA_CLIENT_PORT, $BRIDGE_IP:$KAFKA_BRIDGE_PORT (SASL/PLAIN, users in $MINIK8S_HOME/kafka/clients.json)
   registry:  http://$REGISTRY   (library/busybox, library/pause, library/python)
   nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
   node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps

@@ -5,13 +5,14 @@
 #   4. for Docker-based tests: bridge mk8s0, registry and base images, and three private test nodes
 #      (netns mk8s-test-N, 10.100.0.20N, own dockerd each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
-#   5. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
+#   5. a private Kafka broker (MINIK8S_TEST_KAFKA_CLIENTS names its clients file); MINIK8S_TEST_KAFKA=0 skips it
+#   6. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
 #      as one failure); exit status non-zero when anything failed or no test ran.
 # What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and
 # image stamps, so the base images are built once. Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
-for f in packages network dockerd services nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages network dockerd services kafka nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 source "$MINIK8S_REPO/test/harness/test-env.sh"
 require_root
 cd "$MINIK8S_REPO"
@@ -26,16 +27,21 @@ trap 'exit 143' TERM
 test_env_init
 
 failed=0 passed=0
-step 1 4 "packages"; ensure_packages; ok
-step 2 4 "typecheck"
+step 1 5 "packages"; ensure_packages; ok
+step 2 5 "typecheck"
 if tsc_out=$(npx tsc --noEmit -p . 2>&1); then ok; else
   echo "FAILED"; printf '%s\n' "$tsc_out" | head -n 60; failed=$((failed + 1))
 fi
-step 3 4 "test etcd"; test_etcd_up; ok "$etcd_note"
+step 3 5 "test etcd"; test_etcd_up; ok "$etcd_note"
 if [[ ${MINIK8S_TEST_DOCKER:-1} != 0 ]]; then
-  step 4 4 "test node"; echo
+  step 4 5 "test node"; echo
   if test_node_up; then printf '    ... ok (%s, %s)\n' "$MINIK8S_TEST_NODE_IP" "$MINIK8S_TEST_DOCKER_SOCKET"
   else printf '    ... unavailable: Docker-based tests get no MINIK8S_TEST_DOCKER_SOCKET\n'; fi
+fi
+
+if [[ ${MINIK8S_TEST_KAFKA:-1} != 0 ]]; then
+  step 5 5 "test Kafka"
+  test_kafka_up; ok "127.0.0.1:19092, clients $MINIK8S_TEST_KAFKA_CLIENTS"
 fi
 
 echo "running ava ..."

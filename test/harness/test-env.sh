@@ -55,6 +55,14 @@ test_node_up() {
   export MINIK8S_REGISTRY="$REGISTRY"
 }
 
+# test_kafka_up — a private broker for the suite (data in the scratch dir, so every run starts empty) on
+# 127.0.0.1:19092 and, with the bridge, 10.100.0.1:19094; exports MINIK8S_TEST_KAFKA_CLIENTS (its clients.json).
+test_kafka_up() {
+  started+=(kafka)
+  start_kafka "$test_tmp/kafka" 19092 19093 19094 "$test_tmp/kafka.pid" "$test_tmp/kafka.log" || return 1
+  export MINIK8S_TEST_KAFKA_CLIENTS="$test_tmp/kafka/clients.json"
+}
+
 has_started() { local x; for x in "${started[@]}"; do [[ $x != "$1" ]] || return 0; done; return 1; }
 
 test_env_cleanup() {
@@ -70,6 +78,7 @@ test_env_cleanup() {
     done
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
+  ! has_started kafka || stop_kafka "$test_tmp/kafka.pid"
   ! has_started registry || stop_pid "$MINIK8S_RUN/registry.pid" 10 docker-registry
   if has_started builder; then stop_dockerd "$MINIK8S_RUN/builder"; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
   # The bridge stays while a cluster node is wired to it.
