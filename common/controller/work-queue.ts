@@ -29,7 +29,8 @@ export class WorkQueue {
   readonly #active = new Set<string>();
   readonly #dirty = new Set<string>();
   readonly #failures = new Map<string, number>();
-  readonly #timers = new Map<string, NodeJS.Timeout>();
+  /** Keys waiting to be added, with when they are due. */
+  readonly #timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
   readonly #opts: Required<WorkQueueOptions>;
   #running = 0;
   #stopped = false;
@@ -56,15 +57,22 @@ export class WorkQueue {
     this.#pump();
   }
 
-  /** Adds the key after a delay; an earlier pending delay for the key wins. */
+  /**
+   * Adds the key after a delay. Of several pending delays for a key the earliest deadline wins, as in
+   * client-go's delaying queue: a requeue asked for sooner is never pushed back by a later one.
+   */
   addAfter(key: string, ms: number): void {
-    if (this.#stopped || this.#timers.has(key)) return;
-    const t = setTimeout(() => {
+    if (this.#stopped) return;
+    const due = Date.now() + ms;
+    const pending = this.#timers.get(key);
+    if (pending && pending.due <= due) return;
+    if (pending) clearTimeout(pending.timer);
+    const timer = setTimeout(() => {
       this.#timers.delete(key);
       this.add(key);
     }, ms);
-    t.unref();
-    this.#timers.set(key, t);
+    timer.unref();
+    this.#timers.set(key, { due, timer });
   }
 
   /** Resolves when nothing is queued or running (tests and orderly shutdown wait on this). */
@@ -75,7 +83,7 @@ export class WorkQueue {
 
   async stop(): Promise<void> {
     this.#stopped = true;
-    for (const t of this.#timers.values()) clearTimeout(t);
+    for (const { timer } of this.#timers.values()) clearTimeout(timer);
     this.#timers.clear();
     this.#queue.length = 0;
     this.#queued.clear();

@@ -28,6 +28,11 @@ function cidrBounds(cidr: string): NumberRange {
   return { first: ipToNumber(ip) - (ipToNumber(ip) % size), size };
 }
 
+/** The first host address of a CIDR: a bridge's gateway, the node's own address on its pod network. */
+export function firstHost(cidr: string): string {
+  return numberToIp(cidrBounds(cidr).first + 1);
+}
+
 /**
  * What a service CIDR offers: `all` is every host address (a user may ask for any of them), `dynamic`
  * leaves out the first `reserved` hosts, which are kept for the cluster's own services.

@@ -1,9 +1,6 @@
 import type Dockerode from 'dockerode';
-import { LABELS } from '../runtime/docker-runtime.js';
+import { LABELS, SANDBOX } from '../runtime/docker-labels.js';
 import { type ContainerSample, type DockerMemoryStats, type StatsSource, workingSet } from './container-sample.js';
-
-/** The container label of a pod's pause container (docker-runtime's sandbox): not a container of the pod spec. */
-const SANDBOX = 'POD';
 
 interface DockerStats {
   read?: string;

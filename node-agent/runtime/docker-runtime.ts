@@ -2,23 +2,13 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../common/schema/index.js';
+import { firstHost } from '../../common/net/address-ranges.js';
+import type { Container, Pod } from '../../common/schema/index.js';
 import { podResolvConf } from '../dns/resolv-conf.js';
-import type { ExecResult, NodeCapacity, ObservedContainer, ObservedPod, ObservedSandbox, PodRuntime, RuntimeEvent } from './pod-runtime.js';
-
-/** Labels on every container the agent creates: enough to rebuild its view of a pod after a restart. */
-export const LABELS = {
-  node: 'minik8s.io/node',
-  podUid: 'minik8s.io/pod-uid',
-  podNamespace: 'minik8s.io/pod-namespace',
-  podName: 'minik8s.io/pod-name',
-  container: 'minik8s.io/container',
-  restartCount: 'minik8s.io/restart-count',
-  graceSeconds: 'minik8s.io/termination-grace-seconds',
-} as const;
-
-/** The container name label of a pod's pause container (upper case, so no app container can take it). */
-const SANDBOX = 'POD';
+import { appContainerOptions, type DockerPlacement, podNetworkOptions, sandboxOptions, withTag } from './docker-create-options.js';
+import { LABELS } from './docker-labels.js';
+import { demuxBuffer, podsOf, runtimeEventOf } from './docker-observed.js';
+import type { ExecResult, NodeCapacity, ObservedPod, PodRuntime, RuntimeEvent } from './pod-runtime.js';
 
 export interface DockerRuntimeOptions {
   nodeName: string;
@@ -29,15 +19,21 @@ export interface DockerRuntimeOptions {
   pauseImage?: string;
 }
 
-/** The pod runtime on Docker: a pause container per pod holds the network namespace every app container joins. */
+/**
+ * The pod runtime on Docker: a pause container per pod holds the network namespace every app container
+ * joins. What is asked of Docker and how its answers read is in docker-create-options.ts and
+ * docker-observed.ts; this file only talks to the daemon and the pod directories.
+ */
 export class DockerRuntime implements PodRuntime {
   readonly #docker: Dockerode;
   readonly #opts: Required<DockerRuntimeOptions>;
+  readonly #placement: DockerPlacement;
   #clusterDNS: string | undefined;
 
   constructor(docker: Dockerode, opts: DockerRuntimeOptions) {
     this.#docker = docker;
     this.#opts = { networkName: 'minik8s', bridgeName: 'mk8s-pods', pauseImage: 'pause:latest', ...opts };
+    this.#placement = { nodeName: this.#opts.nodeName, networkName: this.#opts.networkName };
   }
 
   async ensureNetwork(cidr: string): Promise<string> {
@@ -52,14 +48,7 @@ export class DockerRuntime implements PodRuntime {
       await this.#docker.getNetwork(networkName).remove();
     }
     try {
-      await this.#docker.createNetwork({
-        Name: networkName,
-        Driver: 'bridge',
-        CheckDuplicate: true,
-        IPAM: { Driver: 'default', Config: [{ Subnet: cidr, Gateway: gateway }] },
-        // Pod traffic is routed between nodes, not NATed: pods see each other's real addresses.
-        Options: { 'com.docker.network.bridge.name': bridgeName, 'com.docker.network.bridge.enable_ip_masquerade': 'false' },
-      });
+      await this.#docker.createNetwork(podNetworkOptions(networkName, bridgeName, cidr, gateway));
     } catch (err) {
       // Another agent on the same daemon (tests) may have won the race; its network is as good.
       if ((await this.#inspectNetwork())?.IPAM?.Config?.[0]?.Subnet !== cidr) throw err;
@@ -81,21 +70,15 @@ export class DockerRuntime implements PodRuntime {
   }
 
   async listPods(only?: { namespace: string; name: string }): Promise<ObservedPod[]> {
-    const label = [`${LABELS.node}=${this.#opts.nodeName}`, ...(only ? [`${LABELS.podNamespace}=${only.namespace}`, `${LABELS.podName}=${only.name}`] : [])];
-    const infos = await this.#docker.listContainers({ all: true, filters: { label } });
-    const pods = new Map<string, ObservedPod>();
+    const pod = only ? [`${LABELS.podNamespace}=${only.namespace}`, `${LABELS.podName}=${only.name}`] : [];
+    const infos = await this.#docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${this.#opts.nodeName}`, ...pod] } });
+    const inspects: Dockerode.ContainerInspectInfo[] = [];
     for (const info of infos) {
+      // A container removed between the list and the inspect is simply no longer there.
       const inspect = await ignoreStatus(404, this.#docker.getContainer(info.Id).inspect());
-      if (!inspect) continue;
-      const labels = inspect.Config.Labels ?? {};
-      const uid = labels[LABELS.podUid] ?? '';
-      const pod = pods.get(uid) ?? { uid, namespace: labels[LABELS.podNamespace] ?? '', name: labels[LABELS.podName] ?? '', containers: [], graceSeconds: 0 };
-      pods.set(uid, pod);
-      pod.graceSeconds = Math.max(pod.graceSeconds, Number(labels[LABELS.graceSeconds] ?? 0));
-      if (labels[LABELS.container] === SANDBOX) pod.sandbox = this.#sandboxOf(inspect);
-      else pod.containers.push(containerOf(inspect));
+      if (inspect) inspects.push(inspect);
     }
-    return [...pods.values()];
+    return podsOf(inspects, this.#opts.networkName);
   }
 
   async hasImage(image: string): Promise<boolean> {
@@ -116,43 +99,14 @@ export class DockerRuntime implements PodRuntime {
   async createSandbox(pod: Pod): Promise<string> {
     const image = this.#opts.pauseImage;
     if (!(await this.hasImage(image))) await this.pullImage(image);
-    const c = await this.#docker.createContainer({
-      name: containerName(pod, SANDBOX, 0),
-      Image: image,
-      Hostname: pod.metadata.name.slice(0, 63),
-      Labels: this.#labels(pod, SANDBOX, 0),
-      // App containers join its IPC namespace too, which Docker allows only from a shareable one.
-      HostConfig: { NetworkMode: this.#opts.networkName, IpcMode: 'shareable' },
-    });
+    const c = await this.#docker.createContainer(sandboxOptions(this.#placement, pod, image));
     await c.start();
     return c.id;
   }
 
   async createContainer(pod: Pod, container: Container, restartCount: number, sandboxId: string): Promise<string> {
     const binds = [...(await this.#prepareVolumes(pod, container)), ...(await this.#resolvConfBinds(pod))];
-    const limits = container.resources?.limits;
-    const cpuLimit = limits?.cpu !== undefined ? parseCpuMillis(limits.cpu) : undefined;
-    const memoryLimit = limits?.memory !== undefined ? parseMemoryBytes(limits.memory) : undefined;
-    const cpuRequest = container.resources?.requests?.cpu;
-    const requestMillis = cpuRequest !== undefined ? parseCpuMillis(cpuRequest) : undefined;
-    const c = await this.#docker.createContainer({
-      name: containerName(pod, container.name, restartCount),
-      Image: container.image,
-      ...(container.command && { Entrypoint: container.command }),
-      ...(container.args && { Cmd: container.args }),
-      ...(container.workingDir && { WorkingDir: container.workingDir }),
-      Env: (container.env ?? []).map((e) => `${e.name}=${e.value}`),
-      Labels: this.#labels(pod, container.name, restartCount),
-      HostConfig: {
-        NetworkMode: `container:${sandboxId}`,
-        IpcMode: `container:${sandboxId}`,
-        Binds: binds,
-        ...(cpuLimit !== undefined && { NanoCpus: cpuLimit * 1_000_000 }),
-        ...(memoryLimit !== undefined && { Memory: memoryLimit }),
-        // Requests weigh containers against each other under contention, as kubelet's cpu shares do.
-        ...(requestMillis !== undefined && { CpuShares: Math.max(2, Math.round((requestMillis * 1024) / 1000)) }),
-      },
-    });
+    const c = await this.#docker.createContainer(appContainerOptions(this.#placement, pod, container, restartCount, sandboxId, binds));
     return c.id;
   }
 
@@ -181,11 +135,7 @@ export class DockerRuntime implements PodRuntime {
       buffered += chunk.toString('utf8');
       const lines = buffered.split('\n');
       buffered = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim())) {
-        const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
-        const a = e.Actor?.Attributes ?? {};
-        onEvent({ namespace: a[LABELS.podNamespace] ?? '', name: a[LABELS.podName] ?? '', uid: a[LABELS.podUid] ?? '', action: e.Action ?? '' });
-      }
+      for (const line of lines.filter((l) => l.trim())) onEvent(runtimeEventOf(line));
     });
     stream.on('error', onError);
     stream.on('end', () => onError(new Error('docker event stream ended')));
@@ -221,18 +171,6 @@ export class DockerRuntime implements PodRuntime {
     await new Promise<void>((resolve, reject) => stream.on('end', resolve).on('error', reject));
     const info = await exec.inspect();
     return { exitCode: info.ExitCode ?? -1, output: Buffer.concat(chunks).toString('utf8') };
-  }
-
-  #labels(pod: Pod, container: string, restartCount: number): Record<string, string> {
-    return {
-      [LABELS.node]: this.#opts.nodeName,
-      [LABELS.podUid]: pod.metadata.uid ?? '',
-      [LABELS.podNamespace]: pod.metadata.namespace ?? 'default',
-      [LABELS.podName]: pod.metadata.name,
-      [LABELS.container]: container,
-      [LABELS.restartCount]: String(restartCount),
-      [LABELS.graceSeconds]: String(pod.spec.terminationGracePeriodSeconds),
-    };
   }
 
   #podDir(uid: string): string {
@@ -271,62 +209,6 @@ export class DockerRuntime implements PodRuntime {
     await writeFile(file, podResolvConf(pod.metadata.namespace ?? 'default', this.#clusterDNS));
     return [`${file}:/etc/resolv.conf:ro`];
   }
-
-  #sandboxOf(inspect: Dockerode.ContainerInspectInfo): ObservedSandbox {
-    const ip = inspect.NetworkSettings.Networks?.[this.#opts.networkName]?.IPAddress;
-    return { id: inspect.Id, running: inspect.State.Running, createdAt: inspect.Created, ...(ip && { ip }) };
-  }
-}
-
-function containerOf(inspect: Dockerode.ContainerInspectInfo): ObservedContainer {
-  const labels = inspect.Config.Labels ?? {};
-  const s = inspect.State;
-  const state = s.Running || s.Paused || s.Restarting ? 'running' : s.Status === 'created' ? 'created' : 'exited';
-  return {
-    id: inspect.Id,
-    name: labels[LABELS.container] ?? '',
-    image: inspect.Config.Image,
-    restartCount: Number(labels[LABELS.restartCount] ?? 0),
-    state,
-    createdAt: inspect.Created,
-    ...(state !== 'created' || s.Error ? { exitCode: s.ExitCode } : {}),
-    ...(s.Error && { error: s.Error }),
-    ...(s.OOMKilled && { oomKilled: true }),
-    ...(dockerTime(s.StartedAt) && { startedAt: s.StartedAt }),
-    ...(dockerTime(s.FinishedAt) && { finishedAt: s.FinishedAt }),
-  };
-}
-
-/** Docker reports "never" as the zero time. */
-function dockerTime(t: string | undefined): boolean {
-  return !!t && !t.startsWith('0001-');
-}
-
-function containerName(pod: Pod, container: string, restartCount: number): string {
-  return `mk8s_${container}_${pod.metadata.name}_${pod.metadata.namespace ?? 'default'}_${pod.metadata.uid ?? ''}_${restartCount}`;
-}
-
-/** `busybox` means `busybox:latest`; without a tag Docker would pull every tag. */
-function withTag(image: string): string {
-  const lastPart = image.slice(image.lastIndexOf('/') + 1);
-  return image.includes('@') || lastPart.includes(':') ? image : `${image}:latest`;
-}
-
-function firstHost(cidr: string): string {
-  const [ip = ''] = cidr.split('/');
-  const n = ip.split('.').reduce((acc, o) => acc * 256 + Number(o), 0) + 1;
-  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
-}
-
-/** Docker's multiplexed log format: 8-byte frame headers (stream, size) before each chunk. */
-function demuxBuffer(buf: Buffer): Buffer {
-  const parts: Buffer[] = [];
-  for (let i = 0; i + 8 <= buf.length; ) {
-    const size = buf.readUInt32BE(i + 4);
-    parts.push(buf.subarray(i + 8, i + 8 + size));
-    i += 8 + size;
-  }
-  return Buffer.concat(parts);
 }
 
 function statusOf(err: unknown): number | undefined {

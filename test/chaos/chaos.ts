@@ -8,7 +8,7 @@
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import type { Endpoints, Pod } from '../../common/schema/index.js';
 import { repoRoot } from '../../common/paths/repo-root.js';
 import { connectLocalCluster, type LocalCluster, run } from '../bench/local-cluster.js';

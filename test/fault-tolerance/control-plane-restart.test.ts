@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import type { Endpoints, Service } from '../../common/schema/index.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';

@@ -8,7 +8,7 @@ import Docker from 'dockerode';
 import { startAgent } from '../../node-agent/agent.js';
 import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
-import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import { startAgentServer } from '../../node-agent/server/agent-server.js';
 import { ApiClient, ApiError } from '../../common/client/api-client.js';
 import { encodeFrame, ExecFrameType } from '../../common/client/exec-frames.js';

@@ -3,7 +3,7 @@ import test from 'ava';
 import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
-import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';

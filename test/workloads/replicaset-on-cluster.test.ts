@@ -1,5 +1,5 @@
 import test from 'ava';
-import { LABELS } from '../../node-agent/runtime/docker-runtime.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import type { Pod } from '../../common/schema/index.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
