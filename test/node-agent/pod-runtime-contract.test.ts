@@ -47,8 +47,14 @@ function pod(name: string): Pod {
   };
 }
 
+/** The app image, pulled when the node lacks it, as the pod controller does before creating a container. */
+async function ensureImage(runtime: PodRuntime): Promise<void> {
+  if (!(await runtime.hasImage(idle.image))) await runtime.pullImage(idle.image);
+}
+
 /** A pod's sandbox and its app container, created and started as the pod controller does. */
 async function startPod(runtime: PodRuntime, p: Pod): Promise<{ sandboxId: string; containerId: string }> {
+  await ensureImage(runtime);
   const sandboxId = await runtime.createSandbox(p);
   const containerId = await runtime.createContainer(p, idle, 0, sandboxId);
   await runtime.startContainer(containerId);
@@ -100,6 +106,7 @@ for (const [name, make] of implementations) {
   test(`${name}: a created container is not running and has no exit code until it is started`, async (t) => {
     const runtime = await make(t);
     const p = pod('created');
+    await ensureImage(runtime);
     const sandboxId = await runtime.createSandbox(p);
     const id = await runtime.createContainer(p, idle, 2, sandboxId);
     const [before] = (await runtime.listPods())[0]?.containers ?? [];
@@ -121,6 +128,12 @@ for (const [name, make] of implementations) {
     await runtime.removeContainer(containerId);
     await runtime.removeContainer(containerId);
     t.deepEqual((await runtime.listPods())[0]?.containers, []);
+  });
+
+  test(`${name}: has an image once it is pulled`, async (t) => {
+    const runtime = await make(t);
+    await ensureImage(runtime);
+    t.true(await runtime.hasImage(idle.image));
   });
 
   test(`${name}: lists only the pod asked for`, async (t) => {
