@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { formatFieldPath } from './field-path.js';
 import { type ApiObject, gitKinds, isKind, type Kind, type ObjectOf, resourceTypes } from './resource-types.js';
 
 /** One validation problem, with the field path in Kubernetes' notation (`spec.containers[0].image`). */
@@ -7,11 +8,10 @@ export interface FieldError {
   message: string;
 }
 
+export { formatFieldPath };
+
 export type ParseResult<T> = { ok: true; object: T } | { ok: false; errors: FieldError[] };
 
-export function formatFieldPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
-}
 
 function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] {
   return issues.map((i) => {

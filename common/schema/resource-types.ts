@@ -4,6 +4,7 @@ import { nodeMetricsSchema } from './metrics.js';
 import { eventSchema, nodeSchema } from './node.js';
 import { podSchema } from './pod.js';
 import { endpointsSchema, serviceSchema } from './service.js';
+import { executionSchema, workflowSchema } from './workflow.js';
 import { deploymentSchema, horizontalPodAutoscalerSchema, replicaSetSchema } from './workloads.js';
 
 /**
@@ -17,6 +18,8 @@ export const resourceTypes = {
   Deployment: { group: 'apps', version: 'v1', plural: 'deployments', singular: 'deployment', shortNames: ['deploy'], namespaced: true, fromGit: true, schema: deploymentSchema },
   HorizontalPodAutoscaler: { group: 'autoscaling', version: 'v2', plural: 'horizontalpodautoscalers', singular: 'horizontalpodautoscaler', shortNames: ['hpa'], namespaced: true, fromGit: true, schema: horizontalPodAutoscalerSchema },
   DNS: { group: 'minik8s.io', version: 'v1', plural: 'dns', singular: 'dns', shortNames: [], namespaced: true, fromGit: true, schema: dnsSchema },
+  Workflow: { group: 'minik8s.io', version: 'v1', plural: 'workflows', singular: 'workflow', shortNames: ['wf'], namespaced: true, fromGit: true, schema: workflowSchema },
+  Execution: { group: 'minik8s.io', version: 'v1', plural: 'executions', singular: 'execution', shortNames: [], namespaced: true, fromGit: false, schema: executionSchema },
   Endpoints: { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, fromGit: false, schema: endpointsSchema },
   Node: { group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fromGit: false, schema: nodeSchema },
   Event: { group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, fromGit: false, schema: eventSchema },

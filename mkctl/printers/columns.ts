@@ -3,6 +3,7 @@ import { formatUsage, usageValues } from '../../reconciler/autoscaling/pod-metri
 import { formatAge } from '../age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 import { endpointAddresses, endpointList } from './service-endpoints.js';
+import { executionColumns, workflowColumns } from './workflow-columns.js';
 
 /** One table column: its header, how to read a cell, and whether it shows only with `-o wide`. */
 export interface Column<T> {
@@ -101,6 +102,8 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'HOST', cell: (d) => d.spec.host },
     { header: 'PATHS', cell: (d) => d.spec.paths.map((p) => `${p.path}→${p.service}:${p.port}`).join(',') },
   ],
+  Workflow: workflowColumns,
+  Execution: executionColumns,
   Endpoints: [
     { header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) },
   ],
