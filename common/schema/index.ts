@@ -13,3 +13,4 @@ export * from './workflow.js';
 export * from './resource-types.js';
 export * from './parse.js';
 export * from './object-key.js';
+export * from './object-references.js';

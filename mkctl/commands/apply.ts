@@ -4,7 +4,7 @@ import { applyDocuments, displayKey, splitDocuments } from '../../reconciler/git
 import { commitToCluster } from '../git/commit-to-cluster.js';
 import { loadManifests } from '../../reconciler/sync/manifest-loader.js';
 import { readManifestArg } from '../git/read-manifest-arg.js';
-import { formatManifestError, reportSync } from '../../reconciler/sync/sync-report.js';
+import { formatManifestError, formatManifestWarning, reportSync } from '../../reconciler/sync/sync-report.js';
 
 export function register(program: Command): void {
   program
@@ -14,7 +14,8 @@ export function register(program: Command): void {
     .action(async (opts: { filename: string }) => {
       const files = await readManifestArg(opts.filename);
       // Checked here first so that mistakes show against the user's own paths.
-      const local = loadManifests(files);
+      const local = loadManifests(files, { partial: true });
+      for (const w of local.warnings) process.stderr.write(`${formatManifestWarning(w)}\n`);
       if (local.errors.length > 0) throw new Error(`invalid manifests, nothing pushed:\n${local.errors.map(formatManifestError).join('\n')}`);
       if (local.objects.length === 0) throw new Error(`${opts.filename}: no manifests found`);
       const docs = files.flatMap((f) => splitDocuments(f.content).map((d) => ({ ...d, newFile: f.repoPath })));

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
-import { type ApiObject, parseManifest, refKey, refOf } from '../../common/schema/index.js';
+import { type ApiObject, isKind, parseManifest, referencesOf, refKey, refOf, warningsOf } from '../../common/schema/index.js';
 import type { ManifestFile } from '../git/commit-reader.js';
 import type { ManifestError } from './sync-types.js';
 
@@ -9,19 +9,40 @@ export interface LoadedObject {
   object: ApiObject;
   file: string;
   line: number;
+  /** Objects it names (a Workflow's Functions), located in its file. */
+  references?: LocatedReference[];
+}
+
+interface LocatedReference {
+  kind: string;
+  namespace?: string | undefined;
+  name: string;
+  error: ManifestError;
 }
 
 export interface LoadResult {
   objects: LoadedObject[];
   errors: ManifestError[];
+  /** Worth telling the user, but no reason to refuse the files. */
+  warnings: ManifestError[];
   /** Files with at least one error: their objects keep their last good version. */
   failedFiles: string[];
+}
+
+export interface LoadOptions {
+  cache?: ManifestCache;
+  /**
+   * The files are only part of the repository (`mkctl apply` of one file): an object they name that
+   * is not among them may be in the rest, so it is a warning instead of an error.
+   */
+  partial?: boolean;
 }
 
 /** One file's objects and errors, before names are checked across files. */
 interface FileLoad {
   objects: LoadedObject[];
   errors: ManifestError[];
+  warnings: ManifestError[];
 }
 
 /**
@@ -46,15 +67,18 @@ export class ManifestCache {
 /**
  * Turns manifest files into validated objects: every YAML document of every file is parsed and
  * checked against its kind's schema. Errors are located by file, line and column (YAML syntax)
- * or by file, field path and the field's line (schema), and names must be unique across the repo.
+ * or by file, field path and the field's line (schema), names must be unique across the repo, and
+ * the objects an object names (a Workflow's Functions) must be among them.
  */
-export function loadManifests(files: readonly ManifestFile[], cache?: ManifestCache): LoadResult {
+export function loadManifests(files: readonly ManifestFile[], { cache, partial = false }: LoadOptions = {}): LoadResult {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
+  const warnings: ManifestError[] = [];
   const seen = new Map<string, LoadedObject>();
   for (const file of files) {
     const loaded = cache ? cache.load(file) : loadFile(file);
     errors.push(...loaded.errors);
+    warnings.push(...loaded.warnings);
     for (const o of loaded.objects) {
       const key = refKey(refOf(o.object));
       const first = seen.get(key);
@@ -65,13 +89,21 @@ export function loadManifests(files: readonly ManifestFile[], cache?: ManifestCa
       }
     }
   }
+  for (const o of objects)
+    for (const r of o.references ?? []) {
+      // A kind this build does not serve cannot be checked (nor applied): the schema reports it where it is defined.
+      if (!isKind(r.kind) || seen.has(refKey({ kind: r.kind, namespace: r.namespace, name: r.name }))) continue;
+      if (partial) warnings.push({ ...r.error, message: `${r.error.message}, nor among these files (fine if the cluster repository has it)` });
+      else errors.push(r.error);
+    }
   const failed = new Set(errors.map((e) => e.file));
-  return { objects: objects.filter((o) => !failed.has(o.file)), errors, failedFiles: [...failed].sort() };
+  return { objects: objects.filter((o) => !failed.has(o.file)), errors, warnings, failedFiles: [...failed].sort() };
 }
 
 function loadFile({ path: file, content }: ManifestFile): FileLoad {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
+  const warnings: ManifestError[] = [];
   const lines = new LineCounter();
   for (const doc of parseAllDocuments(content, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })) {
     const syntax = doc.errors[0];
@@ -84,14 +116,19 @@ function loadFile({ path: file, content }: ManifestFile): FileLoad {
     if (raw === null || raw === undefined) continue; // `---` with nothing after it
     const docLine = lines.linePos(doc.contents?.range?.[0] ?? 0).line;
     const parsed = parseManifest(raw);
-    if (parsed.ok) objects.push({ object: parsed.object, file, line: docLine });
-    else
-      for (const e of parsed.errors) {
-        const at = locate(doc, e.path, lines);
-        errors.push({ file, line: at?.line ?? docLine, ...(at && { column: at.col }), path: e.path, message: e.message });
-      }
+    const located = (e: { path: string; message: string }): ManifestError => {
+      const at = locate(doc, e.path, lines);
+      return { file, line: at?.line ?? docLine, ...(at && { column: at.col }), path: e.path, message: e.message };
+    };
+    if (!parsed.ok) {
+      errors.push(...parsed.errors.map(located));
+      continue;
+    }
+    const references = referencesOf(parsed.object).map((r) => ({ ...r, error: located({ path: r.path, message: `names ${r.kind} "${r.name}", which is not in the repository` }) }));
+    warnings.push(...warningsOf(parsed.object).map(located));
+    objects.push({ object: parsed.object, file, line: docLine, ...(references.length > 0 && { references }) });
   }
-  return { objects, errors };
+  return { objects, errors, warnings };
 }
 
 /** The position of the deepest node on a field path (`spec.containers[0].image`) that exists in the document. */

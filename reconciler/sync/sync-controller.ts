@@ -113,7 +113,7 @@ export class SyncController {
         fail('FetchFailed', err);
         throw err;
       }
-      const loaded = loadManifests(files, this.#opts.cache);
+      const loaded = loadManifests(files, { cache: this.#opts.cache });
       phase('load');
       const current = await listGitKinds(store);
       phase('list');

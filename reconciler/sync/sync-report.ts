@@ -8,6 +8,11 @@ export function formatManifestError(e: ManifestError): string {
   return `${where}: ${e.path ? `${e.path}: ` : ''}${e.message}`;
 }
 
+/** A warning about a manifest, printed as errors are but marked, since it refuses nothing. */
+export function formatManifestWarning(e: ManifestError): string {
+  return `warning: ${formatManifestError(e)}`;
+}
+
 export function formatCounts(r: SyncResult): string {
   const c = r.counts;
   return `${c.created} created, ${c.configured} configured, ${c.unchanged} unchanged, ${c.pruned} pruned`;

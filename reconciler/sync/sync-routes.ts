@@ -7,7 +7,7 @@ import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import { QuarantineError, readPushedManifests } from '../git/pushed-manifests.js';
 import { loadManifests, type ManifestCache } from './manifest-loader.js';
-import { formatManifestError } from './sync-report.js';
+import { formatManifestError, formatManifestWarning } from './sync-report.js';
 import type { SyncController } from './sync-controller.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { HistoryEntry } from './sync-types.js';
@@ -82,16 +82,17 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
 
   router.post(`${MINIK8S_API}/validate`, json, (req, res) => {
     const { files } = parse(validateBody, req.body);
-    const { errors } = loadManifests(files);
-    res.json({ errors, messages: errors.map(formatManifestError) });
+    const { errors, warnings } = loadManifests(files, { partial: true });
+    res.json({ errors, warnings, messages: [...errors.map(formatManifestError), ...warnings.map(formatManifestWarning)] });
   });
 
   // The pre-receive hook's call: plain text in and out, since that is what a push shows the user.
   router.post(`${MINIK8S_API}/validate/push`, express.urlencoded({ extended: false }), async (req, res) => {
     const { revision, objectDirectory, alternates } = parse(pushBody, req.body);
-    const { errors } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }), cache);
-    if (errors.length === 0) return void res.status(204).end();
-    const lines = [...errors.map(formatManifestError), `minik8s: push rejected: ${errors.length} error(s) in the manifests`];
+    const { errors, warnings } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }), { cache });
+    const warningLines = warnings.map(formatManifestWarning);
+    if (errors.length === 0) return void (warningLines.length === 0 ? res.status(204).end() : res.status(200).type('text/plain').send(`${warningLines.join('\n')}\n`));
+    const lines = [...errors.map(formatManifestError), ...warningLines, `minik8s: push rejected: ${errors.length} error(s) in the manifests`];
     res.status(422).type('text/plain').send(`${lines.join('\n')}\n`);
   });
 

@@ -73,7 +73,7 @@ test('skips empty files and empty documents', (t) => {
     { path: 'empty.yaml', content: '' },
     { path: 'comments.yaml', content: '# nothing here\n---\n' },
   ]);
-  t.deepEqual(r, { objects: [], errors: [], failedFiles: [] });
+  t.deepEqual(r, { objects: [], errors: [], warnings: [], failedFiles: [] });
 });
 
 test('the example cluster repository is valid', (t) => {
