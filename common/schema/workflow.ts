@@ -79,7 +79,8 @@ export const executionSchema = z.strictObject({
       error: z.string().optional(),
       cause: z.string().optional(),
       history: z.array(historyEventSchema),
-      engine: executionEngineStateSchema,
+      /** Where the engine stands; absent when the execution could not start (its workflow does not exist). */
+      engine: executionEngineStateSchema.optional(),
     })
     .optional(),
 });

@@ -13,7 +13,9 @@ import { errorMatches, StateFailure, StatesError } from './errors.js';
 import type { ActionContext, Outcome, StateAction } from './state-action.js';
 import { actionFor } from './state-actions.js';
 
-export type ExecutionStatus = NonNullable<Execution['status']>;
+type StoredStatus = NonNullable<Execution['status']>;
+/** An execution's status while the engine drives it: always with its engine state. */
+export type ExecutionStatus = StoredStatus & { engine: NonNullable<StoredStatus['engine']> };
 
 /** What the engine knows of the execution besides its status: for the `$$.Execution` context. */
 export interface ExecutionInfo {
