@@ -1,5 +1,26 @@
 /** The reasons a Kubernetes `Status` carries, as minik8s uses them. */
-export type StatusReason = 'BadRequest' | 'Unauthorized' | 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'MethodNotAllowed' | 'Gone' | 'InternalError';
+export type StatusReason =
+  | 'BadRequest'
+  | 'Unauthorized'
+  | 'NotFound'
+  | 'AlreadyExists'
+  | 'Conflict'
+  | 'Invalid'
+  | 'MethodNotAllowed'
+  | 'Gone'
+  | 'Expired'
+  | 'Timeout'
+  | 'NotAcceptable'
+  | 'UnsupportedMediaType'
+  | 'InternalError';
+
+/** Machine-readable detail of a `Status`, as Kubernetes' `StatusDetails`. */
+export interface StatusDetails {
+  name?: string;
+  kind?: string;
+  causes?: { reason: string; message: string; field?: string }[];
+  retryAfterSeconds?: number;
+}
 
 /** Kubernetes' error body: what every failing request of the API answers with. */
 export interface Status {
@@ -9,6 +30,7 @@ export interface Status {
   message: string;
   reason: StatusReason;
   code: number;
+  details?: StatusDetails;
 }
 
 /** An error that is the client's answer: a status code, a reason and a plain message. */
@@ -17,14 +39,17 @@ export class HttpError extends Error {
     readonly code: number,
     readonly reason: StatusReason,
     message: string,
-    options?: ErrorOptions,
+    options?: ErrorOptions & { details?: StatusDetails },
   ) {
     super(message, options);
     this.name = 'HttpError';
+    this.details = options?.details;
   }
 
+  readonly details: StatusDetails | undefined;
+
   toStatus(): Status {
-    return { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: this.message, reason: this.reason, code: this.code };
+    return { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: this.message, reason: this.reason, code: this.code, ...(this.details && { details: this.details }) };
   }
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { GIT_USER } from '../../common/config/cluster-config.js';
 import { cliContext } from '../cli-context.js';
-import { columnsFor, nodeInternalIP, nodeStatus } from '../printers/columns.js';
+import { columnsFor, nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
 import { formatTable } from '../printers/table.js';
 import { repoRoot } from '../../common/paths/repo-root.js';
 

@@ -7,7 +7,7 @@ import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
 import { hpaSummary } from '../printers/hpa-describe.js';
-import { serviceEndpointsSection } from '../printers/service-endpoints.js';
+import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
 import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
 import { resolveTypes } from './get.js';
 

@@ -3,7 +3,7 @@ import type { ApiClient } from '../../common/client/api-client.js';
 import { ApiError } from '../../common/client/api-error.js';
 import { type ApiObject, lookupResourceType, type ResourceType } from '../../common/schema/index.js';
 import { cliContext } from '../cli-context.js';
-import { columnsFor } from '../printers/columns.js';
+import { columnsFor } from '../../common/printers/columns.js';
 import { formatObjects, parseOutputFormat } from '../printers/output-format.js';
 import { formatTable } from '../printers/table.js';
 

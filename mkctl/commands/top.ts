@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { formatUsage, metricOf, podMetricsFrom, usageValues } from '../../reconciler/autoscaling/pod-metrics.js';
+import { metricOf, podMetricsFrom } from '../../reconciler/autoscaling/pod-metrics.js';
+import { formatUsage, usageValues } from '../../common/printers/usage.js';
 import { matchesLabels, parseLabelSelector } from '../../common/client/label-selector.js';
 import type { Node, NodeMetrics, Pod } from '../../common/schema/index.js';
 import { nodeAllocatable } from '../../reconciler/scheduler/pod-requests.js';

@@ -1,7 +1,7 @@
 import type { ApiObject, Event, Kind, ObjectOf } from '../../common/schema/index.js';
-import { formatAge, formatDuration } from '../age.js';
-import { nodeInternalIP, nodeStatus } from './columns.js';
-import { podStatus } from './pod-status.js';
+import { formatAge, formatDuration } from '../../common/printers/age.js';
+import { nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
+import { podStatus } from '../../common/printers/pod-status.js';
 import { formatTable } from './table.js';
 
 type Lines = [label: string, value: string][];

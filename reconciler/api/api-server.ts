@@ -3,6 +3,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
 import { bearerAuth } from '../../common/http/bearer-auth.js';
 import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
+import { createDiscoveryRouter } from './discovery-router.js';
 import { createResourceRouter } from './resource-router.js';
 import { storeHttpError } from './store-http-error.js';
 
@@ -11,7 +12,8 @@ export interface ApiDeps {
   /** Bearer tokens accepted: the cluster token and the node join token. */
   tokens: readonly string[];
   log?: Logger;
-  heartbeatMs?: number;
+  /** How often a watch that allows bookmarks gets one while nothing changes. */
+  bookmarkMs?: number;
 }
 
 export interface ApiAppOptions {
@@ -25,8 +27,10 @@ export interface ApiAppOptions {
 export function createApiRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(bearerAuth(deps.tokens));
-  router.use(express.json({ limit: '2mb' }));
-  router.use(createResourceRouter({ store: deps.store, log: deps.log ?? createLogger('api'), ...(deps.heartbeatMs !== undefined && { heartbeatMs: deps.heartbeatMs }) }));
+  // Patches come as application/merge-patch+json and the like.
+  router.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  router.use(createDiscoveryRouter());
+  router.use(createResourceRouter({ store: deps.store, log: deps.log ?? createLogger('api'), ...(deps.bookmarkMs !== undefined && { bookmarkMs: deps.bookmarkMs }) }));
   return router;
 }
 

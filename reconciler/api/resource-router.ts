@@ -1,6 +1,7 @@
 import { type Request, type Response, Router } from 'express';
 import { groupVersionPath } from '../../common/client/api-paths.js';
-import { type LabelRequirement, matchesLabels, parseLabelSelector } from '../../common/client/label-selector.js';
+import { matchesFields } from '../../common/client/field-selector.js';
+import { matchesLabels } from '../../common/client/label-selector.js';
 import {
   type ApiObject,
   type Event,
@@ -18,13 +19,17 @@ import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
 import { saveEvent } from './events.js';
 import { HttpError } from '../../common/http/http-error.js';
+import { listPage } from './list-page.js';
+import { jsonPatch, mergePatch, patchTypeOf } from './merge-patch.js';
+import { parseItemOptions, parseListOptions, queryOf } from './request-options.js';
+import { buildTable, wantsTable } from './table.js';
 import { streamWatch } from './watch-stream.js';
 
 export interface ResourceRouterDeps {
   store: ObjectStore;
   log: Logger;
-  /** How often an idle watch stream sends an empty line. */
-  heartbeatMs?: number;
+  /** How often a watch that allows bookmarks gets one while nothing changes. */
+  bookmarkMs?: number;
 }
 
 function invalid(t: ResourceType, name: string, errors: readonly FieldError[]): HttpError {
@@ -34,31 +39,30 @@ function invalid(t: ResourceType, name: string, errors: readonly FieldError[]): 
 /** How often a delete re-reads an object that changed under it before giving up with 409. */
 const DELETE_ATTEMPTS = 5;
 
-function fromGit(t: ResourceType, name: string, action: string): HttpError {
-  return new HttpError(409, 'Conflict', `${t.plural} "${name}" comes from Git: ${action}`);
+export const COMMIT_TO_CREATE = 'create it by committing a manifest to the cluster repository (mkctl apply -f)';
+export const COMMIT_TO_CHANGE = 'change its spec by committing to the cluster repository (mkctl apply -f)';
+export const COMMIT_TO_DELETE = 'commit the removal to the cluster repository (mkctl delete)';
+
+export function fromGit(t: ResourceType, name: string, action: string): HttpError {
+  return new HttpError(409, 'Conflict', `${t.plural} "${name}" comes from Git: ${action}`, { details: { name, kind: t.plural } });
 }
 
 /** Route parameters are single path segments here; express' types also allow repeated (wildcard) ones. */
-const param = (req: Request, name: string): string => String(req.params[name]);
+export const param = (req: Request, name: string): string => String(req.params[name]);
 
-function selectorOf(req: Request): LabelRequirement[] {
-  try {
-    return parseLabelSelector(typeof req.query.labelSelector === 'string' ? req.query.labelSelector : '');
-  } catch (err) {
-    throw new HttpError(400, 'BadRequest', (err as Error).message);
-  }
-}
+const notFound = (t: ResourceType, name: string) => new HttpError(404, 'NotFound', `${t.plural} "${name}" not found`, { details: { name, kind: t.plural } });
 
-const notFound = (t: ResourceType, name: string) => new HttpError(404, 'NotFound', `${t.plural} "${name}" not found`);
+const bodyName = (req: Request): string => String((req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name ?? '');
 
 /**
  * The resource API in Kubernetes' shape, the same routes for every kind in `resourceTypes`:
- * list (per namespace and across all), watch, get, the status subresource, and create/update/delete
- * for the kinds whose spec does not come from Git.
+ * list (per namespace and across all, paged, as a Table when asked), watch, get, the status
+ * subresource, and writes. A kind whose spec comes from Git takes no spec write but a dry run
+ * (`dryRun=All` validates and answers without storing, for `kubectl apply --dry-run=server`).
  */
 export function createResourceRouter(deps: ResourceRouterDeps): Router {
   const { store, log } = deps;
-  const heartbeatMs = deps.heartbeatMs ?? 15_000;
+  const bookmarkMs = deps.bookmarkMs ?? 60_000;
   const router = Router();
 
   for (const kind of kinds) {
@@ -68,10 +72,14 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
     const item = `${collection}/:name`;
     const refFrom = (req: Request): ObjectRef => ({ kind, namespace: t.namespaced ? param(req, 'namespace') : undefined, name: param(req, 'name') });
     const hasStatus = 'status' in t.schema.shape;
+    const mustGet = async (ref: ObjectRef): Promise<ApiObject> => {
+      const object = await store.get(ref);
+      if (!object) throw notFound(t, ref.name);
+      return object;
+    };
 
     /** Parses a body for this kind, taking the namespace from the path when the body has none. */
-    const parseBody = (req: Request, name?: string): ApiObject => {
-      const body: unknown = req.body;
+    const parseBody = (req: Request, body: unknown, name?: string): ApiObject => {
       if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError(400, 'BadRequest', 'request body must be a JSON object');
       const raw = body as { metadata?: { name?: unknown; namespace?: unknown } };
       const metadata = { ...raw.metadata };
@@ -90,66 +98,111 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
 
     const listOrWatch = async (req: Request, res: Response) => {
       const namespace = t.namespaced && req.params.namespace !== undefined ? param(req, 'namespace') : undefined;
-      const selector = selectorOf(req);
-      if (req.query.watch === 'true' || req.query.watch === '1') {
-        const resourceVersion = typeof req.query.resourceVersion === 'string' && req.query.resourceVersion ? req.query.resourceVersion : undefined;
-        return streamWatch(res, store, { kind, namespace, selector, resourceVersion }, { heartbeatMs, log });
+      const o = parseListOptions(queryOf(req.originalUrl), kind);
+      if (o.watch) {
+        const { labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents } = o;
+        return streamWatch(res, store, { kind, namespace, labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents }, { bookmarkMs, log });
       }
       const { items, revision } = await store.list(kind, namespace);
+      const page = listPage(
+        items.filter((i) => matchesLabels(o.labels, i.metadata.labels) && matchesFields(o.fields, i)),
+        { ...(o.limit !== undefined && { limit: o.limit }), ...(o.continue !== undefined && { continue: o.continue }) },
+      );
+      const resourceVersion = String(revision);
+      if (wantsTable(req.headers.accept))
+        return void res.json(buildTable(kind, page.items, { resourceVersion, ...(page.continue && { continue: page.continue }), include: o.includeObject, now: new Date() }));
       res.json({
         apiVersion: t.apiVersion,
         kind: `${kind}List`,
-        metadata: { resourceVersion: String(revision) },
-        items: items.filter((o) => matchesLabels(selector, o.metadata.labels)),
+        metadata: { resourceVersion, ...(page.continue && { continue: page.continue, remainingItemCount: page.remaining }) },
+        items: page.items,
       });
     };
     router.get(collection, listOrWatch);
     if (t.namespaced) router.get(all, listOrWatch);
 
-    router.get(item, async (req, res) => {
-      const ref = refFrom(req);
-      const object = await store.get(ref);
-      if (!object) throw notFound(t, ref.name);
+    const getOne = async (req: Request, res: Response) => {
+      const { includeObject } = parseItemOptions(queryOf(req.originalUrl), 'get');
+      const object = await mustGet(refFrom(req));
+      if (wantsTable(req.headers.accept)) return void res.json(buildTable(kind, [object], { include: includeObject, now: new Date() }));
       res.json(object);
-    });
+    };
+    router.get(item, getOne);
+    if (hasStatus) router.get(`${item}/status`, getOne);
 
     router.post(collection, async (req, res) => {
-      if (t.fromGit) throw fromGit(t, String((req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name ?? ''), 'create it by committing a manifest to the cluster repository (mkctl apply -f)');
-      const object = parseBody(req);
+      const { dryRun } = parseItemOptions(queryOf(req.originalUrl), 'create');
+      if (t.fromGit && !dryRun) throw fromGit(t, bodyName(req), COMMIT_TO_CREATE);
+      const object = parseBody(req, req.body);
+      if (dryRun) {
+        if (await store.get({ kind, namespace: object.metadata.namespace, name: object.metadata.name }))
+          throw new HttpError(409, 'AlreadyExists', `${t.plural} "${object.metadata.name}" already exists`);
+        return void res.status(201).json(object);
+      }
       // Events aggregate repeats and expire, whoever reports them.
       const created = kind === 'Event' ? await saveEvent(store, object as Event) : await store.create(object);
       res.status(201).json(created);
     });
 
-    router.put(item, async (req, res) => {
+    /** A replacement (PUT or PATCH) of the whole object: validated, then stored unless it is a dry run. */
+    const replace = async (req: Request, res: Response, next: unknown, dryRun: boolean) => {
       const ref = refFrom(req);
-      if (t.fromGit) throw fromGit(t, ref.name, 'change its spec by committing to the cluster repository (mkctl apply -f)');
-      res.json(await store.update(parseBody(req, ref.name)));
+      const object = parseBody(req, next, ref.name);
+      if (dryRun) return void res.json({ ...object, metadata: { ...object.metadata, resourceVersion: (await mustGet(ref)).metadata.resourceVersion } });
+      res.json(await store.update(object));
+    };
+
+    router.put(item, async (req, res) => {
+      const { dryRun } = parseItemOptions(queryOf(req.originalUrl), 'update');
+      if (t.fromGit && !dryRun) throw fromGit(t, param(req, 'name'), COMMIT_TO_CHANGE);
+      await replace(req, res, req.body, dryRun);
     });
 
-    router.put(`${item}/status`, async (req, res) => {
-      const ref = refFrom(req);
+    router.patch(item, async (req, res) => {
+      const { dryRun } = parseItemOptions(queryOf(req.originalUrl), 'patch');
+      if (t.fromGit && !dryRun) throw fromGit(t, param(req, 'name'), COMMIT_TO_CHANGE);
+      const type = patchTypeOf(req.headers['content-type']);
+      if (type === 'apply') throw new HttpError(415, 'UnsupportedMediaType', 'server-side apply is not supported; use a merge patch, or commit to the cluster repository');
+      const current = await mustGet(refFrom(req));
+      const patched = type === 'json' ? jsonPatch(current, req.body) : mergePatch(current, req.body);
+      // A patch applies to what was read: it may not move the object under a concurrent write.
+      const next = { ...(patched as object), metadata: { ...(patched as { metadata?: object }).metadata, resourceVersion: current.metadata.resourceVersion } };
+      await replace(req, res, next, dryRun);
+    });
+
+    const writeStatus = async (ref: ObjectRef, status: unknown) => {
       if (!hasStatus) throw new HttpError(405, 'MethodNotAllowed', `${t.plural} have no status subresource`);
-      const status = (req.body as { status?: unknown } | undefined)?.status;
       if (status === undefined) throw invalid(t, ref.name, [{ path: 'status', message: 'is required' }]);
       try {
-        res.json(await store.updateStatus(ref, status));
+        return await store.updateStatus(ref, status);
       } catch (err) {
         if (isStoreError(err, 'NotFound')) throw notFound(t, ref.name);
         if (isStoreError(err, 'Invalid')) throw new HttpError(400, 'Invalid', `${t.kind} "${ref.name}" is invalid: ${err.message}`);
         throw err;
       }
+    };
+    router.put(`${item}/status`, async (req, res) => {
+      parseItemOptions(queryOf(req.originalUrl), 'update');
+      res.json(await writeStatus(refFrom(req), (req.body as { status?: unknown } | undefined)?.status));
+    });
+    router.patch(`${item}/status`, async (req, res) => {
+      parseItemOptions(queryOf(req.originalUrl), 'patch');
+      const ref = refFrom(req);
+      const current = (await mustGet(ref)) as { status?: unknown };
+      const type = patchTypeOf(req.headers['content-type']);
+      const patched = (type === 'json' ? jsonPatch(current, req.body) : mergePatch(current, req.body)) as { status?: unknown };
+      res.json(await writeStatus(ref, patched.status));
     });
 
     router.delete(item, async (req, res) => {
+      const { dryRun } = parseItemOptions(queryOf(req.originalUrl), 'delete');
       const ref = refFrom(req);
       // The delete is guarded by the version the Git check saw; a concurrent status write (an agent's)
       // only means checking again, as a client that gave no precondition expects.
       for (let attempt = 1; ; attempt++) {
-        const current = await store.get(ref);
-        if (!current) throw notFound(t, ref.name);
-        if (t.fromGit && current.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_GIT)
-          throw fromGit(t, ref.name, 'commit the removal to the cluster repository (mkctl delete)');
+        const current = await mustGet(ref);
+        if (t.fromGit && current.metadata.labels?.[LABEL_MANAGED_BY] === MANAGED_BY_GIT) throw fromGit(t, ref.name, COMMIT_TO_DELETE);
+        if (dryRun) return void res.json(current);
         try {
           await store.delete(ref, current.metadata.resourceVersion);
           res.json(current);

@@ -1,5 +1,6 @@
 import { type Condition, type HorizontalPodAutoscaler, type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
-import { formatUsage, type PodMetric, type ResourceName } from './pod-metrics.js';
+import type { PodMetric, ResourceName } from './pod-metrics.js';
+import { formatUsage } from '../../common/printers/usage.js';
 import { type CalculatorOptions, type ResourceTarget, resourceReplicas } from './replica-calculator.js';
 import { behaviorOf, normalizeWithBehavior, recordScale, type ScalingHistory } from './scaling-behavior.js';
 

@@ -1,6 +1,7 @@
-import { type NodeMetrics, parseCpuMillis, parseMemoryBytes, type Pod, type Usage } from '../../common/schema/index.js';
+import type { NodeMetrics, Pod } from '../../common/schema/index.js';
+import { usageValues } from '../../common/printers/usage.js';
 
-export type ResourceName = 'cpu' | 'memory';
+export type { ResourceName } from '../../common/printers/usage.js';
 
 /** One pod's usage as its node last measured it: CPU in millicores, memory (working set) in bytes. */
 export interface PodMetric {
@@ -11,16 +12,6 @@ export interface PodMetric {
   timestamp: number;
   /** The span the CPU rate was averaged over. */
   windowMs: number;
-}
-
-/** A usage in numbers: millicores and bytes. */
-export function usageValues(u: Usage): { cpu: number; memory: number } {
-  return { cpu: parseCpuMillis(u.cpu) ?? 0, memory: parseMemoryBytes(u.memory) ?? 0 };
-}
-
-/** As kubectl top prints usage: CPU in millicores (`250m`), memory in mebibytes (`12Mi`). */
-export function formatUsage(resource: ResourceName, value: number): string {
-  return resource === 'cpu' ? `${Math.round(value)}m` : `${Math.round(value / 2 ** 20)}Mi`;
 }
 
 /**

@@ -90,18 +90,18 @@ test('a watch without a revision first sends the current objects as ADDED', asyn
   }
 });
 
-test('a watch stream sends heartbeat lines while idle', async (t) => {
-  const { url, client } = await startTestApi(t, { heartbeatMs: 50 });
+test('a watch that allows bookmarks gets BOOKMARK events while idle, and never a blank line', async (t) => {
+  const { url, client } = await startTestApi(t, { bookmarkMs: 50 });
   const { resourceVersion } = await client.list('Node');
   const abort = new AbortController();
-  const res = await fetch(`${url}/api/v1/nodes?watch=true&resourceVersion=${resourceVersion}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: abort.signal });
-  const reader = res.body!.getReader();
-  const chunk = await reader.read();
-  t.is(new TextDecoder().decode(chunk.value), '\n');
+  const res = await fetch(`${url}/api/v1/nodes?watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: abort.signal });
+  t.is(res.headers.get('content-type'), 'application/json');
+  const chunk = new TextDecoder().decode((await res.body!.getReader().read()).value);
+  t.deepEqual(JSON.parse(chunk), { type: 'BOOKMARK', object: { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion } } });
   abort.abort();
 });
 
-test('a watch etcd refuses ends with an ERROR event that the client raises as Gone', async (t) => {
+test('a watch etcd refuses ends with an ERROR event that the client raises as Expired (410)', async (t) => {
   const etcd = testEtcdKV(t);
   // etcd refuses watches from compacted revisions; compacting the shared test etcd would disturb other tests.
   const kv: KV = {
@@ -118,9 +118,9 @@ test('a watch etcd refuses ends with an ERROR event that the client raises as Go
   const err = await t.throwsAsync(async () => {
     for await (const _ of client.watch('Pod', { resourceVersion: '5' })) t.fail('no event expected');
   });
-  t.true(isApiError(err, 'Gone'));
+  t.true(isApiError(err, 'Expired'));
   t.is((err as ApiError).status, 410);
-  t.regex(err!.message, /compacted; list again$/);
+  t.regex(err!.message, /^too old resource version: 5 .*compacted\); list again$/);
 });
 
 test('the status subresource is written and validated with field paths', async (t) => {

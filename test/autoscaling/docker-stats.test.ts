@@ -3,7 +3,7 @@ import test from 'ava';
 import type { ContainerSample } from '../../node-agent/metrics/container-sample.js';
 import { DockerStatsSource } from '../../node-agent/metrics/docker-stats-source.js';
 import { nodeMetricsFrom } from '../../node-agent/metrics/node-metrics.js';
-import { usageValues } from '../../reconciler/autoscaling/pod-metrics.js';
+import { usageValues } from '../../common/printers/usage.js';
 import { ensureTestPodNetwork, eventually, startAgentHarness } from '../node-agent/agent-harness.js';
 
 test.before(ensureTestPodNetwork);

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { formatAge, formatDuration } from '../../mkctl/age.js';
-import { columnsFor } from '../../mkctl/printers/columns.js';
+import { formatAge, formatDuration } from '../../common/printers/age.js';
+import { columnsFor } from '../../common/printers/columns.js';
 import { describeObject } from '../../mkctl/printers/describe.js';
 import { formatObjects } from '../../mkctl/printers/output-format.js';
-import { podStatus } from '../../mkctl/printers/pod-status.js';
+import { podStatus } from '../../common/printers/pod-status.js';
 import { formatTable } from '../../mkctl/printers/table.js';
 import { newEvent } from '../../common/client/new-event.js';
 import type { Pod, Service } from '../../common/schema/index.js';

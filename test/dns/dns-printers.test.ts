@@ -1,5 +1,5 @@
 import test from 'ava';
-import { columnsFor } from '../../mkctl/printers/columns.js';
+import { columnsFor } from '../../common/printers/columns.js';
 import { describeObject } from '../../mkctl/printers/describe.js';
 import { dnsRoutesSection } from '../../mkctl/printers/dns-routes.js';
 import { makeDNS, shopFixture } from './fixtures.js';

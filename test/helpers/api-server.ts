@@ -10,10 +10,10 @@ export const TEST_TOKEN = 'test-cluster-token-0123456789';
 export const TEST_JOIN_TOKEN = 'test-join-token-0123456789';
 
 /** The real API app on 127.0.0.1 with a real etcd under a fresh prefix; closed when the test ends. */
-export async function startTestApi(t: ExecutionContext, opts: { heartbeatMs?: number; kv?: KV } = {}) {
+export async function startTestApi(t: ExecutionContext, opts: { bookmarkMs?: number; kv?: KV } = {}) {
   const kv = opts.kv ?? testEtcdKV(t);
   const store = new ObjectStore(kv);
-  const app = createApiApp({ store, tokens: [TEST_TOKEN, TEST_JOIN_TOKEN], ...(opts.heartbeatMs !== undefined && { heartbeatMs: opts.heartbeatMs }) });
+  const app = createApiApp({ store, tokens: [TEST_TOKEN, TEST_JOIN_TOKEN], ...(opts.bookmarkMs !== undefined && { bookmarkMs: opts.bookmarkMs }) });
   const server = app.listen(0, '127.0.0.1');
   await new Promise<void>((resolve) => server.once('listening', resolve));
   t.teardown(async () => {

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { columnsFor } from '../../mkctl/printers/columns.js';
-import { serviceEndpointsSection } from '../../mkctl/printers/service-endpoints.js';
+import { columnsFor } from '../../common/printers/columns.js';
+import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { mkctlInProcess, writeTestConfig } from '../cli/run-mkctl.js';
 import { makeEndpoints, makeService } from './fixtures.js';

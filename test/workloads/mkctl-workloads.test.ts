@@ -1,6 +1,6 @@
 import test from 'ava';
 import { parseDuration } from '../../mkctl/commands/rollout.js';
-import { columnsFor } from '../../mkctl/printers/columns.js';
+import { columnsFor } from '../../common/printers/columns.js';
 import { deploymentSummary, replicaSetSummary } from '../../mkctl/printers/workload-describe.js';
 import type { ApiObject, Deployment, ReplicaSet } from '../../common/schema/index.js';
 import { replicaSetFor } from '../../reconciler/workloads/deployment-replica-set.js';

@@ -1,6 +1,6 @@
 import type { ApiObject, Deployment, Kind, LabelSelector, Node, ObjectOf, ReplicaSet } from '../../common/schema/index.js';
-import { formatUsage, usageValues } from '../../reconciler/autoscaling/pod-metrics.js';
-import { formatAge } from '../age.js';
+import { formatUsage, usageValues } from './usage.js';
+import { formatAge } from './age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 import { endpointAddresses, endpointList } from './service-endpoints.js';
 import { executionColumns, workflowColumns } from './workflow-columns.js';
@@ -10,10 +10,12 @@ export interface Column<T> {
   header: string;
   cell: (o: T, now: Date) => string;
   wide?: boolean;
+  /** What the column shows, for the API's Table column definitions. */
+  description?: string;
 }
 
-const name: Column<ApiObject> = { header: 'NAME', cell: (o) => o.metadata.name };
-const age: Column<ApiObject> = { header: 'AGE', cell: (o, now) => formatAge(o.metadata.creationTimestamp, now) };
+const name: Column<ApiObject> = { header: 'NAME', cell: (o) => o.metadata.name, description: 'Name must be unique within a namespace.' };
+const age: Column<ApiObject> = { header: 'AGE', cell: (o, now) => formatAge(o.metadata.creationTimestamp, now), description: 'Time since the object was created.' };
 const orNone = (v: string | number | undefined): string => (v === undefined || v === '' ? '<none>' : String(v));
 
 export function nodeStatus(n: Node): string {
@@ -51,7 +53,7 @@ const templateColumns: Column<ReplicaSet | Deployment>[] = [
   { header: 'SELECTOR', cell: (o) => labelSelectorText(o.spec.selector), wide: true },
 ];
 
-/** The columns `mkctl get` prints per kind, between NAME and AGE (events have their own shape). */
+/** The columns `mkctl get` and the API's Table answers (kubectl get) print per kind, between NAME and AGE (events have their own shape). */
 const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
   Pod: [
     { header: 'READY', cell: podReady },
