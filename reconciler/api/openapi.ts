@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { collectionPath } from '../../common/client/api-paths.js';
+import { groupVersionPath } from '../../common/client/api-paths.js';
 import { type Kind, kinds, resourceType, type ResourceType } from '../../common/schema/index.js';
 
 type JsonObject = Record<string, unknown>;
@@ -44,7 +44,7 @@ function kindPaths(kind: Kind): Record<string, JsonObject> {
     responses: ok('OK'),
     ...extra,
   });
-  const collection = t.namespaced ? collectionPath(kind, '{namespace}') : collectionPath(kind);
+  const collection = `${groupVersionPath(kind)}${t.namespaced ? '/namespaces/{namespace}' : ''}/${t.plural}`;
   const nsParams = t.namespaced ? [pathParam('namespace')] : [];
   const body = { requestBody: { required: true, content: { 'application/json': { schema: ref } } } };
   return {

@@ -46,7 +46,9 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
       details: { causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }], retryAfterSeconds: 1 },
     });
 
-  res.status(200).set({ 'Content-Type': 'application/json', 'Cache-Control': 'no-cache', 'Transfer-Encoding': 'chunked' });
+  // As Kubernetes sends it: client-go chooses the watch decoder by this exact media type.
+  res.status(200).setHeader('Content-Type', 'application/json');
+  res.setHeader('Cache-Control', 'no-cache');
   res.flushHeaders();
   // Events can still arrive while a closed stream's watch is being cancelled; writing then would be an error.
   const open = () => !res.writableEnded && !res.destroyed;
