@@ -1,5 +1,5 @@
 import type { Execution, Workflow } from '../../common/schema/index.js';
-import { formatAge, formatDuration } from '../age.js';
+import { formatAge, formatDuration } from './age.js';
 import type { Column } from './columns.js';
 
 export const workflowColumns: Column<Workflow>[] = [
