@@ -56,5 +56,5 @@ export function readClusterConfig(path = clusterConfigPath()): ClusterConfig {
 
 export async function writeClusterConfig(config: ClusterConfig, path = clusterConfigPath()): Promise<void> {
   await mkdir(dirname(path), { recursive: true });
-  await writeFile(path, JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
+  await writeFile(path, `${JSON.stringify(config, null, 2)}\n`, { mode: 0o600 });
 }

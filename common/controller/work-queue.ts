@@ -5,6 +5,7 @@ export interface ReconcileResult {
   requeueAfterMs?: number;
 }
 
+// biome-ignore lint/suspicious/noConfusingVoidType: a reconcile with nothing to ask of the queue returns nothing
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
 
 /** An error retrying cannot fix (bad input): reported once, not retried. */

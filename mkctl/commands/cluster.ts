@@ -36,7 +36,7 @@ export function register(program: Command): void {
           gitCredentials: { username: GIT_USER, password: config.token },
           nodes: nodes.map((n) => ({ name: n.metadata.name, status: nodeStatus(n), internalIP: nodeInternalIP(n) ?? null })),
         };
-        process.stdout.write(JSON.stringify(info, null, 2) + '\n');
+        process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
         return;
       }
       const now = new Date();
@@ -51,7 +51,7 @@ export function register(program: Command): void {
           ? 'No nodes have joined yet.'
           : formatTable(columns.map((c) => c.header), nodes.map((n) => columns.map((c) => c.cell(n, now)))),
       ];
-      process.stdout.write(lines.join('\n') + '\n');
+      process.stdout.write(`${lines.join('\n')}\n`);
     });
   cluster
     .command('stop')

@@ -47,6 +47,6 @@ export function register(program: Command): void {
           (e.involvedObject.uid === undefined || e.involvedObject.uid === object.metadata.uid),
       );
       const related = (relatedLines[object.kind] as RelatedLines<typeof object.kind> | undefined)?.(client, object, opts.namespace);
-      process.stdout.write(describeObject(object, events, new Date(), await related) + '\n');
+      process.stdout.write(`${describeObject(object, events, new Date(), await related)}\n`);
     });
 }

@@ -67,7 +67,7 @@ export function register(program: Command): void {
       const perType = await Promise.all(types.map(async (t) => ({ t, objects: await fetchObjects(client, t, names, opts) })));
 
       if (format === 'json' || format === 'yaml') {
-        process.stdout.write(formatObjects(perType.flatMap((p) => p.objects), format, names.length === 1) + '\n');
+        process.stdout.write(`${formatObjects(perType.flatMap((p) => p.objects), format, names.length === 1)}\n`);
         return;
       }
       const tables = perType.filter((p) => p.objects.length > 0).map((p) => table(p.t, p.objects, opts, types.length > 1));
@@ -76,6 +76,6 @@ export function register(program: Command): void {
         process.stderr.write(namespaced ? `No resources found in ${opts.namespace} namespace.\n` : 'No resources found\n');
         return;
       }
-      process.stdout.write(tables.join('\n\n') + '\n');
+      process.stdout.write(`${tables.join('\n\n')}\n`);
     });
 }

@@ -89,7 +89,7 @@ export function planPod(input: PodSyncInput): PodPlan {
     return { actions: sandbox ? [{ type: 'killContainers', ids: [sandbox], graceSeconds: 0 }] : [], status: pod.status };
   }
 
-  if (!observed?.sandbox || !observed.sandbox.running) {
+  if (!observed?.sandbox?.running) {
     // Without a live sandbox the app containers' network namespace is gone: start the pod over.
     const stale = observed && (observed.sandbox || observed.containers.length > 0) ? planTeardown(observed, 0).filter((a) => a.type !== 'removePodDir') : [];
     const containers = pod.spec.containers.map((c) => waitingPlan(c, 0, input));

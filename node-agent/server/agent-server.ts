@@ -117,7 +117,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     acceptUpgrade(socket, EXEC_UPGRADE_PROTOCOL);
     const decoder = new ExecFrameDecoder();
     const onInput = (chunk: Buffer) => {
-      let frames;
+      let frames: ReturnType<ExecFrameDecoder['push']>;
       try {
         frames = decoder.push(chunk);
       } catch (err) {

@@ -20,7 +20,7 @@ function readyCondition(node: Node) {
  */
 export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOptions, watchingSince = 0): NonNullable<ReturnType<typeof readyCondition>> | undefined {
   const ready = readyCondition(node);
-  if (!ready || ready.status !== 'True') return undefined;
+  if (ready?.status !== 'True') return undefined;
   const beat = Math.max(Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '') || 0, watchingSince);
   if (now - beat <= opts.heartbeatGraceMs) return undefined;
   return {

@@ -16,6 +16,7 @@ const SERVICES: readonly string[] = ['git-upload-pack', 'git-receive-pack'];
  */
 export function classifyGitRequest(rawPath: string, rawQuery: string): GitRequest {
   if (rawPath.includes('%')) return { ok: false, message: 'percent-encoded characters are not allowed in a git path' };
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what this refuses
   if (/[\\\0-\x1f]/.test(rawPath)) return { ok: false, message: 'malformed git path' };
   const services = [...new URLSearchParams(rawQuery)].filter(([name]) => name.trim().toLowerCase() === 'service').map(([, value]) => value);
   if (services.length > 1) return { ok: false, message: 'the service parameter may be given only once' };

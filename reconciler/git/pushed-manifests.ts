@@ -37,7 +37,7 @@ export async function readPushedManifests(gitdir: string, revision: string, quar
     })
     .filter((e) => e.type === 'blob' && isManifestPath(e.path));
   if (entries.length === 0) return [];
-  const out = await runGitRaw(['cat-file', '--batch'], { env, input: entries.map((e) => e.oid).join('\n') + '\n' });
+  const out = await runGitRaw(['cat-file', '--batch'], { env, input: `${entries.map((e) => e.oid).join('\n')}\n` });
   let at = 0;
   return entries.map((e) => {
     const eol = out.indexOf(10, at);

@@ -103,7 +103,7 @@ export class SyncController {
       result = { reason, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
     };
     try {
-      let files;
+      let files: Awaited<ReturnType<typeof readCommitManifests>>['files'];
       try {
         revision = await source.latestRevision();
         if (!revision) return requeue;

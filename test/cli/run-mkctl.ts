@@ -41,8 +41,14 @@ export async function mkctlInProcess(configPath: string, args: string[]): Promis
   const writeOut = stdout.write;
   const writeErr = stderr.write;
   const previousConfig = process.env.MINIK8S_CONFIG;
-  stdout.write = ((chunk: string) => ((out.stdout += chunk), true)) as typeof stdout.write;
-  stderr.write = ((chunk: string) => ((out.stderr += chunk), true)) as typeof stderr.write;
+  stdout.write = ((chunk: string) => {
+    out.stdout += chunk;
+    return true;
+  }) as typeof stdout.write;
+  stderr.write = ((chunk: string) => {
+    out.stderr += chunk;
+    return true;
+  }) as typeof stderr.write;
   process.env.MINIK8S_CONFIG = configPath;
   process.exitCode = 0;
   try {

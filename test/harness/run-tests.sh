@@ -1,13 +1,13 @@
 #!/bin/bash
 # npm test: the whole suite, starting what it needs by itself (cluster up or not), then cleaning up.
-#   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .)
+#   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .) and lint (npm run lint)
 #   3. a test etcd on 127.0.0.1:23790 unless one is healthy there (or MINIK8S_TEST_ETCD is set)
 #   4. for Docker-based tests: bridge mk8s0, registry and base images, and three private test nodes
 #      (netns mk8s-test-N, 10.100.0.20N, own dockerd each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
 #   5. a private Kafka broker (MINIK8S_TEST_KAFKA_CLIENTS names its clients file); MINIK8S_TEST_KAFKA=0 skips it
 #   6. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
-#      as one failure); exit status non-zero when anything failed or no test ran.
+#      as one failure, a failed lint as another); exit status non-zero when anything failed or no test ran.
 # What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and
 # image stamps, so the base images are built once. Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
 set -euo pipefail
@@ -31,6 +31,10 @@ step 1 5 "packages"; ensure_packages; ok
 step 2 5 "typecheck"
 if tsc_out=$(npx tsc --noEmit -p . 2>&1); then ok; else
   echo "FAILED"; printf '%s\n' "$tsc_out" | head -n 60; failed=$((failed + 1))
+fi
+step 2 5 "lint"
+if lint_out=$(npm run --silent lint 2>&1); then ok; else
+  echo "FAILED"; printf '%s\n' "$lint_out" | tail -n 60; failed=$((failed + 1))
 fi
 step 3 5 "test etcd"; test_etcd_up; ok "$etcd_note"
 if [[ ${MINIK8S_TEST_DOCKER:-1} != 0 ]]; then

@@ -78,7 +78,7 @@ test('a port without endpoints gets no NAT but a REJECT in the filter table, TCP
 
 test('jumps from the built-in chains are added only where missing', (t) => {
   const first = renderServiceRules([], { saved: empty }).text;
-  t.deepEqual(lines(first, '-I ').map((l) => l.split(' ').slice(1, 3).join(' ') + ' ' + l.split(' -j ')[1]), [
+  t.deepEqual(lines(first, '-I ').map((l) => `${l.split(' ').slice(1, 3).join(' ')} ${l.split(' -j ')[1]}`), [
     'PREROUTING 1 MINIK8S-SERVICES',
     'OUTPUT 1 MINIK8S-SERVICES',
     'POSTROUTING 1 MINIK8S-POSTROUTING',
