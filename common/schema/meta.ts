@@ -55,7 +55,6 @@ export function selectorMatches(selector: LabelSelector, labels: Record<string, 
   const has = (key: string) => labels !== undefined && Object.hasOwn(labels, key);
   return (
     Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels?.[k] === v) &&
-    // biome-ignore lint/suspicious/useIterableCallbackReturn: the switch covers every operator the schema allows
     (selector.matchExpressions ?? []).every((e) => {
       const values = e.values ?? [];
       switch (e.operator) {

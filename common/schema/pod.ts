@@ -87,12 +87,12 @@ export const podSpecSchema = z
       names.add(c.name);
     });
     const volumes = new Set((spec.volumes ?? []).map((v) => v.name));
-    spec.containers.forEach((c, i) => {
+    spec.containers.forEach((c, i) =>
       (c.volumeMounts ?? []).forEach((m, j) => {
         if (!volumes.has(m.name))
           ctx.addIssue({ code: 'custom', path: ['containers', i, 'volumeMounts', j, 'name'], message: `no volume named "${m.name}" in spec.volumes` });
-      });
-    });
+      }),
+    );
   });
 export type PodSpec = z.infer<typeof podSpecSchema>;
 
