@@ -67,7 +67,7 @@ function splitUnescaped(text: string, sep: string): string[] {
   return out;
 }
 
-const unescape = (v: string) => v.replace(/\\(.)/g, '$1');
+const unescapeValue = (v: string) => v.replace(/\\(.)/g, '$1');
 
 /** Parses `a=b,c!=d` for `kind`, refusing a field the kind cannot be selected by (as Kubernetes answers 400). */
 export function parseFieldSelector(kind: Kind, text: string): FieldRequirement[] {
@@ -81,7 +81,7 @@ export function parseFieldSelector(kind: Kind, text: string): FieldRequirement[]
       const field = m[1]!;
       if (!known.has(field))
         throw new FieldSelectorError(`field label not supported: "${field}" is not a known field selector for ${kind}: only ${[...known].map((f) => `"${f}"`).join(', ')}`);
-      return { field, op: m[2] === '!=' ? '!=' : '=', value: unescape(m[3]!.trim()) };
+      return { field, op: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3]!.trim()) };
     });
 }
 
