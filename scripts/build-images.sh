@@ -5,6 +5,7 @@
 # Usage: scripts/build-images.sh [--force] [NAME...]   (default: busybox pause python)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
+source "$MINIK8S_REPO/scripts/lib/supervisor.sh"
 source "$MINIK8S_REPO/scripts/lib/network.sh"
 source "$MINIK8S_REPO/scripts/lib/dockerd.sh"
 source "$MINIK8S_REPO/scripts/lib/services.sh"

@@ -4,16 +4,16 @@
 # nodes this host already has, else 3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages network dockerd services kafka cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages supervisor network dockerd services kafka cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 t0=$(now)
 N=10
 step 1 $N "packages"; ensure_packages; ok
 
-step 2 $N "state in $MINIK8S_HOME, config"
+step 2 $N "state in $MINIK8S_HOME, config, supervisor"
 mkdir -p "$MINIK8S_HOME" "$MINIK8S_LOGS" "$MINIK8S_RUN"
-ensure_cluster_config; ok "$(cluster_config_path)"
+ensure_cluster_config; supervisor_up; ok "$(cluster_config_path); supervisorctl -c $SUPERVISOR_CONF status"
 
 step 3 $N "etcd on $ETCD_CLIENT"; start_etcd; ok
 
@@ -50,5 +50,6 @@ minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
   nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
   node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps
   gateway:   curl -H 'Host: <DNS host>' http://$(node_ip "${nodes[0]}"):30080/<path>
-  logs:      $MINIK8S_LOGS
+  logs:      $MINIK8S_LOGS   (restarts: supervisord.log)
+  processes: supervisorctl -c $SUPERVISOR_CONF status
 SUMMARY

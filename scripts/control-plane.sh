@@ -1,19 +1,20 @@
 #!/bin/bash
 # mkctl cluster stop|start control-plane: the reconciler (API, Git, controllers) and etcd, leaving the
 # nodes, their pods and their iptables rules running. Usage: scripts/control-plane.sh stop|start|kill
-#   stop  — SIGTERM, wait, SIGKILL         kill — SIGKILL at once (a crash)        start — as npm start does
+#   stop  — SIGTERM, wait, SIGKILL (stays down)   start — as npm start does
+#   kill  — SIGKILL at once (a crash: the supervisor starts both again)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in services; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in supervisor services; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 case ${1:-} in
   stop)
-    printf 'stopping control plane ... '; stop_pid "$MINIK8S_RUN/reconciler.pid" 20 reconciler/main.js; ok
-    printf 'stopping etcd ... '; stop_pid "$MINIK8S_RUN/etcd.pid" 20 etcd; ok ;;
+    printf 'stopping control plane ... '; stop_program reconciler; ok
+    printf 'stopping etcd ... '; stop_program etcd; ok ;;
   kill)
     for p in reconciler etcd; do
-      if pid_alive "$MINIK8S_RUN/$p.pid"; then kill -KILL "$(cat "$MINIK8S_RUN/$p.pid")"; fi
+      pid=$(program_pid "$p"); [[ -z $pid ]] || kill -KILL "$pid"
     done
     log "killed the control plane and etcd (SIGKILL)" ;;
   start)

@@ -1,24 +1,23 @@
 # shellcheck shell=bash
 # A private dockerd (the image builder on the host, or one per node inside its namespace).
 
-# start_dockerd NAME STATE_DIR RUN_DIR NETNS|"" EXTRA_ARGS... — starts it unless alive; waits for the socket.
-# STATE_DIR holds data-root; RUN_DIR holds exec-root, pidfile and docker.sock.
+# start_dockerd NAME STATE_DIR RUN_DIR NETNS|"" EXTRA_ARGS... — a dockerd under the supervisor (program
+# dockerd-NAME, restarted when it dies); waits for its socket. STATE_DIR holds data-root; RUN_DIR holds
+# exec-root and docker.sock (scripts/run-dockerd.sh).
 start_dockerd() {
-  local name=$1 state=$2 run=$3 netns=$4; shift 4
-  local sock="$run/docker.sock" pidfile="$run/dockerd.pid"
-  if pid_alive "$pidfile" dockerd && docker_ok "$sock"; then return 0; fi
+  local name=$1 run=$3
+  supervise_program --stop-wait 30 "dockerd-$name" "$MINIK8S_REPO/scripts/run-dockerd.sh" "${@:2}"
+  wait_for 60 "dockerd $name (log: $MINIK8S_LOGS/dockerd-$name.log)" docker_ok "$run/docker.sock"
+}
+
+# start_dockerd_detached NAME STATE_DIR RUN_DIR NETNS|"" EXTRA_ARGS... — the same, unsupervised (the test
+# harness's nodes, which live only for one run): pid in RUN_DIR/dockerd.pid.
+start_dockerd_detached() {
+  local name=$1 run=$3 pidfile="$3/dockerd.pid"
+  if pid_alive "$pidfile" dockerd && docker_ok "$run/docker.sock"; then return 0; fi
   stop_pid "$pidfile" 10 dockerd          # a hung or half-dead one
-  kill_stale_dockerd "$run"
-  # After a hard kill: container processes, overlay and netns mounts of the dead daemon are left behind.
-  kill_container_processes "$state/docker"
-  unmount_under "$run/exec"; unmount_under "$state/docker/overlay2"; unmount_under "$state/docker/containers"
-  rm -rf "$sock" "$run/docker.pid" "$run/exec/containerd/containerd.sock"*
-  mkdir -p "$state/docker" "$run/exec"
-  local cmd=(dockerd --data-root "$state/docker" --exec-root "$run/exec" --pidfile "$run/docker.pid"
-    -H "unix://$sock" --insecure-registry "$REGISTRY" --log-level warn "$@")
-  [[ -z $netns ]] || cmd=(nsenter "--net=/run/netns/$netns" "${cmd[@]}")
-  start_daemon "dockerd $name" "$pidfile" "$MINIK8S_LOGS/dockerd-$name.log" "${cmd[@]}"
-  wait_for 60 "dockerd $name (log: $MINIK8S_LOGS/dockerd-$name.log)" docker_ok "$sock"
+  start_daemon "dockerd $name" "$pidfile" "$MINIK8S_LOGS/dockerd-$name.log" "$MINIK8S_REPO/scripts/run-dockerd.sh" "${@:2}"
+  wait_for 60 "dockerd $name (log: $MINIK8S_LOGS/dockerd-$name.log)" docker_ok "$run/docker.sock"
 }
 
 docker_ok() { docker -H "unix://$1" version --format '{{.Server.Version}}' >/dev/null 2>&1; }
@@ -43,12 +42,14 @@ kill_container_processes() {
   done
 }
 
-# stop_dockerd RUN_DIR [STATE_DIR] — graceful stop; running containers are left to dockerd's own shutdown (they stop with it).
+# stop_dockerd NAME RUN_DIR [STATE_DIR] — graceful stop (supervised or detached); running containers are
+# left to dockerd's own shutdown (they stop with it), what survives it is killed.
 stop_dockerd() {
-  local run=$1
+  local name=$1 run=$2
+  stop_program "dockerd-$name"
   stop_pid "$run/dockerd.pid" 30 dockerd
   kill_stale_dockerd "$run"
-  [[ -z ${2:-} ]] || kill_container_processes "$2/docker"
+  [[ -z ${3:-} ]] || kill_container_processes "$3/docker"
   rm -f "$run/docker.sock" "$run/docker.pid"
 }
 

@@ -1,9 +1,8 @@
 # shellcheck shell=bash
 # The gateway (host/path forwarding for DNS-kind objects, gateway/): one process in the first node's
-# namespace, listening on that node's IP, so the node's service rules apply to what it forwards.
+# namespace, listening on that node's IP, so the node's service rules apply to what it forwards; supervised.
 
 GATEWAY_PORT=80
-GATEWAY_PID="$MINIK8S_RUN/gateway.pid"
 
 # start_gateway NODE — when dist/gateway/main.js is built; waits until it answers. Sets gateway_note.
 start_gateway() {
@@ -12,17 +11,15 @@ start_gateway() {
   [[ -f $main ]] || return 0
   ns=$(node_ns "$node") ip=$(node_ip "$node")
   gateway_note="$ip:$GATEWAY_PORT in $ns; from the host: any node IP, port 30080"
-  pid_alive "$GATEWAY_PID" gateway/main.js && return 0
-  start_daemon gateway "$GATEWAY_PID" "$MINIK8S_LOGS/gateway.log" \
-    nsenter "--net=/run/netns/$ns" node "$main" --config "$(cluster_config_path)" \
+  supervise_program gateway nsenter "--net=/run/netns/$ns" node "$main" --config "$(cluster_config_path)" \
     --api-url "http://$BRIDGE_IP:$API_PORT" --address "$ip" --port "$GATEWAY_PORT"
   wait_for 30 "gateway on $ip:$GATEWAY_PORT (log: $MINIK8S_LOGS/gateway.log)" gateway_up "$ip"
 }
 
 # Any HTTP answer (a 404 for an unknown host) means it serves.
 gateway_up() {
-  pid_alive "$GATEWAY_PID" gateway/main.js || { echo "gateway exited (log: $MINIK8S_LOGS/gateway.log)" >&2; tail -n 20 "$MINIK8S_LOGS/gateway.log" >&2; exit 1; }
+  program_running gateway || { echo "gateway exited (log: $MINIK8S_LOGS/gateway.log)" >&2; tail -n 20 "$MINIK8S_LOGS/gateway.log" >&2; exit 1; }
   curl -s -m 2 -o /dev/null "http://$1:$GATEWAY_PORT/"
 }
 
-stop_gateway() { stop_pid "$GATEWAY_PID" 15 gateway/main.js; }
+stop_gateway() { stop_program gateway; }

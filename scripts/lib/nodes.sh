@@ -18,9 +18,8 @@ node_up() {
   ensure_netns "$ns" "$veth" "$ip/24"
   # shellcheck disable=SC2046
   start_dockerd "$name" "$state" "$run" "$ns" $(node_dockerd_args)
-  write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" >"$state/agent.yaml.new"
-  mv "$state/agent.yaml.new" "$state/agent.yaml"
-  start_agent "$name" "$ns" "$state/agent.yaml" "$run"
+  write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" | write_atomically "$state/agent.yaml" || true
+  start_agent "$name" "$ns" "$state/agent.yaml"
 }
 
 # write_agent_config NAME IP SOCKET STATE_DIR — templates/node-agent.yaml with this node's values.
@@ -30,23 +29,21 @@ write_agent_config() {
     "$MINIK8S_REPO/templates/node-agent.yaml" | sed '/^# *EXAMPLE-ONLY/,$d'
 }
 
-# start_agent NAME NETNS CONFIG RUN_DIR — sets agent_note to what it did.
+# start_agent NAME NETNS CONFIG — under the supervisor (program agent-NAME); a restarted agent adopts the
+# pods its dockerd still runs. Sets agent_note to what it did.
 start_agent() {
-  local name=$1 ns=$2 config=$3 run=$4 main="$MINIK8S_REPO/dist/node-agent/main.js"
+  local name=$1 ns=$2 config=$3 main="$MINIK8S_REPO/dist/node-agent/main.js"
   agent_note="dockerd only: dist/node-agent/main.js not built (npm run build)"
   [[ -f $main ]] || return 0
   agent_note="agent running"
-  if pid_alive "$run/agent.pid" node-agent/main.js; then return 0; fi
   mkdir -p "$(dirname "$config")/agent"
-  start_daemon "agent $name" "$run/agent.pid" "$MINIK8S_LOGS/agent-$name.log" \
-    nsenter "--net=/run/netns/$ns" env MINIK8S_HOME="$MINIK8S_HOME" node "$main" --config "$config"
+  supervise_program "agent-$name" nsenter "--net=/run/netns/$ns" env MINIK8S_HOME="$MINIK8S_HOME" node "$main" --config "$config"
 }
 
 # node_stop NAME — agent, then dockerd (state kept).
 node_stop() {
-  local run; run=$(node_run "$1")
-  stop_pid "$run/agent.pid" 15 node-agent/main.js
-  stop_dockerd "$run" "$(node_state "$1")"
+  stop_program "agent-$1"
+  stop_dockerd "$1" "$(node_run "$1")" "$(node_state "$1")"
 }
 
 # node_wipe NAME — stop, remove its containers, namespace, veth, state.

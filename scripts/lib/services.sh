@@ -1,19 +1,17 @@
 # shellcheck shell=bash
-# The host's daemons: cluster etcd, image registry, builder dockerd, control plane.
+# The host's daemons, each under the supervisor (supervisor.sh): cluster etcd, image registry, builder
+# dockerd, control plane.
 
 etcd_healthy() { curl -fsS -m 2 "http://$1/health" | grep '"health":"true"' >/dev/null; }
 
 # start_etcd — the cluster's etcd, data in $MINIK8S_HOME/etcd. Heartbeats and metrics write every few
 # seconds: history older than an hour is compacted (watches resume from a recent revision anyway).
 start_etcd() {
-  local pidfile="$MINIK8S_RUN/etcd.pid"
-  if pid_alive "$pidfile" etcd && etcd_healthy "$ETCD_CLIENT"; then return 0; fi
-  stop_pid "$pidfile" 10 etcd
-  if ss -ltn "( sport = :${ETCD_CLIENT##*:} )" | grep LISTEN >/dev/null; then
+  if ! program_running etcd && ss -ltn "( sport = :${ETCD_CLIENT##*:} )" | grep LISTEN >/dev/null; then
     die "port ${ETCD_CLIENT##*:} is taken by another process (a system etcd? stop it: service etcd stop)"
   fi
   mkdir -p "$MINIK8S_HOME/etcd"
-  start_daemon etcd "$pidfile" "$MINIK8S_LOGS/etcd.log" \
+  supervise_program --stop-wait 20 etcd \
     etcd --name minik8s --data-dir "$MINIK8S_HOME/etcd" \
     --listen-client-urls "http://$ETCD_CLIENT" --advertise-client-urls "http://$ETCD_CLIENT" \
     --listen-peer-urls "http://$ETCD_PEER" --initial-advertise-peer-urls "http://$ETCD_PEER" \
@@ -26,13 +24,11 @@ registry_ok() { curl -fsS -m 2 -o /dev/null "http://$REGISTRY/v2/"; }
 
 # start_registry — Debian's docker-registry on 10.100.0.1:5000, storage in $MINIK8S_HOME/registry.
 start_registry() {
-  local pidfile="$MINIK8S_RUN/registry.pid" config="$MINIK8S_HOME/registry-config.yml"
-  if pid_alive "$pidfile" docker-registry && registry_ok; then return 0; fi
-  stop_pid "$pidfile" 10 docker-registry
+  local config="$MINIK8S_HOME/registry-config.yml"
   mkdir -p "$MINIK8S_HOME/registry"
   sed -e "s|@STORAGE@|$MINIK8S_HOME/registry|" -e "s|@ADDR@|$REGISTRY|" \
-    "$MINIK8S_REPO/templates/registry/config.yml" >"$config"
-  start_daemon registry "$pidfile" "$MINIK8S_LOGS/registry.log" docker-registry serve "$config"
+    "$MINIK8S_REPO/templates/registry/config.yml" | write_atomically "$config" || true
+  supervise_program --stop-wait 10 registry docker-registry serve "$config"
   wait_for 30 "registry on $REGISTRY (log: $MINIK8S_LOGS/registry.log)" registry_ok
 }
 
@@ -45,18 +41,16 @@ start_builder() {
 # start_control_plane — node dist/reconciler/main.js when it has been built; waits for /healthz.
 # Sets control_plane_note to what it did.
 start_control_plane() {
-  local main="$MINIK8S_REPO/dist/reconciler/main.js" pidfile="$MINIK8S_RUN/reconciler.pid"
+  local main="$MINIK8S_REPO/dist/reconciler/main.js"
   control_plane_note="skipped: dist/reconciler/main.js not built (npm run build)"
   [[ -f $main ]] || return 0
   control_plane_note="http://127.0.0.1:$API_PORT"
-  if pid_alive "$pidfile" reconciler/main.js && http_ok "http://127.0.0.1:$API_PORT/healthz"; then return 0; fi
-  stop_pid "$pidfile" 15 reconciler/main.js
-  start_daemon reconciler "$pidfile" "$MINIK8S_LOGS/reconciler.log" \
-    env MINIK8S_HOME="$MINIK8S_HOME" node "$main"
-  wait_for 90 "control plane /healthz (log: $MINIK8S_LOGS/reconciler.log)" control_plane_up "$pidfile"
+  supervise_program --stop-wait 20 reconciler env MINIK8S_HOME="$MINIK8S_HOME" node "$main"
+  wait_for 90 "control plane /healthz (log: $MINIK8S_LOGS/reconciler.log)" control_plane_up
 }
 
+# The supervisor's state FATAL/EXITED/BACKOFF here means it crashed at start: show why rather than wait.
 control_plane_up() {
-  pid_alive "$1" || { echo "control plane exited (log: $MINIK8S_LOGS/reconciler.log)" >&2; tail -n 20 "$MINIK8S_LOGS/reconciler.log" >&2; exit 1; }
+  program_running reconciler || { echo "control plane exited (log: $MINIK8S_LOGS/reconciler.log)" >&2; tail -n 20 "$MINIK8S_LOGS/reconciler.log" >&2; exit 1; }
   http_ok "http://127.0.0.1:$API_PORT/healthz"
 }

@@ -36,15 +36,15 @@ test_node_up() {
   mkdir -p "$MINIK8S_LOGS"
   ip link show "$BRIDGE" >/dev/null 2>&1 || started+=(bridge)
   ensure_bridge && ensure_forward_chain || return 1
-  pid_alive "$MINIK8S_RUN/registry.pid" docker-registry || started+=(registry)
-  pid_alive "$MINIK8S_RUN/builder/dockerd.pid" dockerd || started+=(builder)
+  program_running registry || started+=(registry)
+  program_running dockerd-builder || started+=(builder)
   "$MINIK8S_REPO/scripts/build-images.sh" || return 1
   started+=(node)
   local i nodes=()
   for ((i = 1; i <= TEST_NODE_COUNT; i++)); do
     ensure_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")" "$(test_node_ip "$i")/24" || return 1
     # shellcheck disable=SC2046
-    start_dockerd "test-$i" "$test_tmp/node-$i" "$(test_node_run "$i")" "$(test_node_ns "$i")" $(node_dockerd_args) || return 1
+    start_dockerd_detached "test-$i" "$test_tmp/node-$i" "$(test_node_run "$i")" "$(test_node_ns "$i")" $(node_dockerd_args) || return 1
     nodes+=("test-$i,$(test_node_ip "$i"),/run/netns/$(test_node_ns "$i"),$(test_node_run "$i")/docker.sock")
   done
   export MINIK8S_TEST_DOCKER_SOCKET="$(test_node_run 1)/docker.sock"
@@ -71,7 +71,7 @@ test_env_cleanup() {
     for ((i = 1; i <= TEST_NODE_COUNT; i++)); do
       run=$(test_node_run "$i")
       remove_containers "$run/docker.sock"
-      stop_dockerd "$run" "$test_tmp/node-$i"
+      stop_dockerd "test-$i" "$run" "$test_tmp/node-$i"
       remove_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")"
       unmount_under "$test_tmp/node-$i"; unmount_under "$run"
       rm -rf "$run"
@@ -79,8 +79,10 @@ test_env_cleanup() {
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
   ! has_started kafka || stop_kafka "$test_tmp/kafka.pid"
-  ! has_started registry || stop_pid "$MINIK8S_RUN/registry.pid" 10 docker-registry
-  if has_started builder; then stop_dockerd "$MINIK8S_RUN/builder"; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
+  ! has_started registry || unsupervise_program registry
+  if has_started builder; then stop_dockerd builder "$MINIK8S_RUN/builder"; unsupervise_program dockerd-builder; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
+  # The supervisor stays while a cluster (or another program) uses it.
+  supervisor_down_if_idle
   # The bridge stays while a cluster node is wired to it.
   if has_started bridge && ! ip netns list | grep '^mk8s-' >/dev/null; then remove_forward_chain; remove_bridge; fi
   if [[ -n $test_tmp ]]; then unmount_under "$test_tmp"; rm -rf "$test_tmp"; fi
