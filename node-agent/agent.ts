@@ -8,6 +8,7 @@ import type { StatsSource } from './metrics/container-sample.js';
 import { startMetricsReporter } from './metrics/metrics-reporter.js';
 import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
+import { waitForPodSubnet } from './node/pod-subnet.js';
 import { PodController } from './pods/pod-controller.js';
 import { startServiceProxy } from './services/service-proxy.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
@@ -17,8 +18,6 @@ export interface AgentDeps {
   api: ApiClient;
   runtime: PodRuntime;
   log?: Logger;
-  /** How long to wait for the control plane to allocate the node's pod subnet. */
-  podCIDRTimeoutMs?: number;
   /**
    * The node's network namespace, for node-wide state: routes to other nodes, iptables rules, the
    * DNS server. Left out where several agents share one namespace (in-process tests): they leave it alone.
@@ -54,7 +53,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   registration.startHeartbeat();
   let dns: RunningClusterDns | undefined;
   try {
-    const podCIDR = await registration.podCIDR(node, config.podCIDR, deps.podCIDRTimeoutMs ?? 10_000);
+    const podCIDR = node.spec.podCIDR ?? (await waitForPodSubnet({ api, nodeName: config.nodeName, ...(config.podCIDR && { configured: config.podCIDR }), log }));
     const gateway = await runtime.ensureNetwork(podCIDR);
     // Before any pod starts: every pod's resolv.conf names it.
     if (deps.nodeNet) {

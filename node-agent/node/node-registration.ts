@@ -69,22 +69,4 @@ export class NodeRegistration {
   stop(): void {
     clearInterval(this.#timer);
   }
-
-  /**
-   * The node's pod subnet: `spec.podCIDR` once the control plane has allocated it, watched for up to
-   * `timeoutMs`; after that `fallback` (a single-node cluster without the allocator still works).
-   */
-  async podCIDR(node: Node, fallback: string, timeoutMs: number): Promise<string> {
-    if (node.spec.podCIDR) return node.spec.podCIDR;
-    if (timeoutMs <= 0) return fallback;
-    const signal = AbortSignal.timeout(timeoutMs);
-    try {
-      const events = this.#opts.api.watch('Node', { resourceVersion: node.metadata.resourceVersion }, signal);
-      for await (const e of events) if (e.object.metadata.name === this.#opts.nodeName && e.object.spec.podCIDR) return e.object.spec.podCIDR;
-    } catch (err) {
-      if (!signal.aborted) throw err;
-    }
-    this.#log.warn({ fallback }, 'no pod CIDR allocated to this node; using the configured one');
-    return fallback;
-  }
 }

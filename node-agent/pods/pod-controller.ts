@@ -10,6 +10,7 @@ import { AgentProber } from '../probes/agent-prober.js';
 import { ProbeManager } from '../probes/probe-manager.js';
 import type { Prober } from '../probes/prober.js';
 import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
+import { followRuntimeEvents } from '../runtime/runtime-events.js';
 import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
 
 /** The API calls the pod controller makes besides list/watch. */
@@ -48,7 +49,6 @@ export class PodController {
   readonly #pullFailures = new Map<string, Map<string, PullFailure>>();
   #stopEvents: (() => void) | undefined;
   #resync: NodeJS.Timeout | undefined;
-  #stopped = false;
 
   constructor(opts: PodControllerOptions) {
     this.#opts = { backOff: { baseMs: 10_000, maxMs: 300_000 }, resyncMs: 30_000, clock: Date.now, ...opts };
@@ -82,7 +82,6 @@ export class PodController {
 
   /** Stops watching and reconciling; containers keep running. */
   async stop(): Promise<void> {
-    this.#stopped = true;
     clearInterval(this.#resync);
     this.#informer.stop();
     this.#stopEvents?.();
@@ -236,18 +235,13 @@ export class PodController {
   }
 
   async #watchRuntime(): Promise<void> {
-    this.#stopEvents = await this.#opts.runtime.watchEvents(
-      (e) => this.#queue.add(refKey({ kind: 'Pod', namespace: e.namespace, name: e.name })),
-      (err) => {
-        if (this.#stopped) return;
-        // Resubscribe, then look at every pod: whatever happened while the stream was down is seen then.
-        this.#log.warn({ err: err.message }, 'docker event stream failed; resubscribing');
-        this.#stopEvents?.();
-        void this.#watchRuntime()
-          .then(() => this.#enqueueAll())
-          .catch((e: Error) => this.#log.error({ err: e.message }, 'could not resubscribe to docker events'));
-      },
-    );
+    const events = await followRuntimeEvents({
+      runtime: this.#opts.runtime,
+      onEvent: (e) => this.#queue.add(refKey({ kind: 'Pod', namespace: e.namespace, name: e.name })),
+      onResubscribed: () => void this.#enqueueAll(),
+      log: this.#log,
+    });
+    this.#stopEvents = () => events.stop();
   }
 
   async #enqueueAll(): Promise<void> {

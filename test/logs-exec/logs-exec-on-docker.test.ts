@@ -43,7 +43,7 @@ async function startCluster(t: ExecutionContext) {
     podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 2 },
   });
-  const agent = await startAgent({ config: agentConfig, api: new ApiClient({ baseUrl: cp.url, token: config.joinToken }), runtime, podCIDRTimeoutMs: 0 });
+  const agent = await startAgent({ config: agentConfig, api: new ApiClient({ baseUrl: cp.url, token: config.joinToken }), runtime });
   const configPath = join(stateDir, 'cluster.json');
   await writeFile(configPath, JSON.stringify({ ...config, apiUrl: cp.url }));
   t.teardown(async () => {

@@ -10,7 +10,7 @@ test('fills defaults for everything but the node, the API and the address', (t) 
   const c = parseAgentConfig(minimal);
   t.is(c.agentPort, 10250);
   t.is(c.dockerSocket, '/var/run/docker.sock');
-  t.is(c.podCIDR, '10.244.1.0/24');
+  t.is(c.podCIDR, undefined);
   t.deepEqual(c.labels, {});
   t.deepEqual(c.backOff, { baseSeconds: 10, maxSeconds: 300 });
 });

@@ -80,7 +80,7 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
   });
   const agents: RunningAgent[] = [];
   const start = async () => {
-    const agent = await startAgent({ config, api, runtime, podCIDRTimeoutMs: 0 });
+    const agent = await startAgent({ config, api, runtime });
     agents.push(agent);
     return agent;
   };
