@@ -19,9 +19,13 @@ import { ServiceIPController } from './controllers/service-ip-controller.js';
 import { defaultServiceNetwork } from './services/service-addresses.js';
 import { EtcdKV } from './store/etcd-kv.js';
 import { ObjectStore } from './store/object-store.js';
+import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
 import { ensureGatewayService } from './system/gateway-service.js';
 import { createLogger } from '../common/log/log.js';
+
+/** How long a fresh cluster's first sync waits for its nodes at most. */
+const FIRST_SYNC_WAIT_MS = 120_000;
 
 export interface ControlPlaneOptions {
   config: ClusterConfig;
@@ -56,6 +60,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
 
+  const source = storeListWatch(store);
+  const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
   const git = await startGitSync({
     store,
     kv,
@@ -65,6 +71,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     gitUrl: config.gitUrl,
     apiUrlForHooks: url,
     ...(config.remote && { remote: config.remote }),
+    beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log),
   });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
@@ -76,9 +83,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   server.on('request', app);
   routeUpgrades(server, app);
 
-  const source = storeListWatch(store);
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
-  const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
   const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });
   const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const replicaSets = new Informer(source, 'ReplicaSet', { log: createLogger('informer', { kind: 'ReplicaSet' }) });

@@ -13,7 +13,8 @@ step 1 $N "packages"; ensure_packages; ok
 
 step 2 $N "state in $MINIK8S_HOME, config, supervisor"
 mkdir -p "$MINIK8S_HOME" "$MINIK8S_LOGS" "$MINIK8S_RUN"
-ensure_cluster_config; supervisor_up; ok "$(cluster_config_path); supervisorctl -c $SUPERVISOR_CONF status"
+mapfile -t nodes < <(node_names)
+ensure_cluster_config "${#nodes[@]}"; supervisor_up; ok "$(cluster_config_path); supervisorctl -c $SUPERVISOR_CONF status"
 
 step 3 $N "etcd on $ETCD_CLIENT"; start_etcd; ok
 
@@ -31,7 +32,6 @@ printf '    ... ok\n'
 step 8 $N "control plane"
 start_control_plane; ok "$control_plane_note"
 
-mapfile -t nodes < <(node_names)
 step 9 $N "nodes: ${nodes[*]}"; echo
 for n in "${nodes[@]}"; do
   printf '    %s (netns %s, %s) ... ' "$n" "$(node_ns "$n")" "$(node_ip "$n")"

@@ -27,6 +27,8 @@ export const clusterConfigSchema = z.strictObject({
   listen: z.strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535) }),
   /** Services' cluster IPs come from here (default 10.96.0.0/16); the first 15 host addresses are kept for the cluster's own services. */
   serviceCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16').optional(),
+  /** A fresh cluster's first sync waits (2 min at most) until this many nodes are Ready, so what the repository holds is spread over them; npm start sets it to the node count. */
+  firstSyncNodes: z.number().int().min(0).optional(),
   /** Follow an external Git remote instead of (in addition to) pushes to the hosted repository. */
   remote: z
     .strictObject({

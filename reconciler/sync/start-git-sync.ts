@@ -26,6 +26,8 @@ export interface GitSyncOptions {
   /** Base URL of the API as the pre-receive hook reaches it (on the control plane's own host). */
   apiUrlForHooks: string;
   remote?: ClusterConfig['remote'];
+  /** On a cluster that has never synced, the first sync waits for this (the expected nodes being Ready). */
+  beforeFirstSync?: () => Promise<void>;
 }
 
 export interface GitSync {
@@ -50,6 +52,16 @@ export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
   const controller = new SyncController({ store: opts.store, status, source, cache });
   const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
   const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir, cache });
-  controller.start();
-  return { gitRouter, syncRouter, controller, stop: () => controller.stop() };
+  let stopped = false;
+  const fresh = opts.beforeFirstSync && (await status.getStatus()) === undefined;
+  void (fresh ? opts.beforeFirstSync!() : Promise.resolve()).then(() => stopped || controller.start());
+  return {
+    gitRouter,
+    syncRouter,
+    controller,
+    stop: () => {
+      stopped = true;
+      return controller.stop();
+    },
+  };
 }

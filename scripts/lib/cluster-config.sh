@@ -3,8 +3,9 @@
 
 cluster_config_path() { echo "${MINIK8S_CONFIG:-$MINIK8S_HOME/cluster.json}"; }
 
+# ensure_cluster_config NODE_COUNT — NODE_COUNT nodes Ready is what the first sync waits for.
 ensure_cluster_config() {
-  local path; path=$(cluster_config_path)
+  local path nodes=${1:-0}; path=$(cluster_config_path)
   [[ -s $path ]] && return 0
   mkdir -p "$(dirname "$path")"
   umask 077
@@ -16,7 +17,8 @@ ensure_cluster_config() {
   "joinToken": "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')",
   "etcdEndpoints": ["http://$ETCD_CLIENT"],
   "etcdPrefix": "",
-  "listen": { "host": "0.0.0.0", "port": $API_PORT }
+  "listen": { "host": "0.0.0.0", "port": $API_PORT },
+  "firstSyncNodes": $nodes
 }
 JSON
   umask 022
