@@ -71,7 +71,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     gitUrl: config.gitUrl,
     apiUrlForHooks: url,
     ...(config.remote && { remote: config.remote }),
-    beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log),
+    ...(config.firstSyncNodes && { beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log) }),
   });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
