@@ -88,7 +88,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
         orNone(
           (h.spec.metrics ?? [])
             .map(({ resource: { name: metric, target } }) => {
-              const current = h.status?.currentMetrics?.find((m) => m.name === metric);
+              const current = h.status?.currentMetrics?.find((m) => m.resource.name === metric)?.resource.current;
               return target.type === 'Utilization'
                 ? `${metric}: ${current?.averageUtilization ?? '<unknown>'}${current?.averageUtilization !== undefined ? '%' : ''}/${target.averageUtilization}%`
                 : `${metric}: ${current?.averageValue ?? '<unknown>'}/${target.averageValue}`;

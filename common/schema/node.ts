@@ -19,6 +19,21 @@ export const nodeSchema = z.strictObject({
       allocatable: resourceCapacity.optional(),
       conditions: z.array(conditionSchema.extend({ lastHeartbeatTime: z.string().optional() })).optional(),
       daemonEndpoints: z.object({ agentPort: z.number() }).optional(),
+      /** As Kubernetes' NodeSystemInfo; clients such as the Python one need every field of it. */
+      nodeInfo: z
+        .object({
+          machineID: z.string(),
+          systemUUID: z.string(),
+          bootID: z.string(),
+          kernelVersion: z.string(),
+          osImage: z.string(),
+          containerRuntimeVersion: z.string(),
+          kubeletVersion: z.string(),
+          kubeProxyVersion: z.string(),
+          operatingSystem: z.string(),
+          architecture: z.string(),
+        })
+        .optional(),
     })
     .optional(),
 });

@@ -108,6 +108,8 @@ export type ContainerState = z.infer<typeof containerStateSchema>;
 export const containerStatusSchema = z.object({
   name: z.string(),
   image: z.string(),
+  /** The image's ID once pulled; empty before, as in Kubernetes (clients require the field). */
+  imageID: z.string().optional(),
   containerID: z.string().optional(),
   ready: z.boolean(),
   started: z.boolean().optional(),
@@ -125,7 +127,9 @@ export const podStatusSchema = z.object({
   reason: z.string().optional(),
   message: z.string().optional(),
   podIP: z.string().optional(),
+  podIPs: z.array(z.object({ ip: z.string() })).optional(),
   hostIP: z.string().optional(),
+  hostIPs: z.array(z.object({ ip: z.string() })).optional(),
   startTime: z.string().optional(),
   conditions: z.array(conditionSchema).optional(),
   containerStatuses: z.array(containerStatusSchema).optional(),

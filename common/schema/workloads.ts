@@ -116,7 +116,15 @@ export const horizontalPodAutoscalerSchema = z.strictObject({
       currentReplicas: z.number().int().optional(),
       desiredReplicas: z.number().int().optional(),
       lastScaleTime: z.string().optional(),
-      currentMetrics: z.array(z.object({ name: z.string(), averageUtilization: z.number().optional(), averageValue: z.string().optional() })).optional(),
+      /** autoscaling/v2's MetricStatus: `{type: Resource, resource: {name, current: {averageUtilization, averageValue}}}`. */
+      currentMetrics: z
+        .array(
+          z.object({
+            type: z.literal('Resource'),
+            resource: z.object({ name: z.string(), current: z.object({ averageUtilization: z.number().optional(), averageValue: z.string().optional() }) }),
+          }),
+        )
+        .optional(),
       conditions: z.array(conditionSchema).optional(),
     })
     .optional(),

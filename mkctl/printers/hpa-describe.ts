@@ -8,7 +8,7 @@ const line = (label: string, value: string) => `${label.padEnd(13)} ${value}`;
 /** One metric as kubectl describes it: `resource cpu on pods  (as a percentage of request):  85% (425m) / 50%`. */
 function metricLine(hpa: HorizontalPodAutoscaler, m: MetricSpec): string {
   const { name, target } = m.resource;
-  const current = hpa.status?.currentMetrics?.find((c) => c.name === name);
+  const current = hpa.status?.currentMetrics?.find((c) => c.resource.name === name)?.resource.current;
   if (target.type === 'Utilization') {
     const now = current?.averageUtilization === undefined ? '<unknown>' : `${current.averageUtilization}% (${current.averageValue ?? '?'})`;
     return `  resource ${name} on pods  (as a percentage of request):  ${now} / ${target.averageUtilization}%`;

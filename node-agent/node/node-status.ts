@@ -13,6 +13,14 @@ export interface NodeStatusInput {
   now: number;
 }
 
+/** The agent's version, reported where Kubernetes reports the kubelet's. */
+export const AGENT_VERSION = 'v1.37.0-minik8s';
+
+function nodeInfo(system: NodeCapacity['system']): NonNullable<NodeStatus['nodeInfo']> {
+  const s = system ?? { kernelVersion: '', osImage: '', architecture: '', containerRuntimeVersion: '', machineID: '' };
+  return { ...s, systemUUID: s.machineID, bootID: '', kubeletVersion: AGENT_VERSION, kubeProxyVersion: AGENT_VERSION, operatingSystem: 'linux' };
+}
+
 /** What the agent reports about its node: addresses, capacity, its port, and Ready with a fresh heartbeat. */
 export function nodeStatus(input: NodeStatusInput): NodeStatus {
   const now = new Date(input.now).toISOString();
@@ -26,6 +34,7 @@ export function nodeStatus(input: NodeStatusInput): NodeStatus {
     capacity: resources,
     allocatable: resources,
     daemonEndpoints: { agentPort: input.agentPort },
+    nodeInfo: nodeInfo(input.capacity.system),
     conditions: [
       {
         type: 'Ready',

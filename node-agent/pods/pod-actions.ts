@@ -111,7 +111,7 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
   const lastState = previous && terminatedState(previous);
   if (!current) return waitingPlan(spec, 0, input);
 
-  const base = { name: spec.name, image: spec.image, containerID: `docker://${current.id}`, restartCount: current.restartCount };
+  const base = { name: spec.name, image: spec.image, imageID: current.imageID ?? '', containerID: `docker://${current.id}`, restartCount: current.restartCount };
   if (current.state === 'running') {
     const verdict = probeVerdict(spec, input.probes?.get(current.id));
     const kill: PodAction[] = verdict.restart ? [{ type: 'killContainers', ids: [current.id], graceSeconds: input.pod.spec.terminationGracePeriodSeconds, message: verdict.restart }] : [];
@@ -160,6 +160,7 @@ function waitingPlan(spec: Container, restartCount: number, input: PodSyncInput)
   const waiting = (reason: ContainerWaitingReason, message?: string): ContainerStatus => ({
     name: spec.name,
     image: spec.image,
+    imageID: '',
     ready: false,
     started: false,
     restartCount,
@@ -233,7 +234,8 @@ function podStatus(input: PodSyncInput, containers: ContainerPlan[]): PodStatus 
   return {
     phase: podPhase(pod, containers),
     hostIP: input.nodeIP,
-    ...(podIP && { podIP }),
+    hostIPs: [{ ip: input.nodeIP }],
+    ...(podIP && { podIP, podIPs: [{ ip: podIP }] }),
     ...(startTime && { startTime }),
     conditions: [
       condition('PodScheduled', true),

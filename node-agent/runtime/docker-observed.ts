@@ -30,6 +30,7 @@ export function containerOf(inspect: Dockerode.ContainerInspectInfo): ObservedCo
     id: inspect.Id,
     name: labels[LABELS.container] ?? '',
     image: inspect.Config.Image,
+    imageID: inspect.Image,
     restartCount: Number(labels[LABELS.restartCount] ?? 0),
     state,
     createdAt: inspect.Created,

@@ -65,8 +65,15 @@ export class DockerRuntime implements PodRuntime {
   }
 
   async capacity(): Promise<NodeCapacity> {
-    const info = (await this.#docker.info()) as { NCPU: number; MemTotal: number };
-    return { cpuMillis: info.NCPU * 1000, memoryBytes: info.MemTotal };
+    const info = (await this.#docker.info()) as { NCPU: number; MemTotal: number; KernelVersion?: string; OperatingSystem?: string; Architecture?: string; ServerVersion?: string; ID?: string };
+    const system = {
+      kernelVersion: info.KernelVersion ?? '',
+      osImage: info.OperatingSystem ?? '',
+      architecture: info.Architecture === 'x86_64' ? 'amd64' : info.Architecture === 'aarch64' ? 'arm64' : (info.Architecture ?? ''),
+      containerRuntimeVersion: `docker://${info.ServerVersion ?? ''}`,
+      machineID: info.ID ?? '',
+    };
+    return { cpuMillis: info.NCPU * 1000, memoryBytes: info.MemTotal, system };
   }
 
   async listPods(only?: { namespace: string; name: string }): Promise<ObservedPod[]> {

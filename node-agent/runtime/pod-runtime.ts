@@ -6,6 +6,8 @@ export interface ObservedContainer {
   id: string;
   name: string;
   image: string;
+  /** The image's content ID (`sha256:...`), as Kubernetes reports it in `imageID`. */
+  imageID?: string;
   /** The attempt number this container was created for (0 for the first run). */
   restartCount: number;
   state: 'created' | 'running' | 'exited';
@@ -40,6 +42,8 @@ export interface ObservedPod {
 export interface NodeCapacity {
   cpuMillis: number;
   memoryBytes: number;
+  /** What the container runtime says about the machine, for the Node's `status.nodeInfo`. */
+  system?: { kernelVersion: string; osImage: string; architecture: string; containerRuntimeVersion: string; machineID: string };
 }
 
 /** A change to some pod's containers, as the runtime's event stream reports it. */

@@ -76,7 +76,8 @@ function replicasForMetrics(input: AutoscaleInput, specs: MetricSpec[]) {
       firstError ??= r.message;
       continue;
     }
-    currentMetrics.push({ name: spec.resource.name, averageValue: formatUsage(spec.resource.name, r.averageValue), ...(r.utilization !== undefined && { averageUtilization: r.utilization }) });
+    const current = { averageValue: formatUsage(spec.resource.name, r.averageValue), ...(r.utilization !== undefined && { averageUtilization: r.utilization }) };
+    currentMetrics.push({ type: 'Resource', resource: { name: spec.resource.name, current } });
     // The metric asking for most names the decision (the first valid one while all ask for none).
     if (r.replicas > replicas || !name) {
       replicas = r.replicas;

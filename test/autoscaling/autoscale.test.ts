@@ -12,7 +12,7 @@ test('CPU above target scales up, with Kubernetes\' reason and conditions', (t) 
   t.is(d.desiredReplicas, 4);
   t.true(d.rescale);
   t.is(d.reason, 'cpu resource utilization (percentage of request) above target');
-  t.deepEqual(d.currentMetrics, [{ name: 'cpu', averageUtilization: 80, averageValue: '800m' }]);
+  t.deepEqual(d.currentMetrics, [{ type: 'Resource', resource: { name: 'cpu', current: { averageValue: '800m', averageUtilization: 80 } } }]);
   t.is(conditionOf(d, 'AbleToScale')?.reason, 'SucceededRescale');
   t.is(conditionOf(d, 'AbleToScale')?.message, 'the HPA controller was able to update the target scale to 4');
   t.is(conditionOf(d, 'ScalingActive')?.message, 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)');
@@ -91,8 +91,8 @@ test('with several metrics the largest proposal wins; a failed one blocks only a
   t.is(d.desiredReplicas, 6);
   t.is(d.reason, 'memory resource above target');
   t.deepEqual(d.currentMetrics, [
-    { name: 'cpu', averageUtilization: 50, averageValue: '500m' },
-    { name: 'memory', averageValue: '300Mi' },
+    { type: 'Resource', resource: { name: 'cpu', current: { averageValue: '500m', averageUtilization: 50 } } },
+    { type: 'Resource', resource: { name: 'memory', current: { averageValue: '300Mi' } } },
   ]);
   // CPU cannot be computed (no request): memory's scale-up still goes ahead, its scale-down does not.
   const noRequests = pods(2, { cpu: '' });

@@ -66,7 +66,7 @@ test('an HPA scales its deployment out and in on CPU, Git sync keeps its count, 
   await waitFor(client, 'Deployment', (ds) => ds.get('web')?.spec.replicas === 5 && ds.get('web')?.metadata.annotations?.[MANAGED] === 'hpa');
   t.truthy(await waitForEvent(client, 'SuccessfulRescale', /^New size: 5; reason: cpu resource utilization \(percentage of request\) above target$/));
   const hpa = (await waitFor(client, 'HorizontalPodAutoscaler', (hs) => hs.get('web')?.status?.currentReplicas === 5)).get('web')!;
-  t.deepEqual(hpa.status?.currentMetrics, [{ name: 'cpu', averageUtilization: 200, averageValue: '200m' }]);
+  t.deepEqual(hpa.status?.currentMetrics, [{ type: 'Resource', resource: { name: 'cpu', current: { averageValue: '200m', averageUtilization: 200 } } }]);
   t.like(hpa.status?.conditions?.find((c) => c.type === 'ScalingLimited'), { status: 'True', reason: 'TooManyReplicas' });
 
   const get = await runMkctl(configPath, ['get', 'hpa']);

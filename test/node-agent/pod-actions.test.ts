@@ -68,6 +68,7 @@ test('does nothing when every container runs, and reports Running, Ready and the
   t.is(plan.status.startTime, T0);
   t.deepEqual(plan.status.containerStatuses?.[0], {
     name: 'app',
+    imageID: '',
     image: 'busybox:latest',
     containerID: 'docker://c0',
     restartCount: 0,
