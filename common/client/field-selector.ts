@@ -45,9 +45,9 @@ const byKind: { [K in Kind]?: FieldGetters<ObjectOf<K>> } = {
   },
 };
 
-/** The fields `kind` can be selected by, sorted, for discovery and error messages. */
-export function selectableFields(kind: Kind): string[] {
-  return [...Object.keys(common), ...Object.keys(byKind[kind] ?? {})].sort();
+/** The fields `kind` can be selected by, sorted; without a kind (a read-only view), only the metadata ones. */
+export function selectableFields(kind?: Kind): string[] {
+  return [...Object.keys(common), ...Object.keys((kind && byKind[kind]) ?? {})].sort();
 }
 
 /** Splits at unescaped commas; kubectl escapes `\`, `,` and `=` in values with a backslash. */
@@ -70,7 +70,7 @@ function splitUnescaped(text: string, sep: string): string[] {
 const unescapeValue = (v: string) => v.replace(/\\(.)/g, '$1');
 
 /** Parses `a=b,c!=d` for `kind`, refusing a field the kind cannot be selected by (as Kubernetes answers 400). */
-export function parseFieldSelector(kind: Kind, text: string): FieldRequirement[] {
+export function parseFieldSelector(kind: Kind | undefined, text: string): FieldRequirement[] {
   const known = new Set(selectableFields(kind));
   return splitUnescaped(text, ',')
     .map((s) => s.trim())
@@ -80,7 +80,7 @@ export function parseFieldSelector(kind: Kind, text: string): FieldRequirement[]
       if (!m) throw new FieldSelectorError(`invalid field selector "${part}": expected field=value or field!=value`);
       const field = m[1]!;
       if (!known.has(field))
-        throw new FieldSelectorError(`field label not supported: "${field}" is not a known field selector for ${kind}: only ${[...known].map((f) => `"${f}"`).join(', ')}`);
+        throw new FieldSelectorError(`field label not supported: "${field}" is not a known field selector for ${kind ?? 'this resource'}: only ${[...known].map((f) => `"${f}"`).join(', ')}`);
       return { field, op: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3]!.trim()) };
     });
 }

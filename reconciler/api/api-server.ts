@@ -3,6 +3,8 @@ import type { ObjectStore } from '../store/object-store.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
 import { bearerAuth } from '../../common/http/bearer-auth.js';
 import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
+import { defaultNodeHealthOptions } from '../controllers/node-health.js';
+import { createDerivedRouter } from './derived-router.js';
 import { createDiscoveryRouter } from './discovery-router.js';
 import { createResourceRouter } from './resource-router.js';
 import { storeHttpError } from './store-http-error.js';
@@ -30,6 +32,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   // Patches come as application/merge-patch+json and the like.
   router.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
   router.use(createDiscoveryRouter());
+  router.use(createDerivedRouter({ store: deps.store, leaseDurationSeconds: defaultNodeHealthOptions.heartbeatGraceMs / 1000 }));
   router.use(createResourceRouter({ store: deps.store, log: deps.log ?? createLogger('api'), ...(deps.bookmarkMs !== undefined && { bookmarkMs: deps.bookmarkMs }) }));
   return router;
 }

@@ -84,8 +84,8 @@ function parseIncludeObjectOrBad(v: string | undefined): IncludeObject {
   }
 }
 
-/** Checks and reads a list or watch request's query for `kind`. */
-export function parseListOptions(query: URLSearchParams, kind: Kind): ListOptions {
+/** Checks and reads a list or watch request's query for `kind` (undefined: a view selectable by metadata only). */
+export function parseListOptions(query: URLSearchParams, kind: Kind | undefined): ListOptions {
   const q = single(query, 'list');
   let labels: LabelRequirement[];
   let fields: FieldRequirement[];

@@ -92,7 +92,7 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
   t.like(patch, { status: 409, body: { kind: 'Status', reason: 'Conflict', message: 'pods "web" comes from Git: change its spec by committing to the cluster repository (mkctl apply -f)' } });
   const apply = await call(url, '/api/v1/namespaces/default/pods/web?fieldManager=kubectl&force=true', { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: {} });
   t.is(apply.status, 409);
-  t.is((await call(url, '/apis/apps/v1/namespaces/default/deployments/web/scale', { method: 'PUT', body: {} })).status, 404);
+  t.is((await call(url, '/apis/apps/v1/namespaces/default/deployments/web/scale', { method: 'PUT', body: {} })).status, 409);
 
   const dry = await call(url, '/api/v1/namespaces/default/pods?dryRun=All', { method: 'POST', body: makePod('new') });
   t.is(dry.status, 201);
@@ -138,4 +138,34 @@ test('discovery and OpenAPI are generated from the schema registry', async (t) =
   t.true(patch.parameters.some((p: { name: string }) => p.name === 'fieldValidation'));
   t.is((await call(url, '/openapi/v2', { accept: 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' })).status, 406);
   t.truthy((await call(url, '/openapi/v2')).body.definitions['io.k8s.api.core.v1.Pod']);
+});
+
+test('metrics.k8s.io, node leases, namespaces and scale are read-only views of the stored kinds', async (t) => {
+  const { url, store } = await startTestApi(t);
+  const node = makeNode('node-1');
+  node.status!.conditions![0]!.lastHeartbeatTime = '2026-01-01T00:00:00.123Z';
+  await store.create(node);
+  const web = gitPod('web');
+  web.metadata.namespace = 'shop';
+  await store.create(web);
+  await store.create({
+    apiVersion: 'metrics.minik8s.io/v1',
+    kind: 'NodeMetrics',
+    metadata: { name: 'node-1' },
+    timestamp: '2026-01-01T00:00:05Z',
+    windowSeconds: 10,
+    usage: { cpu: '250m', memory: '64Mi' },
+    pods: [{ namespace: 'shop', name: 'web', containers: [{ name: 'c', usage: { cpu: '250m', memory: '64Mi' } }] }],
+  });
+  const nodes = await call(url, '/apis/metrics.k8s.io/v1beta1/nodes');
+  t.like(nodes.body.items[0], { kind: 'NodeMetrics', metadata: { name: 'node-1' }, window: '10s', usage: { cpu: '250m' } });
+  const pods = await call(url, '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb');
+  t.deepEqual(pods.body.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['web']);
+  t.is((await call(url, '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods')).body.items.length, 0);
+
+  const lease = await call(url, '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1');
+  t.like(lease.body, { kind: 'Lease', spec: { holderIdentity: 'node-1', renewTime: '2026-01-01T00:00:00.123000Z' } });
+  const namespaces = (await call(url, '/api/v1/namespaces')).body.items.map((n: { metadata: { name: string } }) => n.metadata.name);
+  t.deepEqual(namespaces, ['default', 'kube-node-lease', 'kube-system', 'shop']);
+  t.is((await call(url, '/api/v1/namespaces/nope')).status, 404);
 });
