@@ -8,7 +8,7 @@ import { podResolvConf } from '../dns/resolv-conf.js';
 import { appContainerOptions, type DockerPlacement, podNetworkOptions, sandboxOptions, withTag } from './docker-create-options.js';
 import { LABELS } from './docker-labels.js';
 import { demuxBuffer, podsOf, runtimeEventOf } from './docker-observed.js';
-import type { ExecResult, NodeCapacity, ObservedPod, PodRuntime, RuntimeEvent } from './pod-runtime.js';
+import type { ExecResult, LogOptions, NodeCapacity, ObservedPod, PodRuntime, RuntimeEvent } from './pod-runtime.js';
 
 export interface DockerRuntimeOptions {
   nodeName: string;
@@ -152,8 +152,14 @@ export class DockerRuntime implements PodRuntime {
     };
   }
 
-  async logs(id: string, opts: { follow: boolean; tailLines?: number }): Promise<Readable> {
-    const base = { stdout: true, stderr: true, ...(opts.tailLines !== undefined && { tail: opts.tailLines }) };
+  async logs(id: string, opts: LogOptions): Promise<Readable> {
+    const base = {
+      stdout: true,
+      stderr: true,
+      ...(opts.tailLines !== undefined && { tail: opts.tailLines }),
+      ...(opts.timestamps && { timestamps: true }),
+      ...(opts.sinceSeconds !== undefined && { since: Math.floor(Date.now() / 1000) - opts.sinceSeconds }),
+    };
     const out = new PassThrough();
     if (opts.follow) {
       const stream = await this.#docker.getContainer(id).logs({ ...base, follow: true });

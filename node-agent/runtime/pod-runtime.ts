@@ -1,6 +1,16 @@
 import type { Readable } from 'node:stream';
 import type { Container, Pod } from '../../common/schema/index.js';
 
+/** What of a container's log to read, as kubectl's `logs` options name it. */
+export interface LogOptions {
+  follow: boolean;
+  tailLines?: number;
+  /** Prefix each line with its RFC 3339 time. */
+  timestamps?: boolean;
+  /** Only lines written since this many seconds ago. */
+  sinceSeconds?: number;
+}
+
 /** One app container of a pod as Docker reports it; several attempts of the same container may coexist. */
 export interface ObservedContainer {
   id: string;
@@ -88,7 +98,7 @@ export interface PodRuntime {
   /** Calls `onEvent` for container lifecycle changes of this node's pods until the returned stop is called. */
   watchEvents(onEvent: (e: RuntimeEvent) => void, onError: (err: Error) => void): Promise<() => void>;
   /** The seam for `mkctl logs`: a container's stdout and stderr, demultiplexed, as one text stream. */
-  logs(id: string, opts: { follow: boolean; tailLines?: number }): Promise<Readable>;
+  logs(id: string, opts: LogOptions): Promise<Readable>;
   /** The seam for `mkctl exec`: runs a command in a running container and collects its output. */
   exec(id: string, command: string[]): Promise<ExecResult>;
 }

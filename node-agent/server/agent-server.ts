@@ -53,6 +53,13 @@ export interface AgentServer {
 }
 
 const flag = (v: unknown): boolean => v === 'true' || v === '1';
+
+function wholeNumber(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!(Number.isInteger(n) && n >= 0)) throw new HttpError(400, 'BadRequest', `${name} must be a whole number, not "${String(v)}"`);
+  return n;
+}
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).map(String);
 
 /** Forwards a session's output as frames, then the exit frame once all output is out; resolves with the exit code. */
@@ -81,9 +88,14 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
 
   app.get('/containerLogs/:namespace/:pod/:container', async (req, res) => {
     const container = findPodContainer(await opts.runtime.listPods(), refOf(req));
-    const tail = req.query.tail === undefined ? undefined : Number(req.query.tail);
-    if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new HttpError(400, 'BadRequest', `tail must be a whole number, not "${String(req.query.tail)}"`);
-    const stream = await opts.runtime.logs(container.id, { follow: flag(req.query.follow), ...(tail !== undefined && { tailLines: tail }) });
+    const tail = wholeNumber(req.query.tail, 'tail');
+    const since = wholeNumber(req.query.since, 'since');
+    const stream = await opts.runtime.logs(container.id, {
+      follow: flag(req.query.follow),
+      timestamps: flag(req.query.timestamps),
+      ...(tail !== undefined && { tailLines: tail }),
+      ...(since !== undefined && { sinceSeconds: since }),
+    });
     res.type('text/plain').flushHeaders();
     res.on('close', () => stream.destroy());
     stream.pipe(res);

@@ -4,7 +4,9 @@ import { EXEC_UPGRADE_PROTOCOL } from '../../common/client/exec-frames.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
 import { HttpError } from '../../common/http/http-error.js';
+import { agentLogQuery } from './log-options.js';
 import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
+import { queryOf } from './request-options.js';
 
 export { routeUpgrades } from '../../common/http/http-upgrade.js';
 
@@ -88,11 +90,7 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
 
   router.get(`${POD}/log`, async (req, res) => {
     const target = await targetOf(req);
-    const query = new URLSearchParams();
-    if (req.query.follow === 'true') query.set('follow', 'true');
-    if (req.query.previous === 'true') query.set('previous', 'true');
-    const tail = text(req.query.tailLines);
-    if (tail !== undefined) query.set('tail', tail);
+    const query = agentLogQuery(queryOf(req.originalUrl));
     await callAgent(req, res, target, { method: 'GET', path: agentPath('containerLogs', req, target, query) });
   });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { PassThrough, type Readable } from 'node:stream';
 import { firstHost, ipToNumber, numberToIp } from '../../common/net/address-ranges.js';
 import type { Container, Pod } from '../../common/schema/index.js';
-import type { ExecResult, NodeCapacity, ObservedContainer, ObservedPod, PodRuntime, RuntimeEvent } from '../../node-agent/runtime/pod-runtime.js';
+import type { ExecResult, LogOptions, NodeCapacity, ObservedContainer, ObservedPod, PodRuntime, RuntimeEvent } from '../../node-agent/runtime/pod-runtime.js';
 
 interface FakeContainer extends ObservedContainer {
   pod: { uid: string; namespace: string; name: string; graceSeconds: number };
@@ -106,7 +106,7 @@ export class FakePodRuntime implements PodRuntime {
     return () => this.#listeners.delete(onEvent);
   }
 
-  async logs(id: string, _opts: { follow: boolean; tailLines?: number }): Promise<Readable> {
+  async logs(id: string, _opts: LogOptions): Promise<Readable> {
     const out = new PassThrough();
     out.end(this.#containers.get(id)?.output ?? '');
     return out;
