@@ -1,6 +1,8 @@
 import { request } from 'node:http';
 import { type Request, type Response, Router } from 'express';
 import { EXEC_UPGRADE_PROTOCOL } from '../../common/client/exec-frames.js';
+import { K8S_EXEC_PROTOCOLS } from '../../common/client/k8s-exec-channels.js';
+import { bridgeExec, isWebSocketUpgrade, upgradeToAgent, webSockets } from './exec-websocket.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
 import { HttpError } from '../../common/http/http-error.js';
@@ -95,19 +97,33 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
   });
 
   router.post(`${POD}/exec`, async (req, res) => {
+    // client-go upgrades a GET to a WebSocket; some clients upgrade a POST.
+    if (isWebSocketUpgrade(req)) return execOverWebSocket(req);
     const target = await targetOf(req);
     const command = (req.body as { command?: unknown } | undefined)?.command;
     await callAgent(req, res, target, { method: 'POST', path: agentPath('exec', req, target, new URLSearchParams()), body: { command } });
   });
 
-  router.get(`${POD}/exec`, async (req, res) => {
-    if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
-      throw new HttpError(400, 'BadRequest', `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
-    const target = await targetOf(req);
+  const execQuery = (req: Request) => {
     const query = new URLSearchParams();
-    for (const key of ['command', 'tty', 'stdin'])
-      for (const v of [req.query[key]].flat()) if (typeof v === 'string') query.append(key, v);
-    await callAgent(req, res, target, { method: 'GET', path: agentPath('exec', req, target, query), upgrade: true });
+    for (const key of ['command', 'tty', 'stdin']) for (const v of queryOf(req.originalUrl).getAll(key)) query.append(key, v);
+    return query;
+  };
+
+  /** kubectl's exec: a WebSocket speaking Kubernetes' channel protocol, bridged to the agent's exec frames. */
+  const execOverWebSocket = async (req: Request) => {
+    const target = await targetOf(req);
+    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.joinToken);
+    const { socket, head } = takeUpgrade(req)!;
+    webSockets.handleUpgrade(req, socket, head, (ws) => bridgeExec(ws, agent));
+  };
+
+  router.get(`${POD}/exec`, async (req, res) => {
+    if (isWebSocketUpgrade(req)) return execOverWebSocket(req);
+    if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
+      throw new HttpError(400, 'BadRequest', `exec needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')}) or Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+    const target = await targetOf(req);
+    await callAgent(req, res, target, { method: 'GET', path: agentPath('exec', req, target, execQuery(req)), upgrade: true });
   });
 
   return router;
