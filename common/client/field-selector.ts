@@ -80,7 +80,9 @@ export function parseFieldSelector(kind: Kind | undefined, text: string): FieldR
       if (!m) throw new FieldSelectorError(`invalid field selector "${part}": expected field=value or field!=value`);
       const field = m[1]!;
       if (!known.has(field))
-        throw new FieldSelectorError(`field label not supported: "${field}" is not a known field selector for ${kind ?? 'this resource'}: only ${[...known].map((f) => `"${f}"`).join(', ')}`);
+        throw new FieldSelectorError(
+          `field label not supported: "${field}" is not a known field selector for ${kind ?? 'this resource'}: only ${[...known].map((f) => `"${f}"`).join(', ')}`,
+        );
       return { field, op: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3]!.trim()) };
     });
 }

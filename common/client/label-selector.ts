@@ -37,7 +37,8 @@ function splitRequirements(text: string): string[] {
 function checked(part: string, key: string, op: LabelRequirement['op'], values: string[]): LabelRequirement {
   if (!KEY.test(key)) throw new LabelSelectorError(`invalid label selector "${part}": "${key}" is not a valid label key`);
   for (const v of values) if (!VALUE.test(v)) throw new LabelSelectorError(`invalid label selector "${part}": "${v}" is not a valid label value`);
-  if ((op === 'gt' || op === 'lt') && !/^-?\d+$/.test(values[0] ?? '')) throw new LabelSelectorError(`invalid label selector "${part}": "${values[0]}" is not an integer`);
+  if ((op === 'gt' || op === 'lt') && !/^-?\d+$/.test(values[0] ?? ''))
+    throw new LabelSelectorError(`invalid label selector "${part}": "${values[0]}" is not an integer`);
   return { key, op, values };
 }
 

@@ -1,10 +1,10 @@
 import { type Request, type Response, Router } from 'express';
 import { matchesFields } from '../../common/client/field-selector.js';
 import { matchesLabels } from '../../common/client/label-selector.js';
-import { type ApiObject, kinds, resourceType, resourceTypes } from '../../common/schema/index.js';
 import { HttpError } from '../../common/http/http-error.js';
+import { type ApiObject, kinds, resourceType, resourceTypes } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { namespacesOf, NODE_LEASE_NAMESPACE, nodeLease, nodeMetricsView, podMetricsViews, scaleOf } from './derived-views.js';
+import { NODE_LEASE_NAMESPACE, namespacesOf, nodeLease, nodeMetricsView, podMetricsViews, scaleOf } from './derived-views.js';
 import { parseItemOptions, parseListOptions, queryOf } from './request-options.js';
 import { COMMIT_TO_CHANGE, fromGit, param } from './resource-router.js';
 
@@ -43,7 +43,8 @@ export function createDerivedRouter(deps: DerivedRouterDeps): Router {
   const { store } = deps;
   const router = Router();
   const reports = async () => (await store.list('NodeMetrics')).items;
-  const podLabels = async (namespace?: string) => new Map((await store.list('Pod', namespace)).items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.labels ?? {}]));
+  const podLabels = async (namespace?: string) =>
+    new Map((await store.list('Pod', namespace)).items.map((p) => [`${p.metadata.namespace}/${p.metadata.name}`, p.metadata.labels ?? {}]));
 
   const M = '/apis/metrics.k8s.io/v1beta1';
   router.get(`${M}/nodes`, async (req, res) => void res.json(listOf(req, 'NodeMetrics', 'metrics.k8s.io/v1beta1', (await reports()).map(nodeMetricsView))));
@@ -69,9 +70,13 @@ export function createDerivedRouter(deps: DerivedRouterDeps): Router {
   };
   router.get(`${C}/leases`, async (req, res) => void res.json(listOf(req, 'Lease', 'coordination.k8s.io/v1', await leases(req))));
   router.get(`${C}/namespaces/:namespace/leases`, async (req, res) => void res.json(listOf(req, 'Lease', 'coordination.k8s.io/v1', await leases(req))));
-  router.get(`${C}/namespaces/:namespace/leases/:name`, async (req, res) => void res.json(found(await leases(req), param(req, 'name'), 'leases.coordination.k8s.io')));
+  router.get(
+    `${C}/namespaces/:namespace/leases/:name`,
+    async (req, res) => void res.json(found(await leases(req), param(req, 'name'), 'leases.coordination.k8s.io')),
+  );
 
-  const namespaces = async () => namespacesOf((await Promise.all(kinds.filter((k) => resourceTypes[k].namespaced).map((k) => store.list(k)))).flatMap((l) => l.items));
+  const namespaces = async () =>
+    namespacesOf((await Promise.all(kinds.filter((k) => resourceTypes[k].namespaced).map((k) => store.list(k)))).flatMap((l) => l.items));
   router.get('/api/v1/namespaces', async (req, res) => void res.json(listOf(req, 'Namespace', 'v1', await namespaces())));
   router.get('/api/v1/namespaces/:name', async (req, res) => void res.json(found(await namespaces(), param(req, 'name'), 'namespaces')));
 

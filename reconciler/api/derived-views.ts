@@ -44,14 +44,22 @@ export function nodeLease(node: Node, leaseDurationSeconds: number) {
 export function namespacesOf(objects: readonly ApiObject[]) {
   const names = new Set(['default', 'kube-system', NODE_LEASE_NAMESPACE]);
   for (const o of objects) if (o.metadata.namespace) names.add(o.metadata.namespace);
-  return [...names].sort().map((name) => ({ kind: 'Namespace', apiVersion: 'v1', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
+  return [...names]
+    .sort()
+    .map((name) => ({ kind: 'Namespace', apiVersion: 'v1', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
 }
 
 const metricsMeta = (m: NodeMetrics) => ({ timestamp: m.timestamp, window: `${m.windowSeconds}s` });
 
 /** metrics.k8s.io/v1beta1 NodeMetrics from what a node's agent reported. */
 export function nodeMetricsView(m: NodeMetrics) {
-  return { kind: 'NodeMetrics', apiVersion: 'metrics.k8s.io/v1beta1', metadata: { name: m.metadata.name, creationTimestamp: m.timestamp }, ...metricsMeta(m), usage: m.usage };
+  return {
+    kind: 'NodeMetrics',
+    apiVersion: 'metrics.k8s.io/v1beta1',
+    metadata: { name: m.metadata.name, creationTimestamp: m.timestamp },
+    ...metricsMeta(m),
+    usage: m.usage,
+  };
 }
 
 /** metrics.k8s.io/v1beta1 PodMetrics for every pod in the nodes' reports (the newest report wins for a pod that moved). */

@@ -16,7 +16,19 @@ const hashOf = (doc: object) => createHash('sha256').update(JSON.stringify(doc))
  */
 export function createDiscoveryRouter(): Router {
   const router = Router();
-  router.get('/version', (_req, res) => void res.json({ ...SERVED_KUBERNETES_VERSION, gitCommit: '', gitTreeState: 'clean', buildDate: '', goVersion: '', compiler: 'minik8s', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}` }));
+  router.get(
+    '/version',
+    (_req, res) =>
+      void res.json({
+        ...SERVED_KUBERNETES_VERSION,
+        gitCommit: '',
+        gitTreeState: 'clean',
+        buildDate: '',
+        goVersion: '',
+        compiler: 'minik8s',
+        platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+      }),
+  );
   router.get('/api', (req, res) => void res.json(apiVersions(req.headers.host ?? '')));
   router.get('/apis', (_req, res) => void res.json(apiGroupList()));
   const resourceList = (groupVersion: string) => {

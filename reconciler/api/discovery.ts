@@ -41,7 +41,9 @@ const EXTRA: Record<string, ApiResource[]> = {
     { name: 'replicasets/status', singularName: '', namespaced: true, kind: 'ReplicaSet', verbs: ['get', 'patch', 'update'] },
     { name: 'replicasets/scale', singularName: '', namespaced: true, kind: 'Scale', verbs: ['get'] },
   ],
-  'autoscaling/v2': [{ name: 'horizontalpodautoscalers/status', singularName: '', namespaced: true, kind: 'HorizontalPodAutoscaler', verbs: ['get', 'patch', 'update'] }],
+  'autoscaling/v2': [
+    { name: 'horizontalpodautoscalers/status', singularName: '', namespaced: true, kind: 'HorizontalPodAutoscaler', verbs: ['get', 'patch', 'update'] },
+  ],
   'metrics.k8s.io/v1beta1': [
     { name: 'nodes', singularName: '', namespaced: false, kind: 'NodeMetrics', verbs: ['get', 'list'] },
     { name: 'pods', singularName: '', namespaced: true, kind: 'PodMetrics', verbs: ['get', 'list'] },
@@ -82,7 +84,11 @@ export function apiGroupList() {
   const groups = [...apiResourceLists().keys()]
     .map(splitGroupVersion)
     .filter(([group]) => group !== '')
-    .map(([group, version]) => ({ name: group, versions: [{ groupVersion: `${group}/${version}`, version }], preferredVersion: { groupVersion: `${group}/${version}`, version } }));
+    .map(([group, version]) => ({
+      name: group,
+      versions: [{ groupVersion: `${group}/${version}`, version }],
+      preferredVersion: { groupVersion: `${group}/${version}`, version },
+    }));
   return { kind: 'APIGroupList', apiVersion: 'v1', groups };
 }
 

@@ -1,5 +1,5 @@
-import { request } from 'node:http';
 import type { IncomingMessage } from 'node:http';
+import { request } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { EXEC_UPGRADE_PROTOCOL, ExecFrameDecoder, ExecFrameType } from '../../common/client/exec-frames.js';
@@ -37,11 +37,23 @@ export function upgradeToAgent(target: PodAgentTarget, path: string, joinToken: 
       answer.on('data', (c: Buffer) => chunks.push(c));
       answer.on('end', () => {
         const status = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as { message?: string; reason?: string };
-        reject(new HttpError(answer.statusCode === 404 ? 404 : 400, answer.statusCode === 404 ? 'NotFound' : 'BadRequest', status.message ?? `the node agent answered ${answer.statusCode}`));
+        reject(
+          new HttpError(
+            answer.statusCode === 404 ? 404 : 400,
+            answer.statusCode === 404 ? 'NotFound' : 'BadRequest',
+            status.message ?? `the node agent answered ${answer.statusCode}`,
+          ),
+        );
       });
     });
     upstream.on('error', (err: NodeJS.ErrnoException) =>
-      reject(new HttpError(502, 'InternalError', `the node agent of ${target.nodeName} at ${target.host}:${target.port} is not reachable (${err.code ?? err.message})`)),
+      reject(
+        new HttpError(
+          502,
+          'InternalError',
+          `the node agent of ${target.nodeName} at ${target.host}:${target.port} is not reachable (${err.code ?? err.message})`,
+        ),
+      ),
     );
     upstream.end();
   });

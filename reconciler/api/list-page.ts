@@ -1,5 +1,5 @@
-import type { ApiObject } from '../../common/schema/index.js';
 import { HttpError } from '../../common/http/http-error.js';
+import type { ApiObject } from '../../common/schema/index.js';
 
 /** Where the next page starts: after this object (`namespace/name`, the store's order). */
 interface ContinueToken {
@@ -23,7 +23,10 @@ function decodeToken(token: string): ContinueToken {
  * rest. Each page is read from the latest state, so an object created meanwhile behind the cursor shows up
  * on a later page (Kubernetes instead serves every page from the first page's revision).
  */
-export function listPage<T extends ApiObject>(items: readonly T[], opts: { limit?: number; continue?: string }): { items: T[]; continue?: string; remaining?: number } {
+export function listPage<T extends ApiObject>(
+  items: readonly T[],
+  opts: { limit?: number; continue?: string },
+): { items: T[]; continue?: string; remaining?: number } {
   const sorted = [...items].sort((a, b) => (keyOf(a) < keyOf(b) ? -1 : keyOf(a) > keyOf(b) ? 1 : 0));
   const after = opts.continue === undefined ? undefined : decodeToken(opts.continue).after;
   const rest = after === undefined ? sorted : sorted.filter((o) => keyOf(o) > after);

@@ -19,7 +19,12 @@ export function agentLogQuery(query: URLSearchParams): URLSearchParams {
     } else if (key in NUMBERS) {
       if (!/^\d+$/.test(value)) throw new HttpError(400, 'BadRequest', `${key} must be a whole number, got "${value}"`);
       out.set(NUMBERS[key as keyof typeof NUMBERS], value);
-    } else throw new HttpError(400, 'BadRequest', `log option "${key}" is not supported (supported: container, follow, previous, timestamps, tailLines, sinceSeconds)`);
+    } else
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `log option "${key}" is not supported (supported: container, follow, previous, timestamps, tailLines, sinceSeconds)`,
+      );
   }
   return out;
 }

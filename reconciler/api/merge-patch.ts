@@ -15,7 +15,11 @@ export function patchTypeOf(contentType: string | undefined): PatchType {
     case 'application/apply-patch+yaml':
       return 'apply';
     default:
-      throw new HttpError(415, 'UnsupportedMediaType', `the body of a PATCH must be application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json, not "${type}"`);
+      throw new HttpError(
+        415,
+        'UnsupportedMediaType',
+        `the body of a PATCH must be application/merge-patch+json, application/strategic-merge-patch+json or application/json-patch+json, not "${type}"`,
+      );
   }
 }
 
@@ -42,8 +46,12 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
   if (!Array.isArray(ops)) throw new HttpError(400, 'BadRequest', 'a JSON patch must be an array of operations');
   let doc = structuredClone(target);
   for (const op of ops as { op?: unknown; path?: unknown; value?: unknown }[]) {
-    if (typeof op.path !== 'string' || (op.path !== '' && !op.path.startsWith('/'))) throw new HttpError(400, 'BadRequest', `JSON patch path must be a JSON pointer, got "${String(op.path)}"`);
-    const keys = op.path.split('/').slice(1).map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
+    if (typeof op.path !== 'string' || (op.path !== '' && !op.path.startsWith('/')))
+      throw new HttpError(400, 'BadRequest', `JSON patch path must be a JSON pointer, got "${String(op.path)}"`);
+    const keys = op.path
+      .split('/')
+      .slice(1)
+      .map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = keys.pop();
     if (last === undefined) {
       if (op.op === 'replace' || op.op === 'add') doc = structuredClone(op.value);
@@ -68,7 +76,8 @@ export function jsonPatch(target: unknown, ops: unknown): unknown {
         else delete container[last];
         break;
       case 'test':
-        if (JSON.stringify(index !== undefined ? container[index] : container[last]) !== JSON.stringify(op.value)) throw new HttpError(422, 'Invalid', `JSON patch test failed at "${op.path}"`);
+        if (JSON.stringify(index !== undefined ? container[index] : container[last]) !== JSON.stringify(op.value))
+          throw new HttpError(422, 'Invalid', `JSON patch test failed at "${op.path}"`);
         break;
       default:
         throw new HttpError(400, 'BadRequest', `JSON patch operation "${String(op.op)}" is not supported (add, remove, replace, test)`);

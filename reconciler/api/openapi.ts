@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { groupVersionPath } from '../../common/client/api-paths.js';
-import { type Kind, kinds, resourceType, type ResourceType } from '../../common/schema/index.js';
+import { type Kind, kinds, type ResourceType, resourceType } from '../../common/schema/index.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -17,19 +17,38 @@ const gvkOf = (t: ResourceType) => ({ group: t.group, version: t.version, kind: 
 function kindSchema(kind: Kind, target: 'openapi-3.0' | 'draft-4'): JsonObject {
   const t = resourceType(kind);
   const { $schema: _s, ...schema } = z.toJSONSchema(t.schema, { target, io: 'input', unrepresentable: 'any' }) as JsonObject;
-  return { description: `${kind} (${t.apiVersion})${t.fromGit ? ': its spec comes from the cluster repository' : ''}.`, ...schema, 'x-kubernetes-group-version-kind': [gvkOf(t)] };
+  return {
+    description: `${kind} (${t.apiVersion})${t.fromGit ? ': its spec comes from the cluster repository' : ''}.`,
+    ...schema,
+    'x-kubernetes-group-version-kind': [gvkOf(t)],
+  };
 }
 
-const pathParam = (name: string) => ({ name, in: 'path', required: true, schema: { type: 'string' }, description: `name of the ${name === 'namespace' ? 'namespace' : 'object'}` });
+const pathParam = (name: string) => ({
+  name,
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: `name of the ${name === 'namespace' ? 'namespace' : 'object'}`,
+});
 const queryParam = (name: string, description: string) => ({ name, in: 'query', schema: { type: 'string' }, description, uniqueItems: true });
 const WRITE_PARAMS = [
   queryParam('dryRun', 'All: validate and answer without storing'),
   queryParam('fieldManager', 'accepted and ignored: there are no managed fields'),
   queryParam('fieldValidation', 'unknown fields are always refused (Strict)'),
 ];
-const LIST_PARAMS = ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'watch', 'timeoutSeconds', 'allowWatchBookmarks', 'sendInitialEvents'].map((n) =>
-  queryParam(n, n),
-);
+const LIST_PARAMS = [
+  'labelSelector',
+  'fieldSelector',
+  'limit',
+  'continue',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'watch',
+  'timeoutSeconds',
+  'allowWatchBookmarks',
+  'sendInitialEvents',
+].map((n) => queryParam(n, n));
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
 /** The OpenAPI v3 paths of one kind: its collection and its objects, each operation tagged with the kind as Kubernetes tags them. */

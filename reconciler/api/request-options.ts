@@ -1,7 +1,7 @@
-import { FieldSelectorError, type FieldRequirement, parseFieldSelector } from '../../common/client/field-selector.js';
+import { type FieldRequirement, FieldSelectorError, parseFieldSelector } from '../../common/client/field-selector.js';
 import { type LabelRequirement, LabelSelectorError, parseLabelSelector } from '../../common/client/label-selector.js';
-import type { Kind } from '../../common/schema/index.js';
 import { HttpError } from '../../common/http/http-error.js';
+import type { Kind } from '../../common/schema/index.js';
 import { type IncludeObject, parseIncludeObject } from './table.js';
 
 /** What a request does, as Kubernetes names its verbs; each takes its own query parameters. */
@@ -14,7 +14,19 @@ export type Verb = 'list' | 'get' | 'create' | 'update' | 'patch' | 'delete';
  * there are no managed fields, and unknown fields are always refused (`Strict`).
  */
 const ACCEPTED: Record<Verb, readonly string[]> = {
-  list: ['labelSelector', 'fieldSelector', 'limit', 'continue', 'resourceVersion', 'resourceVersionMatch', 'watch', 'timeoutSeconds', 'allowWatchBookmarks', 'sendInitialEvents', 'includeObject'],
+  list: [
+    'labelSelector',
+    'fieldSelector',
+    'limit',
+    'continue',
+    'resourceVersion',
+    'resourceVersionMatch',
+    'watch',
+    'timeoutSeconds',
+    'allowWatchBookmarks',
+    'sendInitialEvents',
+    'includeObject',
+  ],
   get: ['resourceVersion', 'includeObject'],
   create: ['dryRun', 'fieldManager', 'fieldValidation'],
   update: ['dryRun', 'fieldManager', 'fieldValidation'],

@@ -2,6 +2,8 @@ import { type Request, type Response, Router } from 'express';
 import { groupVersionPath } from '../../common/client/api-paths.js';
 import { matchesFields } from '../../common/client/field-selector.js';
 import { matchesLabels } from '../../common/client/label-selector.js';
+import { HttpError } from '../../common/http/http-error.js';
+import type { Logger } from '../../common/log/log.js';
 import {
   type ApiObject,
   type Event,
@@ -16,9 +18,7 @@ import {
 } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../../common/log/log.js';
 import { saveEvent } from './events.js';
-import { HttpError } from '../../common/http/http-error.js';
 import { listPage } from './list-page.js';
 import { jsonPatch, mergePatch, patchTypeOf } from './merge-patch.js';
 import { parseItemOptions, parseListOptions, queryOf } from './request-options.js';
@@ -101,7 +101,12 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       const o = parseListOptions(queryOf(req.originalUrl), kind);
       if (o.watch) {
         const { labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents } = o;
-        return streamWatch(res, store, { kind, namespace, labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents }, { bookmarkMs, log });
+        return streamWatch(
+          res,
+          store,
+          { kind, namespace, labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents },
+          { bookmarkMs, log },
+        );
       }
       const { items, revision } = await store.list(kind, namespace);
       const page = listPage(
@@ -110,7 +115,9 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       );
       const resourceVersion = String(revision);
       if (wantsTable(req.headers.accept))
-        return void res.json(buildTable(kind, page.items, { resourceVersion, ...(page.continue && { continue: page.continue }), include: o.includeObject, now: new Date() }));
+        return void res.json(
+          buildTable(kind, page.items, { resourceVersion, ...(page.continue && { continue: page.continue }), include: o.includeObject, now: new Date() }),
+        );
       res.json({
         apiVersion: t.apiVersion,
         kind: `${kind}List`,
@@ -162,7 +169,8 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       const { dryRun } = parseItemOptions(queryOf(req.originalUrl), 'patch');
       if (t.fromGit && !dryRun) throw fromGit(t, param(req, 'name'), COMMIT_TO_CHANGE);
       const type = patchTypeOf(req.headers['content-type']);
-      if (type === 'apply') throw new HttpError(415, 'UnsupportedMediaType', 'server-side apply is not supported; use a merge patch, or commit to the cluster repository');
+      if (type === 'apply')
+        throw new HttpError(415, 'UnsupportedMediaType', 'server-side apply is not supported; use a merge patch, or commit to the cluster repository');
       const current = await mustGet(refFrom(req));
       const patched = type === 'json' ? jsonPatch(current, req.body) : mergePatch(current, req.body);
       // A patch applies to what was read: it may not move the object under a concurrent write.

@@ -15,7 +15,12 @@ export interface Table {
 /** True when the client asked for a `meta.k8s.io/v1` Table (kubectl get does), before any plain JSON it also accepts. */
 export function wantsTable(accept: string | undefined): boolean {
   const first = (accept ?? '').split(',')[0] ?? '';
-  const params = new Map(first.split(';').slice(1).map((p) => p.trim().split('=') as [string, string]));
+  const params = new Map(
+    first
+      .split(';')
+      .slice(1)
+      .map((p) => p.trim().split('=') as [string, string]),
+  );
   return params.get('as') === 'Table' && params.get('g') === 'meta.k8s.io' && (params.get('v') ?? 'v1') === 'v1';
 }
 
@@ -35,7 +40,11 @@ function rowObject(o: ApiObject, include: IncludeObject): unknown {
  * The Table kubectl prints, from the same column definitions `mkctl get` prints: the `-o wide`
  * columns have priority 1, so kubectl shows them only when asked, as mkctl does.
  */
-export function buildTable(kind: Kind, objects: readonly ApiObject[], opts: { resourceVersion?: string; continue?: string; include: IncludeObject; now: Date }): Table {
+export function buildTable(
+  kind: Kind,
+  objects: readonly ApiObject[],
+  opts: { resourceVersion?: string; continue?: string; include: IncludeObject; now: Date },
+): Table {
   const columns = columnsFor(kind, true);
   const narrow = new Set(columnsFor(kind, false));
   return {

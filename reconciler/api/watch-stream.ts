@@ -1,10 +1,10 @@
 import type { Response } from 'express';
 import { type FieldRequirement, matchesFields } from '../../common/client/field-selector.js';
 import { type LabelRequirement, matchesLabels } from '../../common/client/label-selector.js';
+import { HttpError } from '../../common/http/http-error.js';
+import type { Logger } from '../../common/log/log.js';
 import { type ApiObject, type Kind, resourceType } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Logger } from '../../common/log/log.js';
-import { HttpError } from '../../common/http/http-error.js';
 
 export interface WatchRequest {
   kind: Kind;
@@ -56,10 +56,16 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
   const matches = (o: ApiObject) => matchesLabels(w.labels, o.metadata.labels) && matchesFields(w.fields, o);
   let lastRevision = requested === 0 || initial ? current.revision : requested;
   const bookmark = (annotations?: Record<string, string>) =>
-    send({ type: 'BOOKMARK', object: { kind: w.kind, apiVersion: t.apiVersion, metadata: { resourceVersion: String(lastRevision), ...(annotations && { annotations }) } } });
+    send({
+      type: 'BOOKMARK',
+      object: { kind: w.kind, apiVersion: t.apiVersion, metadata: { resourceVersion: String(lastRevision), ...(annotations && { annotations }) } },
+    });
   const fail = (err: Error) => {
     opts.log.warn({ err, kind: w.kind }, 'watch failed');
-    send({ type: 'ERROR', object: new HttpError(410, 'Expired', `too old resource version: ${requested} (watch ended: ${err.message}); list again`).toStatus() });
+    send({
+      type: 'ERROR',
+      object: new HttpError(410, 'Expired', `too old resource version: ${requested} (watch ended: ${err.message}); list again`).toStatus(),
+    });
     if (open()) res.end();
   };
 

@@ -1,7 +1,11 @@
 import test from 'ava';
 import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
-import { makeNode, makePod } from '../helpers/fixtures.js';
 import { startTestApi, TEST_TOKEN } from '../helpers/api-server.js';
+import { makeNode, makePod } from '../helpers/fixtures.js';
+
+/** Parsed JSON read without narrowing: the assertions that read it are the checks. */
+// biome-ignore lint/suspicious/noExplicitAny: answers are checked field by field by the assertions
+type Json = any;
 
 const TABLE = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json';
 
@@ -17,7 +21,7 @@ async function call(url: string, path: string, init: { method?: string; accept?:
     headers: { authorization: `Bearer ${TEST_TOKEN}`, ...(init.accept && { accept: init.accept }), 'content-type': init.contentType ?? 'application/json' },
     ...(init.body !== undefined && { body: JSON.stringify(init.body) }),
   });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, headers: res.headers, body: (await res.json()) as Record<string, Json> };
 }
 
 test('lists answer as a Table with the columns mkctl prints, wide ones at priority 1', async (t) => {
@@ -59,10 +63,16 @@ test('limit and continue page through a list', async (t) => {
   const { url, store } = await startTestApi(t);
   for (const n of ['p1', 'p2', 'p3']) await store.create(gitPod(n));
   const first = await call(url, '/api/v1/namespaces/default/pods?limit=2');
-  t.deepEqual(first.body.items.map((p: Pod) => p.metadata.name), ['p1', 'p2']);
+  t.deepEqual(
+    first.body.items.map((p: Pod) => p.metadata.name),
+    ['p1', 'p2'],
+  );
   t.is(first.body.metadata.remainingItemCount, 1);
   const rest = await call(url, `/api/v1/namespaces/default/pods?limit=2&continue=${first.body.metadata.continue}`);
-  t.deepEqual(rest.body.items.map((p: Pod) => p.metadata.name), ['p3']);
+  t.deepEqual(
+    rest.body.items.map((p: Pod) => p.metadata.name),
+    ['p3'],
+  );
   t.is(rest.body.metadata.continue, undefined);
   t.is((await call(url, '/api/v1/namespaces/default/pods?continue=garbage')).status, 400);
 });
@@ -80,8 +90,14 @@ test('a watch from a future revision is refused as too large; one with a timeout
   const res = await fetch(`${url}/api/v1/pods?watch=true&timeoutSeconds=1&sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan`, {
     headers: { authorization: `Bearer ${TEST_TOKEN}` },
   });
-  const lines = (await res.text()).trim().split('\n').map((l) => JSON.parse(l) as { type: string; object: Record<string, any> });
-  t.deepEqual(lines.map((l) => l.type), ['ADDED', 'BOOKMARK']);
+  const lines = (await res.text())
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { type: string; object: Record<string, Json> });
+  t.deepEqual(
+    lines.map((l) => l.type),
+    ['ADDED', 'BOOKMARK'],
+  );
   t.is(lines[1]!.object.metadata.annotations['k8s.io/initial-events-end'], 'true');
 });
 
@@ -89,8 +105,19 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
   const { url, store } = await startTestApi(t);
   await store.create(gitPod('web'));
   const patch = await call(url, '/api/v1/namespaces/default/pods/web', { method: 'PATCH', contentType: 'application/merge-patch+json', body: { spec: {} } });
-  t.like(patch, { status: 409, body: { kind: 'Status', reason: 'Conflict', message: 'pods "web" comes from Git: change its spec by committing to the cluster repository (mkctl apply -f)' } });
-  const apply = await call(url, '/api/v1/namespaces/default/pods/web?fieldManager=kubectl&force=true', { method: 'PATCH', contentType: 'application/apply-patch+yaml', body: {} });
+  t.like(patch, {
+    status: 409,
+    body: {
+      kind: 'Status',
+      reason: 'Conflict',
+      message: 'pods "web" comes from Git: change its spec by committing to the cluster repository (mkctl apply -f)',
+    },
+  });
+  const apply = await call(url, '/api/v1/namespaces/default/pods/web?fieldManager=kubectl&force=true', {
+    method: 'PATCH',
+    contentType: 'application/apply-patch+yaml',
+    body: {},
+  });
   t.is(apply.status, 409);
   t.is((await call(url, '/apis/apps/v1/namespaces/default/deployments/web/scale', { method: 'PUT', body: {} })).status, 409);
 
@@ -100,7 +127,11 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
   const invalid = await call(url, '/api/v1/namespaces/default/pods?dryRun=All', { method: 'POST', body: { ...makePod('bad'), spec: { containers: [] } } });
   t.is(invalid.status, 400);
   t.regex(invalid.body.message, /spec\.containers/);
-  const dryPatch = await call(url, '/api/v1/namespaces/default/pods/web?dryRun=All', { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { metadata: { labels: { tier: 'x' } } } });
+  const dryPatch = await call(url, '/api/v1/namespaces/default/pods/web?dryRun=All', {
+    method: 'PATCH',
+    contentType: 'application/strategic-merge-patch+json',
+    body: { metadata: { labels: { tier: 'x' } } },
+  });
   t.is(dryPatch.status, 200);
   t.is(dryPatch.body.metadata.labels.tier, 'x');
   t.is((await store.get({ kind: 'Pod', namespace: 'default', name: 'web' }))?.metadata.labels?.tier, undefined);
@@ -109,10 +140,18 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
 test('a kind the API writes takes merge and JSON patches (kubectl cordon)', async (t) => {
   const { url, store } = await startTestApi(t);
   await store.create(makeNode('node-1'));
-  const r = await call(url, '/api/v1/nodes/node-1', { method: 'PATCH', contentType: 'application/strategic-merge-patch+json', body: { spec: { unschedulable: true } } });
+  const r = await call(url, '/api/v1/nodes/node-1', {
+    method: 'PATCH',
+    contentType: 'application/strategic-merge-patch+json',
+    body: { spec: { unschedulable: true } },
+  });
   t.is(r.status, 200);
   t.true((await store.get({ kind: 'Node', name: 'node-1' }))?.spec.unschedulable);
-  await call(url, '/api/v1/nodes/node-1', { method: 'PATCH', contentType: 'application/json-patch+json', body: [{ op: 'remove', path: '/spec/unschedulable' }] });
+  await call(url, '/api/v1/nodes/node-1', {
+    method: 'PATCH',
+    contentType: 'application/json-patch+json',
+    body: [{ op: 'remove', path: '/spec/unschedulable' }],
+  });
   t.is((await store.get({ kind: 'Node', name: 'node-1' }))?.spec.unschedulable, undefined);
 });
 
@@ -160,7 +199,10 @@ test('metrics.k8s.io, node leases, namespaces and scale are read-only views of t
   const nodes = await call(url, '/apis/metrics.k8s.io/v1beta1/nodes');
   t.like(nodes.body.items[0], { kind: 'NodeMetrics', metadata: { name: 'node-1' }, window: '10s', usage: { cpu: '250m' } });
   const pods = await call(url, '/apis/metrics.k8s.io/v1beta1/namespaces/shop/pods?labelSelector=app%3Dweb');
-  t.deepEqual(pods.body.items.map((p: { metadata: { name: string } }) => p.metadata.name), ['web']);
+  t.deepEqual(
+    pods.body.items.map((p: { metadata: { name: string } }) => p.metadata.name),
+    ['web'],
+  );
   t.is((await call(url, '/apis/metrics.k8s.io/v1beta1/namespaces/default/pods')).body.items.length, 0);
 
   const lease = await call(url, '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1');

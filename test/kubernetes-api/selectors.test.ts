@@ -38,7 +38,9 @@ test('field selectors match the fields each kind supports and refuse the others'
   t.true(matchesFields(parseFieldSelector('Pod', 'metadata.name=web,spec.nodeName=node-1'), pod));
   t.true(matchesFields(parseFieldSelector('Pod', 'status.phase!=Pending'), pod));
   t.false(matchesFields(parseFieldSelector('Pod', 'metadata.namespace==prod'), pod));
-  t.throws(() => parseFieldSelector('Pod', 'spec.image=x'), { message: /field label not supported: "spec.image" is not a known field selector for Pod: only "metadata.name"/ });
+  t.throws(() => parseFieldSelector('Pod', 'spec.image=x'), {
+    message: /field label not supported: "spec.image" is not a known field selector for Pod: only "metadata.name"/,
+  });
   t.throws(() => parseFieldSelector('Deployment', 'spec.nodeName=node-1'), { message: /not a known field selector for Deployment/ });
   t.throws(() => parseFieldSelector('Pod', 'metadata.name'), { message: /expected field=value/ });
 });
