@@ -104,7 +104,17 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
         return streamWatch(
           res,
           store,
-          { kind, namespace, labels, fields, resourceVersion, timeoutSeconds, allowWatchBookmarks, sendInitialEvents },
+          {
+            kind,
+            namespace,
+            labels,
+            fields,
+            resourceVersion,
+            timeoutSeconds,
+            allowWatchBookmarks,
+            sendInitialEvents,
+            asTable: wantsTable(req.headers.accept) ? o.includeObject : undefined,
+          },
           { bookmarkMs, log },
         );
       }

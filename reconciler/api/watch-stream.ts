@@ -5,6 +5,7 @@ import { HttpError } from '../../common/http/http-error.js';
 import type { Logger } from '../../common/log/log.js';
 import { type ApiObject, type Kind, resourceType } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { buildTable, type IncludeObject } from './table.js';
 
 export interface WatchRequest {
   kind: Kind;
@@ -18,6 +19,8 @@ export interface WatchRequest {
   allowWatchBookmarks: boolean;
   /** true: the current objects as ADDED, then a BOOKMARK marking their end; false: only changes from now. */
   sendInitialEvents?: boolean | undefined;
+  /** Each object as a one-row Table (kubectl get -w asks for them), carrying what `includeObject` says. */
+  asTable?: IncludeObject | undefined;
 }
 
 export interface WatchStreamOptions {
@@ -53,6 +56,7 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
   // Events can still arrive while a closed stream's watch is being cancelled; writing then would be an error.
   const open = () => !res.writableEnded && !res.destroyed;
   const send = (line: object) => open() && res.write(JSON.stringify(line) + '\n');
+  const shown = (o: ApiObject) => (w.asTable ? buildTable(w.kind, [o], { include: w.asTable, now: new Date() }) : o);
   const matches = (o: ApiObject) => matchesLabels(w.labels, o.metadata.labels) && matchesFields(w.fields, o);
   let lastRevision = requested === 0 || initial ? current.revision : requested;
   const bookmark = (annotations?: Record<string, string>) =>
@@ -70,7 +74,7 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
   };
 
   if (initial) {
-    for (const object of current.items) if (matches(object)) send({ type: 'ADDED', object });
+    for (const object of current.items) if (matches(object)) send({ type: 'ADDED', object: shown(object) });
     if (w.sendInitialEvents && w.allowWatchBookmarks) bookmark({ [INITIAL_EVENTS_END]: 'true' });
   }
   if (res.closed) return;
@@ -82,7 +86,7 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
       { namespace: w.namespace, afterRevision: lastRevision },
       (e) => {
         lastRevision = Math.max(lastRevision, e.revision);
-        if (matches(e.object)) send({ type: e.type, object: e.object });
+        if (matches(e.object)) send({ type: e.type, object: shown(e.object) });
       },
       fail,
     );
