@@ -2,6 +2,7 @@ import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
 import type { DNS, Service } from '../common/schema/index.js';
 import type { Logger } from '../common/log/log.js';
+import { type FunctionHttpDeps, handleFunctionRequest } from './functions/function-http.js';
 import { routeRequest } from './route-match.js';
 
 export interface GatewayServerOptions {
@@ -10,6 +11,8 @@ export interface GatewayServerOptions {
   log: Logger;
   /** How long a service may take to start answering. */
   proxyTimeoutMs?: number;
+  /** The function endpoints (`/function/…`), served for hosts no DNS object claims. */
+  functions?: FunctionHttpDeps;
 }
 
 function plain(res: ServerResponse, status: number, message: string): void {
@@ -25,6 +28,7 @@ export function createGatewayServer(opts: GatewayServerOptions): Server {
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: opts.proxyTimeoutMs ?? 30_000 });
   const server = createServer((req, res) => {
     const decision = routeRequest(req.headers.host, req.url ?? '/', opts.names());
+    if (decision.kind === 'not-found' && opts.functions && handleFunctionRequest(req, res, opts.functions)) return;
     if (decision.kind !== 'forward') {
       plain(res, decision.kind === 'not-found' ? 404 : 503, decision.message);
       return;

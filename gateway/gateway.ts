@@ -5,6 +5,8 @@ import { Informer } from '../common/client/informer.js';
 import type { Logger } from '../common/log/log.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
+import type { KafkaClients } from '../common/functions/kafka-clients.js';
+import { startFunctionGateway } from './functions/function-gateway.js';
 
 export interface GatewayDeps {
   api: ApiClient;
@@ -12,6 +14,8 @@ export interface GatewayDeps {
   address: string;
   port: number;
   log: Logger;
+  /** The Kafka clients file: given, asynchronous calls and kafka triggers are served. */
+  kafka?: KafkaClients;
 }
 
 export interface RunningGateway {
@@ -26,10 +30,12 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const dns = new Informer(api, 'DNS', { log });
   const services = new Informer(api, 'Service', { log });
   await Promise.all([dns.start(), services.start()]);
-  const server = createGatewayServer({ names: () => ({ dns: dns.list(), services: services.list() }), log });
+  const functions = await startFunctionGateway({ api, log, ...(deps.kafka && { kafka: deps.kafka }) });
+  const server = createGatewayServer({ names: () => ({ dns: dns.list(), services: services.list() }), log, functions: functions.http });
   const stopInformers = () => {
     dns.stop();
     services.stop();
+    void functions.stop();
   };
   try {
     server.listen(deps.port, address);

@@ -6,6 +6,8 @@ import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
 import type { NodeNet } from './host/node-net.js';
 import type { StatsSource } from './metrics/container-sample.js';
 import { startMetricsReporter } from './metrics/metrics-reporter.js';
+import type { FunctionCode } from './functions/function-code.js';
+import { startFunctionCodeWatcher } from './functions/function-code-watcher.js';
 import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { waitForPodSubnet } from './node/pod-subnet.js';
@@ -26,6 +28,8 @@ export interface AgentDeps {
   /** Where pod CPU and memory usage is read; given, the agent reports it (NodeMetrics) every `metricsIntervalMs` (5 s). */
   stats?: StatsSource;
   metricsIntervalMs?: number;
+  /** The node's function code; given, the agent keeps it at each function's current revision. */
+  functionCode?: FunctionCode;
 }
 
 export interface RunningAgent {
@@ -71,6 +75,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     await pods.start();
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
     const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, serviceCIDR: config.serviceCIDR, nodeIP: config.nodeIP, log }));
+    const code = deps.functionCode && (await startFunctionCodeWatcher(api, deps.functionCode, log));
     const metrics = deps.stats && startMetricsReporter({ api, nodeName: config.nodeName, source: deps.stats, log, ...(deps.metricsIntervalMs && { intervalMs: deps.metricsIntervalMs }) });
     log.info({ podCIDR }, 'node agent running');
     return {
@@ -78,6 +83,7 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
       pods,
       async stop() {
         registration.stop();
+        code?.stop();
         await Promise.all([pods.stop(), network?.stop(), services?.stop(), dns?.stop(), metrics?.stop()]);
       },
     };

@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
@@ -6,6 +7,8 @@ import { createLogger } from '../common/log/log.js';
 import { type RunningAgent, startAgent } from './agent.js';
 import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
 import { nodeNet } from './host/node-net.js';
+import { functionSourcePath, functionSourcePayloadSchema } from '../common/functions/function-source-api.js';
+import { FunctionCode } from './functions/function-code.js';
 import { DockerStatsSource } from './metrics/docker-stats-source.js';
 import { DockerExec } from './runtime/docker-exec.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
@@ -14,11 +17,10 @@ import { type AgentServer, startAgentServer } from './server/agent-server.js';
 const log = createLogger('node-agent');
 
 /** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
-async function startWhenReachable(config: AgentConfig, docker: Docker, runtime: DockerRuntime, signal: AbortSignal): Promise<RunningAgent | undefined> {
-  const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
+async function startWhenReachable(config: AgentConfig, api: ApiClient, docker: Docker, runtime: DockerRuntime, functionCode: FunctionCode, signal: AbortSignal): Promise<RunningAgent | undefined> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName) });
+      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName), functionCode });
     } catch (err) {
       const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
       log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
@@ -46,10 +48,16 @@ async function main(): Promise<void> {
     });
   }
   const docker = new Docker({ socketPath: config.dockerSocket });
-  const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir });
+  const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
+  const functionCode = new FunctionCode({
+    root: join(config.stateDir, 'functions'),
+    fetch: async (namespace, name) => functionSourcePayloadSchema.parse(await api.request('GET', functionSourcePath(namespace, name))),
+    log,
+  });
+  const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir, functionCode });
   // Logs and exec are served from Docker alone, so they keep working while the control plane is away.
   server = await startAgentServer({ host: config.nodeIP, port: config.agentPort, tokens: [config.joinToken], runtime, exec: new DockerExec(docker), log });
-  agent = await startWhenReachable(config, docker, runtime, stopping.signal);
+  agent = await startWhenReachable(config, api, docker, runtime, functionCode, stopping.signal);
   if (stopping.signal.aborted) await Promise.all([agent?.stop(), server.stop()]);
 }
 

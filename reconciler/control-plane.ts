@@ -23,6 +23,13 @@ import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
 import { ensureGatewayService } from './system/gateway-service.js';
 import { createLogger } from '../common/log/log.js';
+import type { KafkaClients } from '../common/functions/kafka-clients.js';
+import { FunctionActivity, functionActivityRouter } from './functions/function-activity.js';
+import { FunctionController } from './functions/function-controller.js';
+import { FunctionKafka } from './functions/function-kafka.js';
+import { functionSourceRouter } from './functions/function-source-router.js';
+import { fireGitTriggers } from './functions/git-triggers.js';
+import { ScheduleTriggers } from './functions/schedule-triggers.js';
 
 /** How long a fresh cluster's first sync waits for its nodes at most. */
 const FIRST_SYNC_WAIT_MS = 120_000;
@@ -34,6 +41,8 @@ export interface ControlPlaneOptions {
   /** Seeds the hosted repository on first start. */
   repoSeedDir?: string;
   nodeHealth?: Partial<NodeHealthOptions>;
+  /** The Kafka broker's clients file: given, functions get topics, asynchronous calls and event triggers. */
+  kafka?: KafkaClients;
 }
 
 export interface ControlPlane {
@@ -62,7 +71,10 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
 
   const source = storeListWatch(store);
   const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
+  // Told of each applied revision once the controllers exist; a revision applied before then is read at their start.
+  let onApplied: (revision: string, previous: string | undefined) => void = () => undefined;
   const git = await startGitSync({
+    onApplied: (revision, previous) => onApplied(revision, previous),
     store,
     kv,
     home: opts.home,
@@ -73,11 +85,18 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(config.remote && { remote: config.remote }),
     ...(config.firstSyncNodes && { beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log) }),
   });
+  const activity = new FunctionActivity();
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
     {
       unauthenticated: [Router().use('/git', git.gitRouter)],
-      authenticated: [git.syncRouter, evictionRouter(store), createPodProxyRouter({ store, joinToken: config.joinToken })],
+      authenticated: [
+        git.syncRouter,
+        evictionRouter(store),
+        createPodProxyRouter({ store, joinToken: config.joinToken }),
+        functionSourceRouter(store, () => git.gitdir),
+        functionActivityRouter(activity),
+      ],
     },
   );
   server.on('request', app);
@@ -90,6 +109,24 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const deployments = new Informer(source, 'Deployment', { log: createLogger('informer', { kind: 'Deployment' }) });
   const hpas = new Informer(source, 'HorizontalPodAutoscaler', { log: createLogger('informer', { kind: 'HorizontalPodAutoscaler' }) });
   const nodeMetrics = new Informer(source, 'NodeMetrics', { log: createLogger('informer', { kind: 'NodeMetrics' }) });
+  const functions = new Informer(source, 'Function', { log: createLogger('informer', { kind: 'Function' }) });
+  const functionKafka = opts.kafka && new FunctionKafka(opts.kafka);
+  const functionController = new FunctionController({
+    store,
+    functions,
+    replicaSets,
+    pods,
+    activity,
+    git: { gitdir: git.gitdir, appliedRevision: git.appliedRevision },
+    ...(functionKafka && { topics: functionKafka }),
+    log: createLogger('function-controller'),
+  });
+  const send = functionKafka && ((call: Parameters<FunctionKafka['send']>[0]) => functionKafka.send(call));
+  const schedules = send && new ScheduleTriggers({ kv, functions, send, log: createLogger('schedule-triggers') });
+  onApplied = (revision, previous) => {
+    functionController.resync();
+    if (send) void fireGitTriggers({ gitdir: git.gitdir, functions: () => functions.list(), send, log: createLogger('git-triggers') }, revision, previous);
+  };
   const controllers = [
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
@@ -98,10 +135,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new ReplicaSetController({ store, pods, replicaSets, log: createLogger('replicaset-controller') }),
     new DeploymentController({ store, deployments, replicaSets, log: createLogger('deployment-controller') }),
     new HpaController({ store, hpas, pods, metrics: nodeMetrics, log: createLogger('hpa-controller') }),
+    functionController,
   ];
-  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions];
   await Promise.all(informers.map((i) => i.start()));
   await ensureGatewayService(store);
+  schedules?.sync();
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
 
   return {
@@ -110,6 +149,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     async stop() {
       for (const i of informers) i.stop();
       await Promise.all(controllers.map((c) => c.stop()));
+      schedules?.stop();
+      await functionKafka?.stop();
       await git.stop();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -3,13 +3,19 @@ import { clusterConfigPath, minik8sHome, readClusterConfig } from '../common/con
 import { startControlPlane } from './control-plane.js';
 import { createLogger } from '../common/log/log.js';
 import { repoRoot } from '../common/paths/repo-root.js';
+import { existsSync } from 'node:fs';
+import { kafkaClientsPath, readKafkaClients } from '../common/functions/kafka-clients.js';
 
 /** The control-plane process: `node dist/reconciler/main.js`, configured by $MINIK8S_HOME/cluster.json. */
 const log = createLogger('main');
 
 try {
   const config = readClusterConfig(clusterConfigPath());
-  const cp = await startControlPlane({ config, home: minik8sHome(), repoSeedDir: join(repoRoot, 'cluster-repo') });
+  const kafkaFile = kafkaClientsPath(minik8sHome());
+  // npm start brings Kafka up first; without it, functions answer HTTP calls only.
+  const kafka = existsSync(kafkaFile) ? readKafkaClients(kafkaFile) : undefined;
+  if (!kafka) log.warn({ kafkaFile }, 'no Kafka clients file: functions get no asynchronous calls or event triggers');
+  const cp = await startControlPlane({ config, home: minik8sHome(), repoSeedDir: join(repoRoot, 'cluster-repo'), ...(kafka && { kafka }) });
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => {
       log.info({ signal }, 'stopping');

@@ -106,6 +106,13 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
   ],
   Workflow: workflowColumns,
   Execution: executionColumns,
+  Function: [
+    { header: 'READY', cell: (f) => `${f.status?.readyReplicas ?? 0}/${f.status?.replicas ?? 0}` },
+    { header: 'INVOCATIONS', cell: (f) => String(f.status?.invocations ?? 0) },
+    { header: 'LAST CALL', cell: (f, now) => (f.status?.lastInvocationTime ? `${formatAge(f.status.lastInvocationTime, now)} ago` : '<none>') },
+    { header: 'REVISION', cell: (f) => orNone(f.status?.revision?.slice(0, 12)), wide: true },
+    { header: 'SOURCE', cell: (f) => f.spec.source, wide: true },
+  ],
   Endpoints: [
     { header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) },
   ],

@@ -4,6 +4,7 @@ export * from './pod.js';
 export * from './service.js';
 export * from './workloads.js';
 export * from './dns.js';
+export * from './function.js';
 export * from './node.js';
 export * from './metrics.js';
 export * from './states-language.js';

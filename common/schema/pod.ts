@@ -67,8 +67,13 @@ export const volumeSchema = z
     hostPath: z
       .strictObject({ path: z.string().startsWith('/'), type: z.enum(['', 'Directory', 'DirectoryOrCreate', 'File', 'FileOrCreate']).optional() })
       .optional(),
+    /**
+     * A Function's code at its current revision, kept by the node agent (read-only, swapped in place when the code
+     * changes). The function controller writes it into its instances; it reads only code that is in Git.
+     */
+    functionCode: z.strictObject({ name: nameSchema }).optional(),
   })
-  .refine((v) => (v.emptyDir ? 1 : 0) + (v.hostPath ? 1 : 0) === 1, 'must set exactly one of emptyDir, hostPath');
+  .refine((v) => [v.emptyDir, v.hostPath, v.functionCode].filter(Boolean).length === 1, 'must set exactly one of emptyDir, hostPath, functionCode');
 export type Volume = z.infer<typeof volumeSchema>;
 
 export const podSpecSchema = z

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { dnsSchema } from './dns.js';
+import { functionSchema } from './function.js';
 import { nodeMetricsSchema } from './metrics.js';
 import { eventSchema, nodeSchema } from './node.js';
 import { podSchema } from './pod.js';
@@ -20,6 +21,7 @@ export const resourceTypes = {
   DNS: { group: 'minik8s.io', version: 'v1', plural: 'dns', singular: 'dns', shortNames: [], namespaced: true, fromGit: true, schema: dnsSchema },
   Workflow: { group: 'minik8s.io', version: 'v1', plural: 'workflows', singular: 'workflow', shortNames: ['wf'], namespaced: true, fromGit: true, schema: workflowSchema },
   Execution: { group: 'minik8s.io', version: 'v1', plural: 'executions', singular: 'execution', shortNames: [], namespaced: true, fromGit: false, schema: executionSchema },
+  Function: { group: 'minik8s.io', version: 'v1', plural: 'functions', singular: 'function', shortNames: ['fn'], namespaced: true, fromGit: true, schema: functionSchema },
   Endpoints: { group: '', version: 'v1', plural: 'endpoints', singular: 'endpoints', shortNames: ['ep'], namespaced: true, fromGit: false, schema: endpointsSchema },
   Node: { group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fromGit: false, schema: nodeSchema },
   Event: { group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, fromGit: false, schema: eventSchema },

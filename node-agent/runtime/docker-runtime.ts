@@ -17,6 +17,8 @@ export interface DockerRuntimeOptions {
   networkName?: string;
   bridgeName?: string;
   pauseImage?: string;
+  /** Where `functionCode` volumes come from (the node's function code); without it such pods fail to start. */
+  functionCode?: { ensure(namespace: string, name: string): Promise<string> };
 }
 
 /**
@@ -26,7 +28,7 @@ export interface DockerRuntimeOptions {
  */
 export class DockerRuntime implements PodRuntime {
   readonly #docker: Dockerode;
-  readonly #opts: Required<DockerRuntimeOptions>;
+  readonly #opts: Required<Omit<DockerRuntimeOptions, 'functionCode'>> & Pick<DockerRuntimeOptions, 'functionCode'>;
   readonly #placement: DockerPlacement;
   #clusterDNS: string | undefined;
 
@@ -205,11 +207,14 @@ export class DockerRuntime implements PodRuntime {
           await mkdir(dirname(source), { recursive: true });
           await writeFile(source, '', { flag: 'a' });
         }
+      } else if (v.functionCode) {
+        if (!this.#opts.functionCode) throw new Error(`volume ${v.name}: this node keeps no function code`);
+        source = await this.#opts.functionCode.ensure(pod.metadata.namespace ?? 'default', v.functionCode.name);
       } else {
         source = join(this.#podDir(pod.metadata.uid ?? ''), 'volumes', v.name);
         await mkdir(source, { recursive: true });
       }
-      binds.push(`${source}:${m.mountPath}${m.readOnly ? ':ro' : ''}`);
+      binds.push(`${source}:${m.mountPath}${m.readOnly || v.functionCode ? ':ro' : ''}`);
     }
     return binds;
   }

@@ -28,6 +28,8 @@ export interface GitSyncOptions {
   remote?: ClusterConfig['remote'];
   /** On a cluster that has never synced, the first sync waits for this (the expected nodes being Ready). */
   beforeFirstSync?: () => Promise<void>;
+  /** Told of every newly applied revision (and the one before it). */
+  onApplied?: (revision: string, previous: string | undefined) => void;
 }
 
 export interface GitSync {
@@ -36,6 +38,10 @@ export interface GitSync {
   /** Mount behind the bearer-token authentication. */
   syncRouter: Router;
   controller: SyncController;
+  /** The repository the sync reads (hosted, or a remote's mirror). */
+  gitdir: string;
+  /** The revision applied last, from the sync status in etcd. */
+  appliedRevision(): Promise<string | undefined>;
   stop(): Promise<void>;
 }
 
@@ -49,7 +55,7 @@ export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
     : hostedSource(gitdir, opts.gitUrl);
   const status = new SyncStatusStore(opts.kv);
   const cache = new ManifestCache();
-  const controller = new SyncController({ store: opts.store, status, source, cache });
+  const controller = new SyncController({ store: opts.store, status, source, cache, ...(opts.onApplied && { onApplied: opts.onApplied }) });
   const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
   const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir, cache });
   let stopped = false;
@@ -59,6 +65,8 @@ export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
     gitRouter,
     syncRouter,
     controller,
+    gitdir: source.gitdir,
+    appliedRevision: async () => (await status.getStatus())?.lastAppliedRevision,
     stop: () => {
       stopped = true;
       return controller.stop();

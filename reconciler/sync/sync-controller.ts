@@ -22,6 +22,8 @@ export interface SyncControllerOptions {
   source: GitSource;
   /** Shared with push validation, so a validated push is not parsed again. */
   cache?: ManifestCache;
+  /** Called when a new revision has been applied (with the one applied before), e.g. for Functions' code and Git triggers. */
+  onApplied?: (revision: string, previous: string | undefined) => void;
 }
 
 /**
@@ -150,6 +152,7 @@ export class SyncController {
         await this.#opts.status.write(status);
         log.info({ revision, reason: full.reason, counts: full.counts, durationMs: full.durationMs, phases }, 'sync finished');
         if (revision) this.#results.emit(revision, full);
+        if (revision && status.lastAppliedRevision === revision && previous?.lastAppliedRevision !== revision) this.#opts.onApplied?.(revision, previous?.lastAppliedRevision);
       }
     }
   }

@@ -5,7 +5,9 @@ import { z } from 'zod';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
-import { QuarantineError, readPushedManifests } from '../git/pushed-manifests.js';
+import { QuarantineError, quarantineEnv, readPushedManifests } from '../git/pushed-manifests.js';
+import { functionSourceErrors } from '../functions/function-source-errors.js';
+import { readFunctionSource } from '../functions/function-source.js';
 import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { formatManifestError, formatManifestWarning } from './sync-report.js';
 import type { SyncController } from './sync-controller.js';
@@ -89,7 +91,13 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
   // The pre-receive hook's call: plain text in and out, since that is what a push shows the user.
   router.post(`${MINIK8S_API}/validate/push`, express.urlencoded({ extended: false }), async (req, res) => {
     const { revision, objectDirectory, alternates } = parse(pushBody, req.body);
-    const { errors, warnings } = loadManifests(await readPushedManifests(hostedGitdir, revision, { objectDirectory, alternates }), { cache });
+    const quarantine = { objectDirectory, alternates };
+    const { errors, warnings, objects } = loadManifests(await readPushedManifests(hostedGitdir, revision, quarantine), { cache });
+    // Functions' code must be in the commit and compile: checked once the manifests themselves are valid.
+    if (errors.length === 0) {
+      const env = quarantineEnv(hostedGitdir, quarantine);
+      errors.push(...(await functionSourceErrors(objects, (source) => readFunctionSource(revision, source, env))));
+    }
     const warningLines = warnings.map(formatManifestWarning);
     if (errors.length === 0) return void (warningLines.length === 0 ? res.status(204).end() : res.status(200).type('text/plain').send(`${warningLines.join('\n')}\n`));
     const lines = [...errors.map(formatManifestError), ...warningLines, `minik8s: push rejected: ${errors.length} error(s) in the manifests`];

@@ -1,17 +1,15 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { readFile } from 'node:fs/promises';
 import { request } from 'node:http';
-import test, { type ExecutionContext } from 'ava';
+import test from 'ava';
 import { stringify as toYaml } from 'yaml';
 import type { Pod } from '../../common/schema/index.js';
 import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
+import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
 
-const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
 const running = (p: Pod) => p.status?.phase === 'Running' && Boolean(p.status.podIP);
 
 const yaml = (o: object) => toYaml(o);
@@ -57,27 +55,6 @@ test('pods resolve services by NAME, NAME.NAMESPACE and the full name from their
   t.regex(outside.stdout + outside.stderr, /Address: |can't find example\.com: (SERVFAIL|REFUSED|NXDOMAIN)/);
   t.notRegex(outside.stdout + outside.stderr, /timed out/);
 });
-
-/** The gateway as npm start runs it: its own process in the first node's namespace, on that node's IP. */
-async function startGatewayProcess(t: ExecutionContext, cluster: TestCluster): Promise<void> {
-  const node = cluster.nodes[0]!;
-  const args = ['--import', 'tsx', GATEWAY_MAIN, '--config', cluster.configPath, '--api-url', `http://10.100.0.1:${new URL(cluster.cp.url).port}`, '--address', node.ip];
-  const child = spawn('nsenter', [`--net=${node.netns}`, process.execPath, ...args], { cwd: new URL('../..', import.meta.url).pathname, stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
-  // Registered after the cluster's teardown, so it runs first: the gateway withdraws its endpoints while the API answers.
-  t.teardown(async () => {
-    if (child.exitCode === null) {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    }
-    if (!t.passed) t.log(log);
-  });
-  await waitForObject(cluster.client, 'Endpoints', GATEWAY_SERVICE.name, (e) => e?.subsets[0]?.addresses[0]?.ip === node.ip, {
-    namespace: GATEWAY_SERVICE.namespace,
-    timeoutMs: 20_000,
-  });
-}
 
 function httpGet(ip: string, port: number, host: string, path: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,192 @@
+import { recordEvent } from '../api/events.js';
+import type { Informer } from '../../common/client/informer.js';
+import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
+import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
+import { type FunctionObject, type FunctionStatus, parseRefKey, type ReplicaSet, refKey, refOf, scaleTarget } from '../../common/schema/index.js';
+import type { Logger } from '../../common/log/log.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { isStoreError } from '../store/store-error.js';
+import { isPodReady } from '../workloads/pod-availability.js';
+import { isClaimedBy } from '../workloads/owner-references.js';
+import { statusChanged } from '../workloads/status-changed.js';
+import type { FunctionActivity } from './function-activity.js';
+import { type ConcurrencySample, decideScale } from './function-autoscaler.js';
+import { functionReplicaSet } from './function-replica-set.js';
+import { functionSourceOid } from './function-source.js';
+
+const SOURCE = { component: 'function-controller' };
+/** How often an active function is sampled and decided on (Knative: every 2 s). */
+const TICK_MS = 1000;
+
+/** Where topics for functions are made (Kafka); absent, functions have no asynchronous path. */
+export interface FunctionTopics {
+  ensure(fn: FunctionObject): Promise<void>;
+}
+
+export interface FunctionControllerDeps {
+  store: ObjectStore;
+  functions: Informer<'Function'>;
+  replicaSets: Informer<'ReplicaSet'>;
+  pods: Informer<'Pod'>;
+  activity: FunctionActivity;
+  /** The repository the sync follows and the revision it applied last. */
+  git: { gitdir: string; appliedRevision(): Promise<string | undefined> };
+  topics?: FunctionTopics;
+  log: Logger;
+}
+
+/** What the controller remembers per function between ticks (like Knative's autoscaler, in memory). */
+interface ScaleMemory {
+  samples: ConcurrencySample[];
+  panicUntil: number | undefined;
+  lastActivity: number | undefined;
+  topicsFor: string | undefined;
+}
+
+/**
+ * Runs each Function: keeps its status on the revision that last changed its code (a CodeUpdated event when it
+ * moves; node agents fetch the code from there), makes its Kafka topic, and scales its instances — a ReplicaSet
+ * per version of the pod template — with the KPA decision on the gateway's activity reports.
+ */
+export class FunctionController {
+  readonly #deps: FunctionControllerDeps;
+  readonly #queue: WorkQueue;
+  readonly #memory = new Map<string, ScaleMemory>();
+
+  constructor(deps: FunctionControllerDeps) {
+    this.#deps = deps;
+    this.#queue = new WorkQueue('function', (key) => this.reconcile(key), deps.log, { concurrency: 4 });
+    deps.functions.onChange((e) => this.#queue.add(e.key));
+    const byLabel = (o: ReplicaSet | { metadata: ReplicaSet['metadata'] }) => {
+      const name = o.metadata.labels?.[LABEL_FUNCTION];
+      if (name) this.#queue.add(refKey({ kind: 'Function', namespace: o.metadata.namespace, name }));
+    };
+    deps.replicaSets.onChange((e) => byLabel(e.object));
+    deps.pods.onChange((e) => byLabel(e.object));
+    deps.activity.onDemand((key) => this.#queue.add(key));
+  }
+
+  /** A new revision was applied: every function looks whether its code changed. */
+  resync(): void {
+    for (const fn of this.#deps.functions.list()) this.#queue.add(refKey(refOf(fn)));
+  }
+
+  stop(): Promise<void> {
+    return this.#queue.stop();
+  }
+
+  async reconcile(key: string): Promise<ReconcileResult> {
+    const { store } = this.#deps;
+    const ref = { ...parseRefKey(key), kind: 'Function' as const };
+    const namespace = ref.namespace ?? 'default';
+    const fn = await store.get(ref);
+    const owned = this.#deps.replicaSets.list().filter((rs) => rs.metadata.namespace === namespace && isClaimedBy(rs, 'Function', ref.name));
+    if (!fn) {
+      for (const rs of owned) await store.delete(refOf(rs)).catch(() => undefined);
+      this.#memory.delete(key);
+      this.#deps.activity.forget(key);
+      return {};
+    }
+    const memory = this.#memory.get(key) ?? { samples: [], panicUntil: undefined, lastActivity: undefined, topicsFor: undefined };
+    this.#memory.set(key, memory);
+    const status: FunctionStatus = { ...fn.status };
+    await this.#trackCode(fn, status);
+    await this.#ensureTopics(fn, memory);
+
+    const now = Date.now();
+    const activity = this.#deps.activity.take(key, now);
+    // One sample per tick: reconciles that status writes and pod events bring in between would weigh twice.
+    const last = memory.samples.at(-1);
+    if (!last || now - last.at >= TICK_MS / 2 || activity.concurrency > last.concurrency)
+      memory.samples = [...memory.samples.filter((s) => s.at > now - 60_000), { at: now, concurrency: activity.concurrency }];
+    if (activity.concurrency > 0) memory.lastActivity = now;
+    if (activity.lastCallAt !== undefined) memory.lastActivity = Math.max(memory.lastActivity ?? 0, activity.lastCallAt);
+    const current = owned.reduce((n, rs) => n + rs.spec.replicas, 0);
+    const pods = this.#deps.pods.list().filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.[LABEL_FUNCTION] === ref.name && !p.metadata.deletionTimestamp);
+    const ready = pods.filter(isPodReady).length;
+    const { scale } = fn.spec;
+    const decision = decideScale({
+      now,
+      spec: { minScale: scale.minScale, maxScale: scale.maxScale, target: scaleTarget(fn.spec), scaleToZeroAfterSeconds: scale.scaleToZeroAfterSeconds },
+      current,
+      ready,
+      samples: memory.samples,
+      lastActivity: memory.lastActivity,
+      panicUntil: memory.panicUntil,
+    });
+    memory.panicUntil = decision.panicUntil;
+    await this.#scaleTo(fn, owned, decision.desired);
+    if (current === 0 && decision.desired > 0) await this.#event(fn, 'Normal', 'ScaledFromZero', `Scaled from 0 to ${decision.desired} instance(s): a call is waiting`);
+    if (current > 0 && decision.desired === 0) await this.#event(fn, 'Normal', 'ScaledToZero', `Scaled to 0: no calls for ${scale.scaleToZeroAfterSeconds}s`);
+    else if (current !== decision.desired && current > 0) this.#deps.log.info({ function: key, from: current, to: decision.desired, reason: decision.reason }, 'rescaled');
+
+    status.replicas = decision.desired;
+    status.readyReplicas = ready;
+    if (activity.served > 0) status.invocations = (status.invocations ?? 0) + activity.served;
+    if (memory.lastActivity !== undefined && activity.served > 0) status.lastInvocationTime = new Date(memory.lastActivity).toISOString();
+    await this.#writeStatus(fn, status);
+    const active = decision.desired > 0 || memory.samples.some((s) => s.concurrency > 0);
+    return active ? { requeueAfterMs: TICK_MS } : {};
+  }
+
+  /** Moves the status to the applied revision when the function's code differs there. */
+  async #trackCode(fn: FunctionObject, status: FunctionStatus): Promise<void> {
+    const { git } = this.#deps;
+    const revision = await git.appliedRevision();
+    if (!revision) return;
+    const oid = await functionSourceOid(revision, fn.spec.source, { GIT_DIR: git.gitdir });
+    if (!oid) {
+      if (status.sourceOid) return; // the pre-receive check keeps this from happening; keep running the last good code
+      status.conditions = [{ type: 'Ready', status: 'False', reason: 'SourceMissing', message: `revision ${revision.slice(0, 12)} has no "${fn.spec.source}"` }];
+      await this.#event(fn, 'Warning', 'Failed', `no "${fn.spec.source}" at revision ${revision.slice(0, 12)}`);
+      return;
+    }
+    if (oid === status.sourceOid) return;
+    const first = status.sourceOid === undefined;
+    status.revision = revision;
+    status.sourceOid = oid;
+    status.conditions = [{ type: 'Ready', status: 'True', reason: 'CodeAvailable', message: `code of revision ${revision.slice(0, 12)}` }];
+    if (!first) await this.#event(fn, 'Normal', 'CodeUpdated', `Code updated to revision ${revision.slice(0, 12)} (no instance restarts)`);
+  }
+
+  async #ensureTopics(fn: FunctionObject, memory: ScaleMemory): Promise<void> {
+    const { topics } = this.#deps;
+    const want = `${fn.metadata.uid}/${fn.spec.scale.maxScale}`;
+    if (!topics || memory.topicsFor === want) return;
+    try {
+      await topics.ensure(fn);
+      memory.topicsFor = want;
+    } catch (err) {
+      // HTTP calls do not need the topic: report, and try again on the next reconcile.
+      this.#deps.log.warn({ function: fn.metadata.name, err: (err as Error).message }, 'could not make the function topic');
+    }
+  }
+
+  /** One ReplicaSet of the current template with `replicas`; ReplicaSets of earlier templates go. */
+  async #scaleTo(fn: FunctionObject, owned: readonly ReplicaSet[], replicas: number): Promise<void> {
+    const { store } = this.#deps;
+    const desired = functionReplicaSet(fn, replicas);
+    const existing = owned.find((rs) => rs.metadata.name === desired.metadata.name);
+    try {
+      if (!existing) await store.create(desired);
+      else if (existing.spec.replicas !== replicas) await store.update({ ...existing, spec: { ...existing.spec, replicas } });
+    } catch (err) {
+      // Someone wrote it meanwhile (the ReplicaSet controller's status): the informer brings the key back.
+      if (!isStoreError(err, 'Conflict') && !isStoreError(err, 'AlreadyExists')) throw err;
+    }
+    for (const old of owned.filter((rs) => rs.metadata.name !== desired.metadata.name)) await store.delete(refOf(old)).catch(() => undefined);
+  }
+
+  async #writeStatus(fn: FunctionObject, status: FunctionStatus): Promise<void> {
+    if (!statusChanged(fn.status, status)) return;
+    try {
+      await this.#deps.store.updateStatus({ kind: 'Function', namespace: fn.metadata.namespace, name: fn.metadata.name }, status);
+    } catch (err) {
+      if (!isStoreError(err, 'NotFound')) throw err;
+    }
+  }
+
+  #event(fn: FunctionObject, type: 'Normal' | 'Warning', reason: string, message: string) {
+    return recordEvent(this.#deps.store, fn, type, reason, message, SOURCE);
+  }
+}

@@ -1,0 +1,60 @@
+import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
+import { FUNCTION_REPLIES_TOPIC, functionTopic, type InvocationRequestInput, invocationRequestSchema } from '../../common/functions/invocation.js';
+import { type KafkaClients, kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import type { FunctionObject } from '../../common/schema/index.js';
+import type { FunctionTopics } from './function-controller.js';
+
+/**
+ * The control plane's side of Kafka (as user `controlplane`): each function's topic, with at least as many
+ * partitions as the function may have instances, the shared replies topic, and calls sent by the triggers.
+ */
+export class FunctionKafka implements FunctionTopics {
+  readonly #admin: Admin;
+  readonly #producer: Producer;
+  #connected: Promise<void> | undefined;
+
+  constructor(clients: KafkaClients) {
+    const kafka = new Kafka({ ...kafkaClientConfig(clients, 'controlplane', 'host', 'minik8s-control-plane'), logLevel: logLevel.ERROR });
+    this.#admin = kafka.admin();
+    this.#producer = kafka.producer({ allowAutoTopicCreation: false });
+  }
+
+  #connect(): Promise<void> {
+    this.#connected ??= (async () => {
+      await Promise.all([this.#admin.connect(), this.#producer.connect()]);
+      await this.#topic(FUNCTION_REPLIES_TOPIC, 4);
+    })().catch((err: unknown) => {
+      this.#connected = undefined;
+      throw err;
+    });
+    return this.#connected;
+  }
+
+  /** Creates `topic` with `partitions`, or adds partitions up to that count. */
+  async #topic(topic: string, partitions: number): Promise<void> {
+    const [existing] = (await this.#admin.fetchTopicMetadata({ topics: [] })).topics.filter((t) => t.name === topic);
+    if (!existing) {
+      await this.#admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }).catch((err: Error) => {
+        if (!/already exists/i.test(err.message)) throw err;
+      });
+    } else if (existing.partitions.length < partitions) {
+      await this.#admin.createPartitions({ topicPartitions: [{ topic, count: partitions }] });
+    }
+  }
+
+  async ensure(fn: FunctionObject): Promise<void> {
+    await this.#connect();
+    await this.#topic(functionTopic(fn.metadata.namespace ?? 'default', fn.metadata.name), Math.max(1, fn.spec.scale.maxScale));
+  }
+
+  /** Enqueues a call (a trigger's): the gateway consumes it like any asynchronous call. */
+  async send(request: InvocationRequestInput): Promise<void> {
+    await this.#connect();
+    const call = invocationRequestSchema.parse(request);
+    await this.#producer.send({ topic: functionTopic(call.namespace, call.function), messages: [{ key: call.callId, value: JSON.stringify(call) }] });
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.#admin.disconnect(), this.#producer.disconnect()]);
+  }
+}

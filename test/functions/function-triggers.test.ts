@@ -1,0 +1,34 @@
+import test from 'ava';
+import type { FunctionObject } from '../../common/schema/index.js';
+import { gitTriggerCalls, globToRegExp } from '../../reconciler/functions/git-triggers.js';
+import { tickIsNew } from '../../reconciler/functions/schedule-triggers.js';
+
+test('path globs: ** at any depth, * and ? within a segment', (t) => {
+  t.true(globToRegExp('docs/**').test('docs/a/b.md'));
+  t.true(globToRegExp('**/*.md').test('README.md'));
+  t.true(globToRegExp('**/*.md').test('a/b/c.md'));
+  t.false(globToRegExp('docs/*.md').test('docs/a/b.md'));
+  t.true(globToRegExp('img/?.png').test('img/a.png'));
+  t.false(globToRegExp('a.b').test('axb'));
+});
+
+const fn = (name: string, paths: string | string[]): FunctionObject => ({
+  apiVersion: 'minik8s.io/v1',
+  kind: 'Function',
+  metadata: { name, namespace: 'default' },
+  spec: { source: `functions/${name}/`, handler: 'handler.py', runtime: 'python3', timeoutSeconds: 30, concurrency: 10, scale: { minScale: 0, maxScale: 10, scaleToZeroAfterSeconds: 60 }, triggers: [{ git: { paths } }] },
+});
+
+test('a commit calls each function whose git trigger matches a changed file, with the commit and those files', (t) => {
+  const calls = gitTriggerCalls([fn('docs', 'docs/**'), fn('images', ['img/*.png', 'img/*.jpg'])], { revision: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md', 'src/y.ts'] });
+  t.is(calls.length, 1);
+  t.is(calls[0]!.function, 'docs');
+  t.deepEqual(JSON.parse(Buffer.from(calls[0]!.body!, 'base64').toString()), { commit: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md'] });
+});
+
+test('a schedule tick fires only when it is later than the one recorded for the same schedule', (t) => {
+  t.true(tickIsNew(undefined, '* * * * *', 60_000));
+  t.false(tickIsNew({ schedule: '* * * * *', tick: 60_000 }, '* * * * *', 60_000));
+  t.true(tickIsNew({ schedule: '* * * * *', tick: 60_000 }, '* * * * *', 120_000));
+  t.true(tickIsNew({ schedule: '*/5 * * * *', tick: 60_000 }, '* * * * *', 60_000));
+});

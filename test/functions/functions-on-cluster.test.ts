@@ -1,0 +1,91 @@
+import test from 'ava';
+import { stringify as toYaml } from 'yaml';
+import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
+import { startGatewayProcess } from '../helpers/gateway-process.js';
+import { testKafkaClients } from '../helpers/kafka.js';
+import { startTestCluster } from '../helpers/test-cluster.js';
+import { eventually } from '../node-agent/agent-harness.js';
+import { httpCall } from './function-http-call.js';
+
+const kafka = testKafkaClients();
+const maybe = kafka && process.env.MINIK8S_TEST_NODES ? test : test.skip;
+
+const fnYaml = (name: string, spec: object) => toYaml({ apiVersion: 'minik8s.io/v1', kind: 'Function', metadata: { name }, spec });
+const HELLO_V1 = `import time
+
+def handle(event, context):
+    q = event.query
+    if q.get("fail"):
+        raise ValueError("asked to fail")
+    if q.get("sleep"):
+        time.sleep(float(q["sleep"]))
+    return {"hello": (event.json or {}).get("name", "world"), "path": event.path, "call": context.call_id}
+`;
+const HELLO_V2 = `def handle(event, context):
+    return {"version": 2}
+`;
+
+maybe('a pushed function answers through the gateway, takes new code without a restart, fails cleanly, runs async calls and scales to zero', async (t) => {
+  t.timeout(300_000);
+  const cluster = await startTestCluster(t, { controlPlane: { kafka: kafka! } });
+  await startGatewayProcess(t, cluster, ['--kafka', process.env.MINIK8S_TEST_KAFKA_CLIENTS!]);
+  const gateway = `http://${cluster.nodes[0]!.ip}`;
+
+  // A syntax error is refused at the push, naming the file and the line.
+  const refused = await t.throwsAsync(cluster.push({ 'functions/bad/handler.py': 'def handle(event, context)\n    return 1\n', 'bad.yaml': fnYaml('bad', { source: 'functions/bad/' }) }));
+  t.regex(refused!.message, /functions\/bad\/handler\.py:1:\d+: SyntaxError/);
+  const missing = await t.throwsAsync(cluster.push({ 'nothere.yaml': fnYaml('nothere', { source: 'functions/nothere/' }) }));
+  t.regex(missing!.message, /nothere\.yaml:\d+: spec\.source: Function nothere: no file or folder "functions\/nothere\/"/);
+
+  const v1 = await cluster.push({
+    'functions/hello/handler.py': HELLO_V1,
+    'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3 } }),
+  });
+  if (!v1.ok) throw new Error('push refused');
+  await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === v1.revision, { timeoutMs: 20_000 });
+
+  // Cold start: the first call is held until an instance is Ready, then answered.
+  const started = Date.now();
+  const first = await httpCall(`${gateway}/function/hello/some/path?x=1`, { body: JSON.stringify({ name: 'minik8s' }), headers: { 'content-type': 'application/json' } });
+  t.log(`cold start through the gateway: ${Date.now() - started} ms`);
+  t.is(first.status, 200, first.body);
+  t.like(JSON.parse(first.body), { hello: 'minik8s', path: '/some/path' });
+  t.is(first.headers['x-minik8s-revision'], v1.revision);
+  const [pod] = (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=hello` })).items;
+  t.truthy(pod);
+
+  // An exception is a 500 with its type and message; a call past the timeout a 504, and the instance still serves.
+  const failed = await httpCall(`${gateway}/function/hello?fail=1`);
+  t.is(failed.status, 500);
+  t.deepEqual(JSON.parse(failed.body), { error: 'ValueError', message: 'asked to fail' });
+  const slow = await httpCall(`${gateway}/function/hello?sleep=10`);
+  t.is(slow.status, 504);
+  t.is((await httpCall(`${gateway}/function/default/hello`)).status, 200);
+
+  // A code-only push: the next calls answer from the new revision, and no pod was restarted or replaced.
+  const v2 = await cluster.push({ 'functions/hello/handler.py': HELLO_V2 }, 'new code');
+  if (!v2.ok) throw new Error('push refused');
+  const pushed = Date.now();
+  t.true(await eventually(async () => (await httpCall(`${gateway}/function/hello`)).headers['x-minik8s-revision'] === v2.revision, 30_000));
+  t.log(`push → first answer from the new code: ${Date.now() - pushed} ms`);
+  t.deepEqual(JSON.parse((await httpCall(`${gateway}/function/hello`)).body), { version: 2 });
+  const after = await cluster.client.get({ kind: 'Pod', namespace: 'default', name: pod!.metadata.name });
+  t.is(after?.metadata.uid, pod!.metadata.uid);
+  t.is(after?.status?.containerStatuses?.[0]?.restartCount, 0);
+
+  // Asynchronous: 202 and a call id at once, the result by id once done.
+  const accepted = await httpCall(`${gateway}/async-function/hello`, { body: '{}' });
+  t.is(accepted.status, 202);
+  const { callId } = JSON.parse(accepted.body) as { callId: string };
+  let result = await httpCall(`${gateway}/function-calls/${callId}`);
+  t.true(await eventually(async () => (result = await httpCall(`${gateway}/function-calls/${callId}`)).status === 200, 30_000), result.body);
+  t.deepEqual(JSON.parse(result.body), { version: 2 });
+
+  // Idle past scaleToZeroAfterSeconds: the instances go, and the next call starts one again.
+  await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.replicas === 0, { timeoutMs: 60_000 });
+  t.true(await eventually(async () => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=hello` })).items.length === 0, 30_000));
+  t.is((await httpCall(`${gateway}/function/hello`)).status, 200);
+  const events = (await cluster.client.list('Event')).items.filter((e) => e.involvedObject.name === 'hello').map((e) => e.reason);
+  t.true(['ScaledFromZero', 'ScaledToZero', 'CodeUpdated'].every((r) => events.includes(r)), events.join(','));
+});
