@@ -6,6 +6,7 @@ import { register as registerCordon } from './commands/cordon.js';
 import { register as registerDelete } from './commands/delete.js';
 import { register as registerDescribe } from './commands/describe.js';
 import { register as registerExec } from './commands/exec.js';
+import { register as registerFunctions } from './commands/functions.js';
 import { register as registerGet } from './commands/get.js';
 import { register as registerHistory } from './commands/history.js';
 import { register as registerLogs } from './commands/logs.js';
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerExec(program);
   registerCordon(program);
   registerTop(program);
+  registerFunctions(program);
   return program;
 }
 

@@ -66,10 +66,13 @@ export class FunctionInvoker {
         try {
           return await this.#forward(instance, call, timeoutMs);
         } catch (err) {
-          const refused = (err as NodeJS.ErrnoException).code === 'ECONNREFUSED' || (err as NodeJS.ErrnoException).code === 'EHOSTUNREACH';
+          const code = (err as NodeJS.ErrnoException).code;
+          const refused = code === 'ECONNREFUSED' || code === 'EHOSTUNREACH';
+          // A kept-alive connection the instance closed as it stopped (it is gone from the pool): the call never ran there.
+          const gone = code === 'ECONNRESET' && !this.pool.instances(key).some((i) => i.pod === instance.pod);
           const starting = Date.now() - instance.seenAt < STARTING_GRACE_MS;
           // A refused connection never reached the function: safe to try again (the instance starting, or going).
-          if (!refused || attempt > 200 || (!starting && attempt > 5)) return gatewayAnswer(502, `instance ${instance.pod} did not answer: ${(err as Error).message}`);
+          if (!(refused || gone) || attempt > 200 || (!starting && attempt > 5)) return gatewayAnswer(502, `instance ${instance.pod} did not answer: ${(err as Error).message}`);
           await delay(starting ? 10 : 50);
         } finally {
           this.pool.release(key, instance);

@@ -46,6 +46,7 @@ export class FunctionQueue {
 
   async start(): Promise<void> {
     await this.#producer.connect();
+    await this.#ensureTopic(FUNCTION_REPLIES_TOPIC, 4);
     // A group of its own each start: every gateway reads all replies from the beginning.
     const replies = this.#kafka.consumer({ groupId: `minik8s-gateway-replies-${randomUUID()}` });
     await replies.connect();
@@ -99,7 +100,7 @@ export class FunctionQueue {
   }
 
   async #consume(topic: string, groupId: string, fn: FunctionObject, trigger: boolean) {
-    if (trigger) await this.#ensureTopic(topic);
+    if (trigger) await this.#ensureTopic(topic, 1);
     const consumer = this.#kafka.consumer({ groupId, allowAutoTopicCreation: false });
     await consumer.connect();
     try {
@@ -127,11 +128,15 @@ export class FunctionQueue {
     }
   }
 
-  async #ensureTopic(topic: string): Promise<void> {
+  /** Makes a topic the gateway needs when nobody has yet (the replies topic, a trigger's topic). */
+  async #ensureTopic(topic: string, partitions: number): Promise<void> {
     const admin = this.#kafka.admin();
     await admin.connect();
     try {
-      if (!(await admin.listTopics()).includes(topic)) await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+      if (!(await admin.listTopics()).includes(topic))
+        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }).catch((err: Error) => {
+          if (!/already exists/i.test(err.message)) throw err;
+        });
     } finally {
       await admin.disconnect();
     }

@@ -53,6 +53,12 @@ const summaries: { [K in Kind]?: (o: ObjectOf<K>) => Lines } = {
     ['Status:', nodeStatus(n)],
     ['InternalIP:', scalar(nodeInternalIP(n))],
   ],
+  Function: (f) => [
+    ['Source:', `${f.spec.source} (${f.spec.handler})`],
+    ['Revision:', scalar(f.status?.revision)],
+    ['Instances:', `${f.status?.readyReplicas ?? 0} ready / ${f.status?.replicas ?? 0} (scale ${f.spec.scale.minScale}..${f.spec.scale.maxScale})`],
+    ['Invocations:', String(f.status?.invocations ?? 0)],
+  ],
   Service: (s) => [
     ['Type:', s.spec.type],
     ['Selector:', Object.entries(s.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],

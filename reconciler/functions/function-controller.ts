@@ -52,6 +52,8 @@ export class FunctionController {
   readonly #deps: FunctionControllerDeps;
   readonly #queue: WorkQueue;
   readonly #memory = new Map<string, ScaleMemory>();
+  /** Source object ids by revision and path: a commit never changes, so each is asked of git once. */
+  readonly #oids = new Map<string, string>();
 
   constructor(deps: FunctionControllerDeps) {
     this.#deps = deps;
@@ -134,7 +136,12 @@ export class FunctionController {
     const { git } = this.#deps;
     const revision = await git.appliedRevision();
     if (!revision) return;
-    const oid = await functionSourceOid(revision, fn.spec.source, { GIT_DIR: git.gitdir });
+    const cacheKey = `${revision}:${fn.spec.source}`;
+    const oid = this.#oids.get(cacheKey) ?? (await functionSourceOid(revision, fn.spec.source, { GIT_DIR: git.gitdir }));
+    if (oid) {
+      if (this.#oids.size > 1000) this.#oids.clear();
+      this.#oids.set(cacheKey, oid);
+    }
     if (!oid) {
       if (status.sourceOid) return; // the pre-receive check keeps this from happening; keep running the last good code
       status.conditions = [{ type: 'Ready', status: 'False', reason: 'SourceMissing', message: `revision ${revision.slice(0, 12)} has no "${fn.spec.source}"` }];

@@ -13,6 +13,9 @@ export async function functionSourceErrors(objects: readonly LoadedObject[], rea
   const errors: ManifestError[] = [];
   const toCompile = new Map<string, Buffer>();
   for (const { object, file, line } of objects) {
+    const volumes = object.kind === 'Pod' ? object.spec.volumes : object.kind === 'ReplicaSet' || object.kind === 'Deployment' ? object.spec.template.spec.volumes : undefined;
+    // Only the function controller gives pods a function's code; Git manifests may not ask for it.
+    if (volumes?.some((v) => v.functionCode)) errors.push({ file, line, path: 'volumes', message: 'functionCode volumes are for function instances only (the function controller writes them)' });
     if (object.kind !== 'Function') continue;
     const { source } = object.spec;
     const code = await read(source);

@@ -238,7 +238,14 @@ class Handler(BaseHTTPRequestHandler):
             "path": url.path or "/",
             "deadline": time.time() + timeout,
         }
-        result = POOL.call(req, timeout)
+        with ACTIVE:
+            ACTIVE.calls += 1
+        try:
+            result = POOL.call(req, timeout)
+        finally:
+            with ACTIVE:
+                ACTIVE.calls -= 1
+                ACTIVE.notify_all()
         if result is None:
             log.warning("call %s: timed out after %ss; its process was killed", call_id, timeout)
             return self.error(504, "Timeout", f"the function did not answer within {timeout:g} s", code_version()[1], call_id)
@@ -252,12 +259,29 @@ class Handler(BaseHTTPRequestHandler):
     do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = handle_call
 
 
+class Active(threading.Condition):
+    """Calls being served: a stopping instance finishes them before it exits."""
+
+    calls = 0
+
+
+ACTIVE = Active()
+
+
+def stop(server):
+    """SIGTERM: take no new connections, let the calls in flight finish (within the pod's grace period), exit."""
+    server.shutdown()
+    with ACTIVE:
+        ACTIVE.wait_for(lambda: ACTIVE.calls == 0, timeout=float(os.environ.get("MINIK8S_DRAIN_SECONDS", "1.5")))
+    os._exit(0)
+
+
 if __name__ == "__main__":
     # Loaded before the first worker forks, so workers start with the module already imported.
     Loaded.load()
     POOL = Pool()
     server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
     server.daemon_threads = True
-    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=server.shutdown).start())
+    signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=stop, args=(server,)).start())
     log.info("serving %s/%s on :%d (concurrency %d, timeout %gs)", NAMESPACE, FUNCTION_NAME, PORT, CONCURRENCY, TIMEOUT_SECONDS)
     server.serve_forever()
