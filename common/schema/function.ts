@@ -26,9 +26,14 @@ const functionSpecSchema = z
     /** A `.py` file or a folder of the cluster repository. */
     source: repoPath,
     /** The file in a folder source that defines `handle(event, context)`, optionally `file.py:function`. */
-    handler: z.string().regex(/^[^/:]+\.py(:[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be FILE.py or FILE.py:FUNCTION').default('handler.py'),
+    handler: z
+      .string()
+      .regex(/^[^/:]+\.py(:[A-Za-z_][A-Za-z0-9_]*)?$/, 'must be FILE.py or FILE.py:FUNCTION')
+      .default('handler.py'),
     runtime: z.literal('python3').default('python3'),
-    env: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), value: z.string().default('') })).optional(),
+    env: z
+      .array(z.strictObject({ name: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name'), value: z.string().default('') }))
+      .optional(),
     resources: resourceRequirementsSchema.optional(),
     timeoutSeconds: z.number().int().min(1).max(900).default(30),
     /** Calls one instance serves at once; more wait at the gateway. */
@@ -45,7 +50,8 @@ const functionSpecSchema = z
     triggers: z.array(functionTriggerSchema).default([]),
   })
   .superRefine((spec, ctx) => {
-    if (spec.scale.minScale > spec.scale.maxScale) ctx.addIssue({ code: 'custom', path: ['scale', 'maxScale'], message: 'maxScale must not be less than minScale' });
+    if (spec.scale.minScale > spec.scale.maxScale)
+      ctx.addIssue({ code: 'custom', path: ['scale', 'maxScale'], message: 'maxScale must not be less than minScale' });
   });
 
 const functionStatusSchema = z.object({

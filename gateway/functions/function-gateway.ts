@@ -29,7 +29,8 @@ export async function startFunctionGateway(deps: { api: ApiClient; log: Logger; 
   const queue = deps.kafka && new FunctionQueue(deps.kafka, invoker, log);
   let syncing = Promise.resolve();
   const syncQueue = () => {
-    if (queue) syncing = syncing.then(() => queue.sync(functions.list())).catch((err: Error) => log.warn({ err: err.message }, 'gateway: consumer sync failed'));
+    if (queue)
+      syncing = syncing.then(() => queue.sync(functions.list())).catch((err: Error) => log.warn({ err: err.message }, 'gateway: consumer sync failed'));
   };
   let timer: NodeJS.Timeout | undefined;
   if (queue) {

@@ -43,7 +43,8 @@ export function handleFunctionRequest(req: IncomingMessage, res: ServerResponse,
       if (r === 'pending') return json(res, 202, { callId: target.callId, state: 'pending' });
       return send(res, r.statusCode, { ...r.headers, [CALL_ID_HEADER]: r.callId, 'x-minik8s-call-state': 'done' }, Buffer.from(r.body, 'base64'));
     }
-    if (!invoker.lookup(target.namespace, target.name)) return send(res, 404, { 'content-type': 'text/plain' }, `no function ${target.namespace}/${target.name}\n`);
+    if (!invoker.lookup(target.namespace, target.name))
+      return send(res, 404, { 'content-type': 'text/plain' }, `no function ${target.namespace}/${target.name}\n`);
     const body = await buffer(req);
     const headers = flatHeaders(req);
     const callId = randomUUID();

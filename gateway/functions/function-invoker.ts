@@ -72,7 +72,8 @@ export class FunctionInvoker {
           const gone = code === 'ECONNRESET' && !this.pool.instances(key).some((i) => i.pod === instance.pod);
           const starting = Date.now() - instance.seenAt < STARTING_GRACE_MS;
           // A refused connection never reached the function: safe to try again (the instance starting, or going).
-          if (!(refused || gone) || attempt > 200 || (!starting && attempt > 5)) return gatewayAnswer(502, `instance ${instance.pod} did not answer: ${(err as Error).message}`);
+          if (!(refused || gone) || attempt > 200 || (!starting && attempt > 5))
+            return gatewayAnswer(502, `instance ${instance.pod} did not answer: ${(err as Error).message}`);
           await delay(starting ? 10 : 50);
         } finally {
           this.pool.release(key, instance);
@@ -127,5 +128,11 @@ export class FunctionInvoker {
 }
 
 function gatewayAnswer(statusCode: number, message: string): CallResult {
-  return { statusCode, headers: { 'content-type': 'text/plain; charset=utf-8' }, body: Buffer.from(`${message}\n`), revision: undefined, gatewayError: message };
+  return {
+    statusCode,
+    headers: { 'content-type': 'text/plain; charset=utf-8' },
+    body: Buffer.from(`${message}\n`),
+    revision: undefined,
+    gatewayError: message,
+  };
 }

@@ -1,8 +1,5 @@
 /** What a gateway URL names: a call of a function (sync or async), a call's result, or nothing of functions'. */
-export type FunctionPath =
-  | { kind: 'call' | 'async'; namespace: string; name: string; url: string }
-  | { kind: 'result'; callId: string }
-  | { kind: 'none' };
+export type FunctionPath = { kind: 'call' | 'async'; namespace: string; name: string; url: string } | { kind: 'result'; callId: string } | { kind: 'none' };
 
 /**
  * `/function/NAME[/rest]`, `/function/NS/NAME[/rest]` (when NS/NAME is a function), `/async-function/…` alike,

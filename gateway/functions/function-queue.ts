@@ -1,5 +1,5 @@
-import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
+import { type Consumer, Kafka, logLevel, type Producer } from 'kafkajs';
 import {
   FUNCTION_REPLIES_TOPIC,
   functionGroup,
@@ -85,7 +85,8 @@ export class FunctionQueue {
       const { name } = fn.metadata;
       wanted.set(`call:${ns}/${name}:${fn.metadata.uid}`, { topic: functionTopic(ns, name), group: functionGroup(ns, name), fn, trigger: false });
       for (const t of fn.spec.triggers)
-        if ('kafka' in t) wanted.set(`kafka:${ns}/${name}:${t.kafka.topic}`, { topic: t.kafka.topic, group: `minik8s.trigger.${ns}_${name}`, fn, trigger: true });
+        if ('kafka' in t)
+          wanted.set(`kafka:${ns}/${name}:${t.kafka.topic}`, { topic: t.kafka.topic, group: `minik8s.trigger.${ns}_${name}`, fn, trigger: true });
     }
     for (const [key, c] of this.#consumers) if (!wanted.has(key)) await c.stop().finally(() => this.#consumers.delete(key));
     for (const [key, w] of wanted) {
@@ -208,7 +209,12 @@ function safeJson(b: Buffer): unknown {
 }
 
 /** A message on a trigger's topic as a call: the value is the body, where it came from in the headers. */
-function triggerCall(fn: FunctionObject, topic: string, partition: number, message: { key: Buffer | null; value: Buffer | null; offset: string }): InvocationRequest {
+function triggerCall(
+  fn: FunctionObject,
+  topic: string,
+  partition: number,
+  message: { key: Buffer | null; value: Buffer | null; offset: string },
+): InvocationRequest {
   return {
     callId: `${topic}-${partition}-${message.offset}`,
     namespace: fn.metadata.namespace ?? 'default',

@@ -29,9 +29,11 @@ function header(text: string, all: Record<string, string>): Record<string, strin
 function trigger(text: string, all: FunctionTrigger[]): FunctionTrigger[] {
   const at = text.indexOf('=');
   const [type, value] = at < 0 ? [text, ''] : [text.slice(0, at), text.slice(at + 1)];
-  const raw = type === 'schedule' ? { schedule: value } : type === 'kafka' ? { kafka: { topic: value } } : type === 'git' ? { git: { paths: value } } : undefined;
+  const raw =
+    type === 'schedule' ? { schedule: value } : type === 'kafka' ? { kafka: { topic: value } } : type === 'git' ? { git: { paths: value } } : undefined;
   const parsed = raw && functionTriggerSchema.safeParse(raw);
-  if (!parsed?.success) throw new InvalidArgumentError(`expected schedule=CRON, kafka=TOPIC or git=GLOB, got "${text}"${parsed ? `: ${parsed.error.issues[0]?.message}` : ''}`);
+  if (!parsed?.success)
+    throw new InvalidArgumentError(`expected schedule=CRON, kafka=TOPIC or git=GLOB, got "${text}"${parsed ? `: ${parsed.error.issues[0]?.message}` : ''}`);
   return [...all, parsed.data];
 }
 

@@ -15,7 +15,9 @@ export async function startFunctionCodeWatcher(api: ApiClient, code: FunctionCod
     const { name } = object.metadata;
     const job =
       type === 'DELETED' ? code.remove(namespace, name) : object.status?.sourceOid ? code.refresh(namespace, name, object.status.sourceOid) : Promise.resolve();
-    job.catch((err: Error) => log.warn({ function: `${namespace}/${name}`, err: err.message }, 'could not update function code; the instances keep the code they have'));
+    job.catch((err: Error) =>
+      log.warn({ function: `${namespace}/${name}`, err: err.message }, 'could not update function code; the instances keep the code they have'),
+    );
   });
   await functions.start();
   return { stop: () => functions.stop() };

@@ -1,13 +1,13 @@
-import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
 import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
 import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
-import { type FunctionObject, type FunctionStatus, parseRefKey, type ReplicaSet, refKey, refOf, scaleTarget } from '../../common/schema/index.js';
 import type { Logger } from '../../common/log/log.js';
+import { type FunctionObject, type FunctionStatus, parseRefKey, type ReplicaSet, refKey, refOf, scaleTarget } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import { isPodReady } from '../workloads/pod-availability.js';
 import { isClaimedBy } from '../workloads/owner-references.js';
+import { isPodReady } from '../workloads/pod-availability.js';
 import { statusChanged } from '../workloads/status-changed.js';
 import type { FunctionActivity } from './function-activity.js';
 import { type ConcurrencySample, decideScale } from './function-autoscaler.js';
@@ -104,7 +104,9 @@ export class FunctionController {
     if (activity.concurrency > 0) memory.lastActivity = now;
     if (activity.lastCallAt !== undefined) memory.lastActivity = Math.max(memory.lastActivity ?? 0, activity.lastCallAt);
     const current = owned.reduce((n, rs) => n + rs.spec.replicas, 0);
-    const pods = this.#deps.pods.list().filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.[LABEL_FUNCTION] === ref.name && !p.metadata.deletionTimestamp);
+    const pods = this.#deps.pods
+      .list()
+      .filter((p) => p.metadata.namespace === namespace && p.metadata.labels?.[LABEL_FUNCTION] === ref.name && !p.metadata.deletionTimestamp);
     const ready = pods.filter(isPodReady).length;
     const { scale } = fn.spec;
     const decision = decideScale({
@@ -118,9 +120,11 @@ export class FunctionController {
     });
     memory.panicUntil = decision.panicUntil;
     await this.#scaleTo(fn, owned, decision.desired);
-    if (current === 0 && decision.desired > 0) await this.#event(fn, 'Normal', 'ScaledFromZero', `Scaled from 0 to ${decision.desired} instance(s): a call is waiting`);
+    if (current === 0 && decision.desired > 0)
+      await this.#event(fn, 'Normal', 'ScaledFromZero', `Scaled from 0 to ${decision.desired} instance(s): a call is waiting`);
     if (current > 0 && decision.desired === 0) await this.#event(fn, 'Normal', 'ScaledToZero', `Scaled to 0: no calls for ${scale.scaleToZeroAfterSeconds}s`);
-    else if (current !== decision.desired && current > 0) this.#deps.log.info({ function: key, from: current, to: decision.desired, reason: decision.reason }, 'rescaled');
+    else if (current !== decision.desired && current > 0)
+      this.#deps.log.info({ function: key, from: current, to: decision.desired, reason: decision.reason }, 'rescaled');
 
     status.replicas = decision.desired;
     status.readyReplicas = ready;
@@ -144,7 +148,9 @@ export class FunctionController {
     }
     if (!oid) {
       if (status.sourceOid) return; // the pre-receive check keeps this from happening; keep running the last good code
-      status.conditions = [{ type: 'Ready', status: 'False', reason: 'SourceMissing', message: `revision ${revision.slice(0, 12)} has no "${fn.spec.source}"` }];
+      status.conditions = [
+        { type: 'Ready', status: 'False', reason: 'SourceMissing', message: `revision ${revision.slice(0, 12)} has no "${fn.spec.source}"` },
+      ];
       await this.#event(fn, 'Warning', 'Failed', `no "${fn.spec.source}" at revision ${revision.slice(0, 12)}`);
       return;
     }

@@ -9,13 +9,22 @@ import { checkPythonSyntax } from './python-syntax.js';
  * What the pre-receive check says about the Functions of a push: a source that is not in the commit, a folder
  * without its handler file, and every `.py` file of a source that does not compile (named by file and line).
  */
-export async function functionSourceErrors(objects: readonly LoadedObject[], read: (source: string) => Promise<FunctionSource | undefined>): Promise<ManifestError[]> {
+export async function functionSourceErrors(
+  objects: readonly LoadedObject[],
+  read: (source: string) => Promise<FunctionSource | undefined>,
+): Promise<ManifestError[]> {
   const errors: ManifestError[] = [];
   const toCompile = new Map<string, Buffer>();
   for (const { object, file, line } of objects) {
-    const volumes = object.kind === 'Pod' ? object.spec.volumes : object.kind === 'ReplicaSet' || object.kind === 'Deployment' ? object.spec.template.spec.volumes : undefined;
+    const volumes =
+      object.kind === 'Pod'
+        ? object.spec.volumes
+        : object.kind === 'ReplicaSet' || object.kind === 'Deployment'
+          ? object.spec.template.spec.volumes
+          : undefined;
     // Only the function controller gives pods a function's code; Git manifests may not ask for it.
-    if (volumes?.some((v) => v.functionCode)) errors.push({ file, line, path: 'volumes', message: 'functionCode volumes are for function instances only (the function controller writes them)' });
+    if (volumes?.some((v) => v.functionCode))
+      errors.push({ file, line, path: 'volumes', message: 'functionCode volumes are for function instances only (the function controller writes them)' });
     if (object.kind !== 'Function') continue;
     const { source } = object.spec;
     const code = await read(source);
@@ -24,7 +33,8 @@ export async function functionSourceErrors(objects: readonly LoadedObject[], rea
       continue;
     }
     const handler = handlerOf(object.spec).file;
-    if (!code.files.some((f) => f.path === handler)) errors.push({ file, line, path: 'spec.handler', message: `Function ${object.metadata.name}: "${source}" has no ${handler}` });
+    if (!code.files.some((f) => f.path === handler))
+      errors.push({ file, line, path: 'spec.handler', message: `Function ${object.metadata.name}: "${source}" has no ${handler}` });
     const dir = source.endsWith('.py') ? posix.dirname(source) : source.replace(/\/+$/, '');
     for (const f of code.files) if (f.path.endsWith('.py')) toCompile.set(posix.join(dir, f.path), f.content);
   }

@@ -24,7 +24,10 @@ export async function readFunctionSource(revision: string, source: string, env: 
   if (!oid) return undefined;
   const blobs = await listBlobs(revision, env, [path]);
   const inside = blobs.filter((b) => b.path === path || b.path.startsWith(`${path}/`));
-  const contents = await readBlobs(inside.map((b) => b.oid), env);
+  const contents = await readBlobs(
+    inside.map((b) => b.oid),
+    env,
+  );
   const base = inside.length === 1 && inside[0]!.path === path ? posix.dirname(path) : path;
   return { revision, oid, files: inside.map((b, i) => ({ path: posix.relative(base, b.path), content: contents[i]! })) };
 }

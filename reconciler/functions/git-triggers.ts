@@ -19,7 +19,10 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 /** The calls a commit makes: one per function whose git trigger matches a changed file, with those files. */
-export function gitTriggerCalls(functions: readonly FunctionObject[], commit: { revision: string; previous: string; files: readonly string[] }): InvocationRequestInput[] {
+export function gitTriggerCalls(
+  functions: readonly FunctionObject[],
+  commit: { revision: string; previous: string; files: readonly string[] },
+): InvocationRequestInput[] {
   return functions.flatMap((fn) => {
     const globs = fn.spec.triggers.flatMap((t) => ('git' in t ? [t.git.paths].flat() : []));
     if (globs.length === 0) return [];
@@ -49,7 +52,11 @@ export async function changedFiles(gitdir: string, previous: string, revision: s
 }
 
 /** On each applied revision: the git triggers it matches, sent as calls. */
-export async function fireGitTriggers(deps: { gitdir: string; functions: () => readonly FunctionObject[]; send: (c: InvocationRequestInput) => Promise<void>; log: Logger }, revision: string, previous: string | undefined): Promise<void> {
+export async function fireGitTriggers(
+  deps: { gitdir: string; functions: () => readonly FunctionObject[]; send: (c: InvocationRequestInput) => Promise<void>; log: Logger },
+  revision: string,
+  previous: string | undefined,
+): Promise<void> {
   if (!previous) return;
   try {
     const files = await changedFiles(deps.gitdir, previous, revision);

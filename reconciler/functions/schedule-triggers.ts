@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { schedule, type ScheduledTask } from 'node-cron';
+import { type ScheduledTask, schedule } from 'node-cron';
 import type { Informer } from '../../common/client/informer.js';
 import { encodeJsonBody, type InvocationRequestInput } from '../../common/functions/invocation.js';
 import type { Logger } from '../../common/log/log.js';
@@ -31,9 +31,7 @@ interface Entry {
 export class ScheduleTriggers {
   readonly #entries = new Map<string, Entry>();
 
-  constructor(
-    readonly deps: { kv: KV; functions: Informer<'Function'>; send: (call: InvocationRequestInput) => Promise<void>; log: Logger },
-  ) {
+  constructor(readonly deps: { kv: KV; functions: Informer<'Function'>; send: (call: InvocationRequestInput) => Promise<void>; log: Logger }) {
     deps.functions.onChange(() => this.sync());
   }
 
@@ -42,7 +40,14 @@ export class ScheduleTriggers {
     const wanted = new Map<string, { fn: FunctionObject; schedule: string; data: unknown }>();
     for (const fn of this.deps.functions.list())
       fn.spec.triggers.forEach((t, i) => {
-        if ('schedule' in t) wanted.set(`${refKey(refOf(fn))}/${i}/${createHash('sha1').update(`${t.schedule}\0${JSON.stringify(t.data ?? null)}`).digest('hex').slice(0, 10)}`, { fn, schedule: t.schedule, data: t.data });
+        if ('schedule' in t)
+          wanted.set(
+            `${refKey(refOf(fn))}/${i}/${createHash('sha1')
+              .update(`${t.schedule}\0${JSON.stringify(t.data ?? null)}`)
+              .digest('hex')
+              .slice(0, 10)}`,
+            { fn, schedule: t.schedule, data: t.data },
+          );
       });
     for (const [key, e] of this.#entries)
       if (!wanted.has(key)) {
@@ -65,7 +70,9 @@ export class ScheduleTriggers {
       const current = await kv.get(kvKey);
       const recorded = current ? (JSON.parse(current.value) as { schedule: string; tick: number }) : undefined;
       if (!tickIsNew(recorded, expr, tick)) return;
-      const claimed = await kv.commit([{ type: 'put', key: kvKey, value: JSON.stringify({ schedule: expr, tick }), expectModRevision: current?.modRevision ?? 0 }]);
+      const claimed = await kv.commit([
+        { type: 'put', key: kvKey, value: JSON.stringify({ schedule: expr, tick }), expectModRevision: current?.modRevision ?? 0 },
+      ]);
       if (!claimed.succeeded) return; // another control plane took this tick
       const namespace = fn.metadata.namespace ?? 'default';
       await send({

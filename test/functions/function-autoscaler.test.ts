@@ -4,8 +4,18 @@ import { type ConcurrencySample, decideScale, type ScaleInput } from '../../reco
 const spec = { minScale: 0, maxScale: 10, target: 2, scaleToZeroAfterSeconds: 30 };
 const NOW = 1_000_000;
 /** One sample a second over the last `seconds`, each `concurrency`. */
-const steady = (concurrency: number, seconds: number, end = NOW): ConcurrencySample[] => Array.from({ length: seconds }, (_, i) => ({ at: end - (seconds - 1 - i) * 1000, concurrency }));
-const input = (over: Partial<ScaleInput>): ScaleInput => ({ now: NOW, spec, current: 1, ready: 1, samples: [], lastActivity: NOW, panicUntil: undefined, ...over });
+const steady = (concurrency: number, seconds: number, end = NOW): ConcurrencySample[] =>
+  Array.from({ length: seconds }, (_, i) => ({ at: end - (seconds - 1 - i) * 1000, concurrency }));
+const input = (over: Partial<ScaleInput>): ScaleInput => ({
+  now: NOW,
+  spec,
+  current: 1,
+  ready: 1,
+  samples: [],
+  lastActivity: NOW,
+  panicUntil: undefined,
+  ...over,
+});
 
 test('a call at zero instances asks for an instance at once (cold start)', (t) => {
   t.deepEqual(decideScale(input({ current: 0, ready: 0, samples: [{ at: NOW, concurrency: 1 }] })), { desired: 1, panicUntil: undefined, reason: 'ColdStart' });

@@ -16,11 +16,23 @@ const fn = (name: string, paths: string | string[]): FunctionObject => ({
   apiVersion: 'minik8s.io/v1',
   kind: 'Function',
   metadata: { name, namespace: 'default' },
-  spec: { source: `functions/${name}/`, handler: 'handler.py', runtime: 'python3', timeoutSeconds: 30, concurrency: 10, scale: { minScale: 0, maxScale: 10, scaleToZeroAfterSeconds: 60 }, triggers: [{ git: { paths } }] },
+  spec: {
+    source: `functions/${name}/`,
+    handler: 'handler.py',
+    runtime: 'python3',
+    timeoutSeconds: 30,
+    concurrency: 10,
+    scale: { minScale: 0, maxScale: 10, scaleToZeroAfterSeconds: 60 },
+    triggers: [{ git: { paths } }],
+  },
 });
 
 test('a commit calls each function whose git trigger matches a changed file, with the commit and those files', (t) => {
-  const calls = gitTriggerCalls([fn('docs', 'docs/**'), fn('images', ['img/*.png', 'img/*.jpg'])], { revision: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md', 'src/y.ts'] });
+  const calls = gitTriggerCalls([fn('docs', 'docs/**'), fn('images', ['img/*.png', 'img/*.jpg'])], {
+    revision: 'b'.repeat(40),
+    previous: 'a'.repeat(40),
+    files: ['docs/x.md', 'src/y.ts'],
+  });
   t.is(calls.length, 1);
   t.is(calls[0]!.function, 'docs');
   t.deepEqual(JSON.parse(Buffer.from(calls[0]!.body!, 'base64').toString()), { commit: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md'] });

@@ -3,17 +3,17 @@
  * run, on the test harness's three nodes, Kafka and etcd. Skipped in the ordinary suite (MINIK8S_BENCH unset).
  */
 import { execFile } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { randomUUID } from 'node:crypto';
 import test from 'ava';
 import { Kafka, logLevel } from 'kafkajs';
-import { functionTopic, parseInvocationReply } from '../../common/functions/invocation.js';
-import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import { stringify as toYaml } from 'yaml';
 import { LABEL_FUNCTION, RUNTIME_PORT } from '../../common/functions/function-labels.js';
+import { functionTopic, parseInvocationReply } from '../../common/functions/invocation.js';
+import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import { RUNTIME_IMAGE } from '../../reconciler/functions/function-replica-set.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
@@ -68,11 +68,22 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
   const push = await cluster.push({
     'functions/bench/handler.py': CODE,
     // `cold` goes to zero a second after each call; `bench` keeps an instance (the direct baseline's) and scales on 1 call per instance.
-    'cold.yaml': toYaml({ apiVersion: 'minik8s.io/v1', kind: 'Function', metadata: { name: 'cold' }, spec: { source: 'functions/bench/', scale: { scaleToZeroAfterSeconds: 1 } } }),
-    'bench.yaml': toYaml({ apiVersion: 'minik8s.io/v1', kind: 'Function', metadata: { name: 'bench' }, spec: { source: 'functions/bench/', concurrency: 10, scale: { minScale: 1, maxScale: 6, target: 1 } } }),
+    'cold.yaml': toYaml({
+      apiVersion: 'minik8s.io/v1',
+      kind: 'Function',
+      metadata: { name: 'cold' },
+      spec: { source: 'functions/bench/', scale: { scaleToZeroAfterSeconds: 1 } },
+    }),
+    'bench.yaml': toYaml({
+      apiVersion: 'minik8s.io/v1',
+      kind: 'Function',
+      metadata: { name: 'bench' },
+      spec: { source: 'functions/bench/', concurrency: 10, scale: { minScale: 1, maxScale: 6, target: 1 } },
+    }),
   });
   if (!push.ok) throw new Error('push refused');
-  for (const name of ['cold', 'bench']) await waitForObject(cluster.client, 'Function', name, (f) => f?.status?.revision === push.revision, { timeoutMs: 30_000 });
+  for (const name of ['cold', 'bench'])
+    await waitForObject(cluster.client, 'Function', name, (f) => f?.status?.revision === push.revision, { timeoutMs: 30_000 });
   const instancesOf = async (name: string) => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=${name}` })).items;
   const instances = () => instancesOf('bench');
 
@@ -87,11 +98,23 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
     cold.push(Date.now() - t0);
   }
 
-  await eventually(async () => (await instances()).some((p) => p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')), 60_000);
+  await eventually(
+    async () => (await instances()).some((p) => p.status?.podIP && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')),
+    60_000,
+  );
   // Warm: the same instance through the gateway and straight to its pod, from the gateway's node namespace.
   const [pod] = (await instances()).filter((p) => p.status?.podIP);
   const direct = `http://${pod!.status!.podIP}:${RUNTIME_PORT}/`;
-  const { stdout } = await run('nsenter', [`--net=${node.netns}`, process.execPath, '--import', 'tsx', new URL('./bench-client.ts', import.meta.url).pathname, '300', `${gateway}/function/bench`, direct]);
+  const { stdout } = await run('nsenter', [
+    `--net=${node.netns}`,
+    process.execPath,
+    '--import',
+    'tsx',
+    new URL('./bench-client.ts', import.meta.url).pathname,
+    '300',
+    `${gateway}/function/bench`,
+    direct,
+  ]);
   const warm = JSON.parse(stdout) as Record<string, number[]>;
   const viaGateway = warm[`${gateway}/function/bench`]!;
   const straight = warm[direct]!;
@@ -115,7 +138,19 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
     const callId = randomUUID();
     const t0 = performance.now();
     const done = new Promise<void>((resolve) => waiting.set(callId, resolve));
-    const call = { callId, namespace: 'default', function: 'bench', source: 'workflow', method: 'GET', path: '/', query: {}, headers: {}, body: '', replyTopic, enqueuedAt: new Date().toISOString() };
+    const call = {
+      callId,
+      namespace: 'default',
+      function: 'bench',
+      source: 'workflow',
+      method: 'GET',
+      path: '/',
+      query: {},
+      headers: {},
+      body: '',
+      replyTopic,
+      enqueuedAt: new Date().toISOString(),
+    };
     await producer.send({ topic: functionTopic('default', 'bench'), messages: [{ key: callId, value: JSON.stringify(call) }] });
     await done;
     if (i > 0) viaKafka.push(performance.now() - t0); // the first waits for the consumer group to join
@@ -124,8 +159,21 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
 
   // Load: 50 concurrent clients for 30 s through the gateway (vegeta, open loop at a fixed rate), and straight to one instance.
   const vegeta = async (url: string, rate: number) => {
-    const { stdout: report } = await run('bash', ['-c', `echo "GET ${url}" | nsenter --net=${node.netns} ${VEGETA} attack -rate=${rate} -duration=30s -workers=50 -max-workers=50 -keepalive=true | ${VEGETA} report -type=json`], { maxBuffer: 64 << 20 });
-    return JSON.parse(report) as { latencies: { '50th': number; '99th': number }; throughput: number; success: number; status_codes: Record<string, number>; requests: number };
+    const { stdout: report } = await run(
+      'bash',
+      [
+        '-c',
+        `echo "GET ${url}" | nsenter --net=${node.netns} ${VEGETA} attack -rate=${rate} -duration=30s -workers=50 -max-workers=50 -keepalive=true | ${VEGETA} report -type=json`,
+      ],
+      { maxBuffer: 64 << 20 },
+    );
+    return JSON.parse(report) as {
+      latencies: { '50th': number; '99th': number };
+      throughput: number;
+      success: number;
+      status_codes: Record<string, number>;
+      requests: number;
+    };
   };
   const counts: string[] = [];
   const sampler = setInterval(() => void instances().then((p) => counts.push(String(p.filter((x) => x.status?.podIP).length))), 5000);
@@ -145,12 +193,22 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
 
   const failed = load.requests - Math.round(load.success * load.requests);
   t.log(`bare docker run of the runtime → first answer (baseline, ${ROUNDS}): p50 ${ms(pct(bare, 50))}, p99 ${ms(pct(bare, 99))}`);
-  t.log(`cold start through the gateway (${ROUNDS}): p50 ${ms(pct(cold, 50))}, p99 ${ms(pct(cold, 99))} = ${(pct(cold, 50) / pct(bare, 50)).toFixed(2)}× the bare run`);
+  t.log(
+    `cold start through the gateway (${ROUNDS}): p50 ${ms(pct(cold, 50))}, p99 ${ms(pct(cold, 99))} = ${(pct(cold, 50) / pct(bare, 50)).toFixed(2)}× the bare run`,
+  );
   t.log(`warm, straight to the instance (baseline, 300): p50 ${ms(pct(straight, 50))}, p99 ${ms(pct(straight, 99))}`);
-  t.log(`warm, through the gateway (300): p50 ${ms(pct(viaGateway, 50))}, p99 ${ms(pct(viaGateway, 99))}; added at p50 ${ms(pct(viaGateway, 50) - pct(straight, 50))}`);
-  t.log(`the same call over Kafka (produce → gateway consumer → instance → reply topic; 99 from the host): p50 ${ms(pct(viaKafka, 50))}, p99 ${ms(pct(viaKafka, 99))}`);
-  t.log(`load via gateway, 50 workers, 400 req/s for 30 s: ${load.requests} requests, ${failed} failed (${JSON.stringify(load.status_codes)}), p50 ${ms(load.latencies['50th'] / 1e6)}, p99 ${ms(load.latencies['99th'] / 1e6)}, ${load.throughput.toFixed(0)} req/s; instances every 5 s: ${counts.join(' ')}`);
-  t.log(`load straight to one instance (baseline): p50 ${ms(loadDirect.latencies['50th'] / 1e6)}, p99 ${ms(loadDirect.latencies['99th'] / 1e6)}, ${loadDirect.throughput.toFixed(0)} req/s (${JSON.stringify(loadDirect.status_codes)})`);
+  t.log(
+    `warm, through the gateway (300): p50 ${ms(pct(viaGateway, 50))}, p99 ${ms(pct(viaGateway, 99))}; added at p50 ${ms(pct(viaGateway, 50) - pct(straight, 50))}`,
+  );
+  t.log(
+    `the same call over Kafka (produce → gateway consumer → instance → reply topic; 99 from the host): p50 ${ms(pct(viaKafka, 50))}, p99 ${ms(pct(viaKafka, 99))}`,
+  );
+  t.log(
+    `load via gateway, 50 workers, 400 req/s for 30 s: ${load.requests} requests, ${failed} failed (${JSON.stringify(load.status_codes)}), p50 ${ms(load.latencies['50th'] / 1e6)}, p99 ${ms(load.latencies['99th'] / 1e6)}, ${load.throughput.toFixed(0)} req/s; instances every 5 s: ${counts.join(' ')}`,
+  );
+  t.log(
+    `load straight to one instance (baseline): p50 ${ms(loadDirect.latencies['50th'] / 1e6)}, p99 ${ms(loadDirect.latencies['99th'] / 1e6)}, ${loadDirect.throughput.toFixed(0)} req/s (${JSON.stringify(loadDirect.status_codes)})`,
+  );
   t.log(`hot reload, push returned → first answer from the new code (5): p50 ${ms(pct(reload, 50))}, max ${ms(Math.max(...reload))}`);
   t.is(failed, 0);
 });

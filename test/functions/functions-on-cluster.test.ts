@@ -33,7 +33,9 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   const gateway = `http://${cluster.nodes[0]!.ip}`;
 
   // A syntax error is refused at the push, naming the file and the line.
-  const refused = await t.throwsAsync(cluster.push({ 'functions/bad/handler.py': 'def handle(event, context)\n    return 1\n', 'bad.yaml': fnYaml('bad', { source: 'functions/bad/' }) }));
+  const refused = await t.throwsAsync(
+    cluster.push({ 'functions/bad/handler.py': 'def handle(event, context)\n    return 1\n', 'bad.yaml': fnYaml('bad', { source: 'functions/bad/' }) }),
+  );
   t.regex(refused!.message, /functions\/bad\/handler\.py:1:\d+: SyntaxError/);
   const missing = await t.throwsAsync(cluster.push({ 'nothere.yaml': fnYaml('nothere', { source: 'functions/nothere/' }) }));
   t.regex(missing!.message, /nothere\.yaml:\d+: spec\.source: Function nothere: no file or folder "functions\/nothere\/"/);
@@ -47,7 +49,10 @@ maybe('a pushed function answers through the gateway, takes new code without a r
 
   // Cold start: the first call is held until an instance is Ready, then answered.
   const started = Date.now();
-  const first = await httpCall(`${gateway}/function/hello/some/path?x=1`, { body: JSON.stringify({ name: 'minik8s' }), headers: { 'content-type': 'application/json' } });
+  const first = await httpCall(`${gateway}/function/hello/some/path?x=1`, {
+    body: JSON.stringify({ name: 'minik8s' }),
+    headers: { 'content-type': 'application/json' },
+  });
   t.log(`cold start through the gateway: ${Date.now() - started} ms`);
   t.is(first.status, 200, first.body);
   t.like(JSON.parse(first.body), { hello: 'minik8s', path: '/some/path' });
@@ -87,5 +92,8 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   t.true(await eventually(async () => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=hello` })).items.length === 0, 30_000));
   t.is((await httpCall(`${gateway}/function/hello`)).status, 200);
   const events = (await cluster.client.list('Event')).items.filter((e) => e.involvedObject.name === 'hello').map((e) => e.reason);
-  t.true(['ScaledFromZero', 'ScaledToZero', 'CodeUpdated'].every((r) => events.includes(r)), events.join(','));
+  t.true(
+    ['ScaledFromZero', 'ScaledToZero', 'CodeUpdated'].every((r) => events.includes(r)),
+    events.join(','),
+  );
 });

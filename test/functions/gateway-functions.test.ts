@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { Pod } from '../../common/schema/index.js';
-import { InstancePool } from '../../gateway/functions/instance-pool.js';
 import { parseFunctionPath } from '../../gateway/functions/function-path.js';
+import { InstancePool } from '../../gateway/functions/instance-pool.js';
 
 const exists = (ns: string, name: string) => ns === 'team' && name === 'resize';
 

@@ -10,8 +10,22 @@ const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
 /** The gateway as npm start runs it: its own process in the first node's namespace, on that node's IP (port 80). */
 export async function startGatewayProcess(t: ExecutionContext, cluster: TestCluster, extraArgs: string[] = []): Promise<void> {
   const node = cluster.nodes[0]!;
-  const args = ['--import', 'tsx', GATEWAY_MAIN, '--config', cluster.configPath, '--api-url', `http://10.100.0.1:${new URL(cluster.cp.url).port}`, '--address', node.ip, ...extraArgs];
-  const child = spawn('nsenter', [`--net=${node.netns}`, process.execPath, ...args], { cwd: new URL('../..', import.meta.url).pathname, stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = [
+    '--import',
+    'tsx',
+    GATEWAY_MAIN,
+    '--config',
+    cluster.configPath,
+    '--api-url',
+    `http://10.100.0.1:${new URL(cluster.cp.url).port}`,
+    '--address',
+    node.ip,
+    ...extraArgs,
+  ];
+  const child = spawn('nsenter', [`--net=${node.netns}`, process.execPath, ...args], {
+    cwd: new URL('../..', import.meta.url).pathname,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let log = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
   // Registered after the cluster's teardown, so it runs first: the gateway withdraws its endpoints while the API answers.
@@ -20,7 +34,14 @@ export async function startGatewayProcess(t: ExecutionContext, cluster: TestClus
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
-    if (!t.passed) t.log(log.split('\n').filter((l) => !l.includes('"level":30')).slice(-30).join('\n'));
+    if (!t.passed)
+      t.log(
+        log
+          .split('\n')
+          .filter((l) => !l.includes('"level":30'))
+          .slice(-30)
+          .join('\n'),
+      );
   });
   await waitForObject(cluster.client, 'Endpoints', GATEWAY_SERVICE.name, (e) => e?.subsets[0]?.addresses[0]?.ip === node.ip, {
     namespace: GATEWAY_SERVICE.namespace,
