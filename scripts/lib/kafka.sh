@@ -29,13 +29,10 @@ kafka_jvm() {
 
 kafka_listening() { ss -ltn "( sport = :$1 )" | grep LISTEN >/dev/null; }
 
-# start_kafka DIR CLIENT_PORT CONTROLLER_PORT BRIDGE_PORT PIDFILE LOG — renders DIR/server.properties,
-# formats DIR/data on first use, starts the broker unless it runs, waits for the client listener.
-start_kafka() {
-  local dir=$1 cport=$2 ctlport=$3 bport=$4 pidfile=$5 logfile=$6 jvm bridge=()
-  if pid_alive "$pidfile" kafka.Kafka && kafka_listening "$cport"; then return 0; fi
-  stop_pid "$pidfile" 20 kafka.Kafka
-  kafka_listening "$cport" && die "port $cport is taken by another process"
+# prepare_kafka DIR CLIENT_PORT CONTROLLER_PORT BRIDGE_PORT LOG — renders DIR/server.properties (and DIR/clients.json
+# once) and formats DIR/data on first use. Sets kafka_cmd to the broker's command line.
+prepare_kafka() {
+  local dir=$1 cport=$2 ctlport=$3 bport=$4 logfile=$5 jvm bridge=()
   ensure_kafka_libs; kafka_jvm
   mkdir -p "$dir" "$(dirname "$logfile")"; chmod 700 "$dir"
   # Node namespaces reach the host on the bridge address only; without the bridge there is no one to serve there.
@@ -47,7 +44,25 @@ start_kafka() {
       --cluster-id "$("${jvm[@]}" kafka.tools.StorageTool random-uuid)" --config "$dir/server.properties" \
       >>"$logfile" 2>&1 || { tail -n 20 "$logfile" >&2; die "cannot format the Kafka data directory $dir/data"; }
   fi
-  start_daemon kafka "$pidfile" "$logfile" "${jvm[@]}" kafka.Kafka "$dir/server.properties"
+  kafka_cmd=("${jvm[@]}" kafka.Kafka "$dir/server.properties")
+}
+
+# The cluster's broker, under the supervisor: data in $MINIK8S_HOME/kafka, clients file $MINIK8S_HOME/kafka/clients.json.
+start_cluster_kafka() {
+  if ! program_running kafka && kafka_listening "$KAFKA_CLIENT_PORT"; then die "port $KAFKA_CLIENT_PORT is taken by another process"; fi
+  local kafka_cmd
+  prepare_kafka "$MINIK8S_HOME/kafka" "$KAFKA_CLIENT_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_BRIDGE_PORT" "$MINIK8S_LOGS/kafka.log"
+  supervise_program --stop-wait 30 kafka "${kafka_cmd[@]}"
+  wait_for 120 "Kafka on 127.0.0.1:$KAFKA_CLIENT_PORT (log: $MINIK8S_LOGS/kafka.log)" kafka_listening "$KAFKA_CLIENT_PORT"
+}
+stop_cluster_kafka() { stop_program kafka; }
+
+# start_test_kafka DIR CLIENT_PORT CONTROLLER_PORT BRIDGE_PORT PIDFILE LOG — a broker for the test suite, its own process.
+start_test_kafka() {
+  local dir=$1 cport=$2 pidfile=$5 logfile=$6 kafka_cmd
+  kafka_listening "$cport" && die "port $cport is taken by another process"
+  prepare_kafka "$dir" "$cport" "$3" "$4" "$logfile"
+  start_daemon kafka "$pidfile" "$logfile" "${kafka_cmd[@]}"
   wait_for 120 "Kafka on 127.0.0.1:$cport (log: $logfile)" kafka_up "$pidfile" "$cport" "$logfile"
 }
 
@@ -56,11 +71,4 @@ kafka_up() {
   kafka_listening "$2"
 }
 
-stop_kafka() { stop_pid "$1" 30 kafka.Kafka; }
-
-# The cluster's broker: data in $MINIK8S_HOME/kafka, clients file $MINIK8S_HOME/kafka/clients.json.
-start_cluster_kafka() {
-  start_kafka "$MINIK8S_HOME/kafka" "$KAFKA_CLIENT_PORT" "$KAFKA_CONTROLLER_PORT" "$KAFKA_BRIDGE_PORT" \
-    "$MINIK8S_RUN/kafka.pid" "$MINIK8S_LOGS/kafka.log"
-}
-stop_cluster_kafka() { stop_kafka "$MINIK8S_RUN/kafka.pid"; }
+stop_test_kafka() { stop_pid "$1" 30 kafka.Kafka; }

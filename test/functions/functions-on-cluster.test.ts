@@ -22,7 +22,10 @@ def handle(event, context):
         time.sleep(float(q["sleep"]))
     return {"hello": (event.json or {}).get("name", "world"), "path": event.path, "call": context.call_id}
 `;
-const HELLO_V2 = `def handle(event, context):
+const HELLO_V2 = `import time
+
+def handle(event, context):
+    time.sleep(float(event.query.get("sleep", 0)))
     return {"version": 2}
 `;
 
@@ -42,7 +45,7 @@ maybe('a pushed function answers through the gateway, takes new code without a r
 
   const v1 = await cluster.push({
     'functions/hello/handler.py': HELLO_V1,
-    'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3 } }),
+    'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3, target: 2 } }),
   });
   if (!v1.ok) throw new Error('push refused');
   await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === v1.revision, { timeoutMs: 20_000 });
@@ -86,6 +89,21 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   let result = await httpCall(`${gateway}/function-calls/${callId}`);
   t.true(await eventually(async () => (result = await httpCall(`${gateway}/function-calls/${callId}`)).status === 200, 30_000), result.body);
   t.deepEqual(JSON.parse(result.body), { version: 2 });
+
+  // Under load (12 clients, 2 calls per instance targeted) it scales out over the nodes, and no call fails meanwhile.
+  const statuses: number[] = [];
+  let scaled = false;
+  const client = async () => {
+    while (!scaled) statuses.push((await httpCall(`${gateway}/function/hello?sleep=0.3`).catch(() => ({ status: 0 }))).status);
+  };
+  const clients = Array.from({ length: 12 }, client);
+  scaled = await eventually(
+    async () => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=hello` })).items.filter((p) => p.status?.podIP).length >= 2,
+    90_000,
+  );
+  await Promise.all(clients);
+  t.true(scaled, 'a second instance started');
+  t.deepEqual([...new Set(statuses)], [200], `${statuses.length} calls`);
 
   // Idle past scaleToZeroAfterSeconds: the instances go, and the next call starts one again.
   await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.replicas === 0, { timeoutMs: 60_000 });

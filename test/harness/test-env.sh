@@ -59,7 +59,7 @@ test_node_up() {
 # 127.0.0.1:19092 and, with the bridge, 10.100.0.1:19094; exports MINIK8S_TEST_KAFKA_CLIENTS (its clients.json).
 test_kafka_up() {
   started+=(kafka)
-  start_kafka "$test_tmp/kafka" 19092 19093 19094 "$test_tmp/kafka.pid" "$test_tmp/kafka.log" || return 1
+  start_test_kafka "$test_tmp/kafka" 19092 19093 19094 "$test_tmp/kafka.pid" "$test_tmp/kafka.log" || return 1
   export MINIK8S_TEST_KAFKA_CLIENTS="$test_tmp/kafka/clients.json"
 }
 
@@ -78,7 +78,7 @@ test_env_cleanup() {
     done
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
-  ! has_started kafka || stop_kafka "$test_tmp/kafka.pid"
+  ! has_started kafka || stop_test_kafka "$test_tmp/kafka.pid"
   ! has_started registry || unsupervise_program registry
   if has_started builder; then stop_dockerd builder "$MINIK8S_RUN/builder"; unsupervise_program dockerd-builder; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
   # The supervisor stays while a cluster (or another program) uses it.
