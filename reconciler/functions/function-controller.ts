@@ -93,6 +93,8 @@ export class FunctionController {
     this.#memory.set(key, memory);
     const status: FunctionStatus = { ...fn.status };
     await this.#trackCode(fn, status);
+    // Instances fetch the code at the status's revision: it is written before any instance can ask for it.
+    if (status.revision !== fn.status?.revision) await this.#writeStatus(fn, status);
     await this.#ensureTopics(fn, memory);
 
     const now = Date.now();
