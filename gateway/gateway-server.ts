@@ -4,6 +4,7 @@ import type { DNS, Service } from '../common/schema/index.js';
 import type { Logger } from '../common/log/log.js';
 import { type FunctionHttpDeps, handleFunctionRequest } from './functions/function-http.js';
 import { routeRequest } from './route-match.js';
+import { handleWorkflowRequest, type WorkflowHttpDeps } from './workflows/workflow-http.js';
 
 export interface GatewayServerOptions {
   /** The DNS objects and services as of now (the informers' caches). */
@@ -13,6 +14,8 @@ export interface GatewayServerOptions {
   proxyTimeoutMs?: number;
   /** The function endpoints (`/function/…`), served for hosts no DNS object claims. */
   functions?: FunctionHttpDeps;
+  /** The workflow endpoints (`/workflow/…`), served for hosts no DNS object claims. */
+  workflows?: Omit<WorkflowHttpDeps, 'log'>;
 }
 
 function plain(res: ServerResponse, status: number, message: string): void {
@@ -28,6 +31,7 @@ export function createGatewayServer(opts: GatewayServerOptions): Server {
   const proxy = createProxyServer({ xfwd: true, proxyTimeout: opts.proxyTimeoutMs ?? 30_000 });
   const server = createServer((req, res) => {
     const decision = routeRequest(req.headers.host, req.url ?? '/', opts.names());
+    if (decision.kind === 'not-found' && opts.workflows && handleWorkflowRequest(req, res, { ...opts.workflows, log })) return;
     if (decision.kind === 'not-found' && opts.functions && handleFunctionRequest(req, res, opts.functions)) return;
     if (decision.kind !== 'forward') {
       plain(res, decision.kind === 'not-found' ? 404 : 503, decision.message);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { ApiClient } from '../common/client/api-client.js';
 import { Informer } from '../common/client/informer.js';
 import type { Logger } from '../common/log/log.js';
+import { refKey } from '../common/schema/index.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
 import type { KafkaClients } from '../common/functions/kafka-clients.js';
@@ -29,12 +30,19 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const { api, address, log } = deps;
   const dns = new Informer(api, 'DNS', { log });
   const services = new Informer(api, 'Service', { log });
-  await Promise.all([dns.start(), services.start()]);
+  const workflows = new Informer(api, 'Workflow', { log });
+  await Promise.all([dns.start(), services.start(), workflows.start()]);
   const functions = await startFunctionGateway({ api, log, ...(deps.kafka && { kafka: deps.kafka }) });
-  const server = createGatewayServer({ names: () => ({ dns: dns.list(), services: services.list() }), log, functions: functions.http });
+  const server = createGatewayServer({
+    names: () => ({ dns: dns.list(), services: services.list() }),
+    log,
+    functions: functions.http,
+    workflows: { api, exists: (namespace, name) => workflows.get(refKey({ kind: 'Workflow', namespace, name })) !== undefined },
+  });
   const stopInformers = () => {
     dns.stop();
     services.stop();
+    workflows.stop();
     void functions.stop();
   };
   try {

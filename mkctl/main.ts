@@ -12,6 +12,7 @@ import { register as registerHistory } from './commands/history.js';
 import { register as registerLogs } from './commands/logs.js';
 import { register as registerRollback } from './commands/rollback.js';
 import { register as registerRollout } from './commands/rollout.js';
+import { register as registerStartExecution } from './commands/start-execution.js';
 import { register as registerSync } from './commands/sync.js';
 import { register as registerTop } from './commands/top.js';
 
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerCordon(program);
   registerTop(program);
   registerFunctions(program);
+  registerStartExecution(program);
   return program;
 }
 

@@ -23,13 +23,15 @@ import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
 import { ensureGatewayService } from './system/gateway-service.js';
 import { createLogger } from '../common/log/log.js';
-import type { KafkaClients } from '../common/functions/kafka-clients.js';
+import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
 import { FunctionActivity, functionActivityRouter } from './functions/function-activity.js';
 import { FunctionController } from './functions/function-controller.js';
 import { FunctionKafka } from './functions/function-kafka.js';
 import { functionSourceRouter } from './functions/function-source-router.js';
 import { fireGitTriggers } from './functions/git-triggers.js';
 import { ScheduleTriggers } from './functions/schedule-triggers.js';
+import { KafkaStepTransport, type WorkflowReplies } from './workflows/kafka-step-transport.js';
+import { WorkflowExecutor } from './workflows/workflow-executor.js';
 
 /** How long a fresh cluster's first sync waits for its nodes at most. */
 const FIRST_SYNC_WAIT_MS = 120_000;
@@ -43,6 +45,8 @@ export interface ControlPlaneOptions {
   nodeHealth?: Partial<NodeHealthOptions>;
   /** The Kafka broker's clients file: given, functions get topics, asynchronous calls and event triggers. */
   kafka?: KafkaClients;
+  /** The workflow executor's reply topic and group; tests that share one broker give each control plane its own. */
+  workflowReplies?: WorkflowReplies;
 }
 
 export interface ControlPlane {
@@ -127,7 +131,19 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     functionController.resync();
     if (send) void fireGitTriggers({ gitdir: git.gitdir, functions: () => functions.list(), send, log: createLogger('git-triggers') }, revision, previous);
   };
+  const executions = new Informer(source, 'Execution', { log: createLogger('informer', { kind: 'Execution' }) });
+  // Workflow steps travel over Kafka only: without a broker, Executions wait until the control plane has one.
+  const workflowExecutor =
+    opts.kafka &&
+    new WorkflowExecutor({
+      store,
+      executions,
+      transport: new KafkaStepTransport(kafkaClientConfig(opts.kafka, 'workflows', 'host', 'workflow-executor'), createLogger('workflow-kafka'), opts.workflowReplies),
+      log: createLogger('workflow-executor'),
+    });
+  await workflowExecutor?.start();
   const controllers = [
+    ...(workflowExecutor ? [workflowExecutor] : []),
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
     new ServiceIPController({ store, services, network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) }, log: createLogger('service-ip') }),
@@ -137,7 +153,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new HpaController({ store, hpas, pods, metrics: nodeMetrics, log: createLogger('hpa-controller') }),
     functionController,
   ];
-  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions, executions];
   await Promise.all(informers.map((i) => i.start()));
   await ensureGatewayService(store);
   schedules?.sync();

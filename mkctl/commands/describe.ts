@@ -6,6 +6,7 @@ import { controllerRef } from '../../reconciler/workloads/owner-references.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
+import { executionHistoryLines } from '../printers/execution-history.js';
 import { hpaSummary } from '../printers/hpa-describe.js';
 import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
 import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
@@ -22,6 +23,7 @@ const relatedLines: { [K in Kind]?: RelatedLines<K> } = {
   ReplicaSet: async (client, rs, namespace) => replicaSetSummary(rs, owned(rs, (await client.list('Pod', { namespace })).items)),
   Deployment: async (client, d, namespace) => deploymentSummary(d, owned(d, (await client.list('ReplicaSet', { namespace })).items)),
   HorizontalPodAutoscaler: async (_client, hpa) => hpaSummary(hpa),
+  Execution: async (_client, e) => executionHistoryLines(e, new Date()),
 };
 
 export function register(program: Command): void {

@@ -52,7 +52,7 @@ function table(t: ResourceType, objects: ApiObject[], opts: GetOptions, prefixKi
 export function register(program: Command): void {
   program
     .command('get')
-    .description('Display one or many resources (kinds: po, svc, rs, deploy, hpa, dns, ep, no, ev; several as po,svc)')
+    .description('Display one or many resources (kinds: po, svc, rs, deploy, hpa, dns, ep, no, ev, wf, executions; several as po,svc)')
     .argument('<type>', 'resource type, or several separated by commas')
     .argument('[names...]', 'names of objects to show')
     .option('-n, --namespace <ns>', 'namespace', 'default')

@@ -2,6 +2,7 @@ import type { ApiObject, Event, Kind, ObjectOf } from '../../common/schema/index
 import { formatAge, formatDuration } from '../../common/printers/age.js';
 import { nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
 import { podStatus } from '../../common/printers/pod-status.js';
+import { executionDuration } from '../../common/printers/workflow-columns.js';
 import { formatTable } from './table.js';
 
 type Lines = [label: string, value: string][];
@@ -59,6 +60,14 @@ const summaries: { [K in Kind]?: (o: ObjectOf<K>) => Lines } = {
     ['Instances:', `${f.status?.readyReplicas ?? 0} ready / ${f.status?.replicas ?? 0} (scale ${f.spec.scale.minScale}..${f.spec.scale.maxScale})`],
     ['Invocations:', String(f.status?.invocations ?? 0)],
   ],
+  Execution: (e) => [
+    ['Workflow:', e.spec.workflow],
+    ['Status:', e.status?.phase ?? 'Pending'],
+    ['Started:', scalar(e.status?.startTime)],
+    ['Duration:', executionDuration(e, new Date())],
+    ...(e.status?.output !== undefined ? ([['Output:', JSON.stringify(e.status.output).slice(0, 300)]] as Lines) : []),
+    ...(e.status?.error !== undefined ? ([['Error:', e.status.error], ['Cause:', scalar(e.status.cause)]] as Lines) : []),
+  ],
   Service: (s) => [
     ['Type:', s.spec.type],
     ['Selector:', Object.entries(s.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
@@ -79,6 +88,13 @@ function eventsSection(events: readonly Event[], now: Date): string[] {
   return ['Events:', ...table.split('\n').map((l) => `  ${l}`)];
 }
 
+/** What describe leaves out: an Execution's status, which its summary and History section show readably. */
+function withoutInternals(o: ApiObject): Omit<ApiObject, 'status'> {
+  if (o.kind !== 'Execution') return o;
+  const { status: _s, ...rest } = o;
+  return rest;
+}
+
 /**
  * `mkctl describe`: identity, labels, a kind's summary, `related` (lines about other objects, such as
  * a DNS entry's services), every other field, then the object's events.
@@ -92,7 +108,7 @@ export function describeObject(o: ApiObject, events: readonly Event[], now: Date
     ...(metadata.namespace ? ([['Namespace:', metadata.namespace]] as Lines) : []),
     ['Created:', metadata.creationTimestamp ? `${metadata.creationTimestamp} (${formatDuration(now.getTime() - Date.parse(metadata.creationTimestamp))} ago)` : '<unknown>'],
   ];
-  const { apiVersion: _a, kind: _k, metadata: _m, ...fields } = o;
+  const { apiVersion: _a, kind: _k, metadata: _m, ...fields } = withoutInternals(o);
   return [
     ...head.map(([l, v]) => `${l.padEnd(13)} ${v}`),
     ...mapLines('Labels:', metadata.labels),
