@@ -31,6 +31,7 @@ import { functionSourceRouter } from './functions/function-source-router.js';
 import { fireGitTriggers } from './functions/git-triggers.js';
 import { ScheduleTriggers } from './functions/schedule-triggers.js';
 import { KafkaStepTransport, type WorkflowReplies } from './workflows/kafka-step-transport.js';
+import { ExecutionRetention } from './workflows/execution-retention.js';
 import { WorkflowExecutor } from './workflows/workflow-executor.js';
 
 /** How long a fresh cluster's first sync waits for its nodes at most. */
@@ -144,6 +145,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await workflowExecutor?.start();
   const controllers = [
     ...(workflowExecutor ? [workflowExecutor] : []),
+    new ExecutionRetention({ store, executions, log: createLogger('execution-retention') }),
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
     new ServiceIPController({ store, services, network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) }, log: createLogger('service-ip') }),

@@ -6,6 +6,7 @@ import { MemoryKV } from '../../reconciler/store/memory-kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
 import { type StepCall, StepCallRefused, type StepReply, type StepTransport } from '../../reconciler/workflows/step-transport.js';
+import { expiredExecutions } from '../../reconciler/workflows/execution-retention.js';
 import { WorkflowExecutor } from '../../reconciler/workflows/workflow-executor.js';
 
 const log = createLogger('workflow-executor-test');
@@ -159,4 +160,20 @@ test('a Wait state’s timer is armed from the status and fires', async (t) => {
   await store.create(execution('e5', 'waits', { x: 1 }));
   const done = await waitForPhase(ex.executions, 'e5', ['Succeeded']);
   t.deepEqual(done.status?.output, { x: 1 });
+});
+
+test('retention lets go of finished executions beyond the newest N per workflow, and of old ones; running ones stay', (t) => {
+  const at = (name: string, workflow: string, completed?: string): Execution => ({
+    ...execution(name, workflow, {}),
+    status: { phase: completed ? 'Succeeded' : 'Running', startTime: '2026-01-01T00:00:00Z', ...(completed && { completionTime: completed }), history: [] },
+  });
+  const list = [
+    at('a1', 'a', '2026-01-01T00:01:00Z'),
+    at('a2', 'a', '2026-01-01T00:02:00Z'),
+    at('a3', 'a', '2026-01-01T00:03:00Z'),
+    at('a4', 'a'),
+    at('b1', 'b', '2025-12-01T00:00:00Z'),
+  ];
+  const expired = expiredExecutions(list, new Date('2026-01-01T01:00:00Z'), { keepPerWorkflow: 2, maxAgeMs: 24 * 3600_000 });
+  t.deepEqual(expired.map((e) => e.metadata.name).sort(), ['a1', 'b1']);
 });
