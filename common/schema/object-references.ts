@@ -1,8 +1,8 @@
+import { formatFieldPath } from './field-path.js';
 import type { FieldError } from './parse.js';
 import type { Kind, ObjectOf } from './resource-types.js';
 import { checkStateMachine } from './states-language-checks.js';
 import { workflowFunctions } from './workflow.js';
-import { formatFieldPath } from './field-path.js';
 
 /** Another object an object names, and the field that names it. */
 export interface ObjectReference {

@@ -52,7 +52,11 @@ export function checkStateMachine(machine: StateMachine, at: Array<string | numb
         nestedRules(rule).forEach(({ path }) => error([...here, 'Choices', i, ...path], 'a nested rule takes no Next'));
       });
       if (state.Default === undefined)
-        issues.push({ path: [...at, ...here], message: 'has no Default: an input no rule matches fails the execution with States.NoChoiceMatched', severity: 'warning' });
+        issues.push({
+          path: [...at, ...here],
+          message: 'has no Default: an input no rule matches fails the execution with States.NoChoiceMatched',
+          severity: 'warning',
+        });
     }
     if ('Retry' in state) state.Retry?.forEach((r, i, all) => checkErrorList(r.ErrorEquals, i === all.length - 1, [...here, 'Retry', i], error));
     if ('Catch' in state) state.Catch?.forEach((c, i, all) => checkErrorList(c.ErrorEquals, i === all.length - 1, [...here, 'Catch', i], error));

@@ -7,7 +7,9 @@ import { z } from 'zod';
  */
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-export const jsonSchema: z.ZodType<Json> = z.lazy(() => z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonSchema), z.record(z.string(), jsonSchema)]));
+export const jsonSchema: z.ZodType<Json> = z.lazy(() =>
+  z.union([z.null(), z.boolean(), z.number(), z.string(), z.array(jsonSchema), z.record(z.string(), jsonSchema)]),
+);
 
 /** A JSONPath as the language uses it: `$`, `$.a.b`, `$.items[0]`, or `$$.` for the context object. */
 const pathSchema = z.string().regex(/^\$/, 'must be a JSONPath starting with "$"');
@@ -42,13 +44,34 @@ const resultIo = { ...io, ResultPath: pathSchema.nullable().optional(), ResultSe
 /** Every comparison a Choice rule may make; each has a `…Path` twin comparing with another field of the input. */
 export const stringComparisons = ['StringEquals', 'StringLessThan', 'StringGreaterThan', 'StringLessThanEquals', 'StringGreaterThanEquals'] as const;
 export const numericComparisons = ['NumericEquals', 'NumericLessThan', 'NumericGreaterThan', 'NumericLessThanEquals', 'NumericGreaterThanEquals'] as const;
-export const timestampComparisons = ['TimestampEquals', 'TimestampLessThan', 'TimestampGreaterThan', 'TimestampLessThanEquals', 'TimestampGreaterThanEquals'] as const;
+export const timestampComparisons = [
+  'TimestampEquals',
+  'TimestampLessThan',
+  'TimestampGreaterThan',
+  'TimestampLessThanEquals',
+  'TimestampGreaterThanEquals',
+] as const;
 export const typeTests = ['IsPresent', 'IsNull', 'IsString', 'IsNumeric', 'IsBoolean', 'IsTimestamp'] as const;
 
 const comparisonFields = {
-  ...Object.fromEntries(stringComparisons.flatMap((c) => [[c, z.string()], [`${c}Path`, pathSchema]])),
-  ...Object.fromEntries(timestampComparisons.flatMap((c) => [[c, z.string()], [`${c}Path`, pathSchema]])),
-  ...Object.fromEntries(numericComparisons.flatMap((c) => [[c, z.number()], [`${c}Path`, pathSchema]])),
+  ...Object.fromEntries(
+    stringComparisons.flatMap((c) => [
+      [c, z.string()],
+      [`${c}Path`, pathSchema],
+    ]),
+  ),
+  ...Object.fromEntries(
+    timestampComparisons.flatMap((c) => [
+      [c, z.string()],
+      [`${c}Path`, pathSchema],
+    ]),
+  ),
+  ...Object.fromEntries(
+    numericComparisons.flatMap((c) => [
+      [c, z.number()],
+      [`${c}Path`, pathSchema],
+    ]),
+  ),
   StringMatches: z.string(),
   BooleanEquals: z.boolean(),
   BooleanEqualsPath: pathSchema,
@@ -85,7 +108,8 @@ export const choiceRuleSchema: z.ZodType<ChoiceRule> = z.lazy(() =>
       if (logical.length + (ops.length > 0 ? 1 : 0) !== 1 || ops.length > 1)
         ctx.addIssue({ code: 'custom', message: 'a rule takes exactly one comparison (with Variable), or one of And, Or, Not' });
       else if (ops.length === 1 && r.Variable === undefined) ctx.addIssue({ code: 'custom', path: [ops[0]!], message: 'needs a Variable to compare' });
-      else if (logical.length === 1 && r.Variable !== undefined) ctx.addIssue({ code: 'custom', path: ['Variable'], message: `has no meaning beside ${logical[0]}` });
+      else if (logical.length === 1 && r.Variable !== undefined)
+        ctx.addIssue({ code: 'custom', path: ['Variable'], message: `has no meaning beside ${logical[0]}` });
     }),
 ) as z.ZodType<ChoiceRule>;
 
@@ -109,7 +133,15 @@ const taskStateSchema = z.strictObject({
   Catch: z.array(catcherSchema).optional(),
 });
 
-const passStateSchema = z.strictObject({ Type: z.literal('Pass'), ...common, ...transition, ...io, ResultPath: pathSchema.nullable().optional(), Parameters: jsonSchema.optional(), Result: jsonSchema.optional() });
+const passStateSchema = z.strictObject({
+  Type: z.literal('Pass'),
+  ...common,
+  ...transition,
+  ...io,
+  ResultPath: pathSchema.nullable().optional(),
+  Parameters: jsonSchema.optional(),
+  Result: jsonSchema.optional(),
+});
 
 const waitStateSchema = z
   .strictObject({

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { objectMetaSchema } from './meta.js';
 import { formatFieldPath } from './field-path.js';
-import { checkStateMachine, taskResources } from './states-language-checks.js';
+import { objectMetaSchema } from './meta.js';
 import { jsonSchema, stateMachineSchema } from './states-language.js';
+import { checkStateMachine, taskResources } from './states-language-checks.js';
 import { executionEngineStateSchema } from './workflow-engine-state.js';
 
 /** A workflow of Functions, defined in Git in the Amazon States Language (the subset states-language.ts describes). */

@@ -18,7 +18,10 @@ const DEFAULT_WAIT_SECONDS = 60;
 const MAX_WAIT_SECONDS = 900;
 const MAX_BODY_BYTES = 6 * 1024 * 1024;
 
-export type WorkflowPath = { kind: 'start'; namespace: string; name: string; async: boolean; waitSeconds: number } | { kind: 'execution'; namespace: string; name: string } | { kind: 'none' };
+export type WorkflowPath =
+  | { kind: 'start'; namespace: string; name: string; async: boolean; waitSeconds: number }
+  | { kind: 'execution'; namespace: string; name: string }
+  | { kind: 'none' };
 
 /** `/workflow/NAME`, `/workflow/NS/NAME` (`?async`, `?timeout=SECONDS`), `/workflow-executions/[NS/]ID`. */
 export function parseWorkflowPath(rawUrl: string): WorkflowPath {
@@ -74,9 +77,25 @@ export function handleWorkflowRequest(req: IncomingMessage, res: ServerResponse,
     }
     const started = await startWorkflow(deps.api, target.namespace, target.name, input, 'http');
     const id = started.metadata.name;
-    if (target.async) return json(res, 202, { execution: id, namespace: target.namespace, result: `/workflow-executions/${target.namespace}/${id}` }, { [EXECUTION_HEADER]: id });
+    if (target.async)
+      return json(
+        res,
+        202,
+        { execution: id, namespace: target.namespace, result: `/workflow-executions/${target.namespace}/${id}` },
+        { [EXECUTION_HEADER]: id },
+      );
     const done = await waitForExecution(deps.api, target.namespace, id, target.waitSeconds * 1000);
-    if (!done) return json(res, 504, { execution: id, status: 'Running', message: `still running after ${target.waitSeconds} s; its result: /workflow-executions/${target.namespace}/${id}` }, { [EXECUTION_HEADER]: id });
+    if (!done)
+      return json(
+        res,
+        504,
+        {
+          execution: id,
+          status: 'Running',
+          message: `still running after ${target.waitSeconds} s; its result: /workflow-executions/${target.namespace}/${id}`,
+        },
+        { [EXECUTION_HEADER]: id },
+      );
     const { status, body } = executionSummary(done);
     json(res, status, body, { [EXECUTION_HEADER]: id });
   })().catch((err: Error) => {

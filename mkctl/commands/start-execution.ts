@@ -27,13 +27,16 @@ export function register(program: Command): void {
     .action(async (workflow: string, opts: { data?: string; namespace: string; wait?: boolean; timeout: string }) => {
       const input = await readInput(opts.data);
       const { client } = cliContext();
-      if (!(await client.get({ kind: 'Workflow', namespace: opts.namespace, name: workflow }))) throw new Error(`workflow "${workflow}" not found in namespace ${opts.namespace}`);
+      if (!(await client.get({ kind: 'Workflow', namespace: opts.namespace, name: workflow })))
+        throw new Error(`workflow "${workflow}" not found in namespace ${opts.namespace}`);
       const started = await startWorkflow(client, opts.namespace, workflow, input, 'cli');
       const id = started.metadata.name;
       if (!opts.wait) return void console.log(`execution/${id} started`);
       const done = await waitForExecution(client, opts.namespace, id, Number(opts.timeout) * 1000);
       if (!done?.status) throw new Error(`execution/${id} is still running after ${opts.timeout} s; see: mkctl describe execution ${id}`);
       if (done.status.phase === 'Succeeded') return void console.log(JSON.stringify(done.status.output ?? null, null, 2));
-      throw new Error(`execution/${id} ${done.status.phase}: ${done.status.error ?? ''}${done.status.cause ? `: ${done.status.cause}` : ''} (see: mkctl describe execution ${id})`);
+      throw new Error(
+        `execution/${id} ${done.status.phase}: ${done.status.error ?? ''}${done.status.cause ? `: ${done.status.cause}` : ''} (see: mkctl describe execution ${id})`,
+      );
     });
 }

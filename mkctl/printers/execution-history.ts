@@ -70,7 +70,14 @@ export function executionHistoryLines(e: Execution, now: Date): string[] {
   const attempts = stateAttempts(s.history);
   const rows = attempts.map((a, i) => {
     const result = a.exitedAt === undefined ? 'running' : a.error === undefined ? 'ok' : a.caughtBy ? `caught ${a.error}` : a.error;
-    return [String(i + 1), [runLabel(a.run), a.state].filter(Boolean).join('/'), String(a.attempt), `+${seconds(s.startTime, a.enteredAt)}`, seconds(a.enteredAt, a.exitedAt ?? now.toISOString()), result];
+    return [
+      String(i + 1),
+      [runLabel(a.run), a.state].filter(Boolean).join('/'),
+      String(a.attempt),
+      `+${seconds(s.startTime, a.enteredAt)}`,
+      seconds(a.enteredAt, a.exitedAt ?? now.toISOString()),
+      result,
+    ];
   });
   const [header = '', ...lines] = formatTable(['#', 'State', 'Attempt', 'Entered', 'Took', 'Result'], rows, { upperCaseHeaders: false }).split('\n');
   const table = [

@@ -37,7 +37,10 @@ export class ExecutionRetention {
       for (const e of expired) await deps.store.delete(refOf(e));
       if (expired.length > 0) deps.log.info({ deleted: expired.length }, 'finished executions past retention deleted');
     };
-    this.#timer = setInterval(() => void sweep().catch((err: Error) => deps.log.warn({ err: err.message }, 'execution retention sweep failed')), deps.intervalMs ?? 60_000);
+    this.#timer = setInterval(
+      () => void sweep().catch((err: Error) => deps.log.warn({ err: err.message }, 'execution retention sweep failed')),
+      deps.intervalMs ?? 60_000,
+    );
     this.#timer.unref();
   }
 

@@ -17,7 +17,8 @@ const REPLY_PARTITIONS = 4;
 export function stepReplyOf(reply: InvocationReply): StepReply {
   const text = Buffer.from(reply.body, 'base64').toString('utf8');
   if (reply.error) return { callId: reply.callId, ok: false, error: reply.error.type, cause: reply.error.message };
-  if (reply.statusCode >= 400) return { callId: reply.callId, ok: false, error: StatesError.TaskFailed, cause: `HTTP ${reply.statusCode}: ${text.slice(0, 500)}` };
+  if (reply.statusCode >= 400)
+    return { callId: reply.callId, ok: false, error: StatesError.TaskFailed, cause: `HTTP ${reply.statusCode}: ${text.slice(0, 500)}` };
   let output: Json = text;
   try {
     output = text === '' ? null : (JSON.parse(text) as Json);
@@ -52,7 +53,8 @@ export class KafkaStepTransport implements StepTransport {
     this.#admin = this.#kafka.admin();
     await this.#admin.connect();
     const { topic, group } = this.#replies;
-    if (!(await this.#admin.listTopics()).includes(topic)) await this.#admin.createTopics({ topics: [{ topic, numPartitions: REPLY_PARTITIONS }], waitForLeaders: true });
+    if (!(await this.#admin.listTopics()).includes(topic))
+      await this.#admin.createTopics({ topics: [{ topic, numPartitions: REPLY_PARTITIONS }], waitForLeaders: true });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false });
     await this.#producer.connect();
     this.#consumer = this.#kafka.consumer({ groupId: group, allowAutoTopicCreation: false });

@@ -23,11 +23,14 @@ export class TimerSet {
       }
     const arm = (id: string, at: string) => {
       const wait = Date.parse(at) - Date.now();
-      const handle = setTimeout(() => {
-        if (wait > MAX_DELAY_MS) return arm(id, at);
-        armed.delete(id);
-        fire(id);
-      }, Math.min(Math.max(0, wait), MAX_DELAY_MS));
+      const handle = setTimeout(
+        () => {
+          if (wait > MAX_DELAY_MS) return arm(id, at);
+          armed.delete(id);
+          fire(id);
+        },
+        Math.min(Math.max(0, wait), MAX_DELAY_MS),
+      );
       armed.set(id, { at, handle });
     };
     for (const [id, at] of Object.entries(due)) if (!armed.has(id)) arm(id, at);

@@ -5,7 +5,7 @@ import { type Execution, parseRefKey, refKey } from '../../common/schema/index.j
 import type { ObjectStore } from '../store/object-store.js';
 import { applyEvent, type EngineEvent, type ExecutionStatus, startExecution } from './engine/engine.js';
 import { StatesError } from './engine/errors.js';
-import { parseStepCallId, StepCallRefused, stepCallId, type StepReply, type StepTransport } from './step-transport.js';
+import { parseStepCallId, StepCallRefused, type StepReply, type StepTransport, stepCallId } from './step-transport.js';
 import { TimerSet } from './timer-set.js';
 
 export interface WorkflowExecutorDeps {
@@ -130,7 +130,13 @@ export class WorkflowExecutor {
     for (const c of status.engine.outbox) {
       if (c.type !== 'Invoke') continue;
       try {
-        await this.#deps.transport.invoke({ callId: stepCallId(namespace, name, c.stepId), namespace, function: c.resource, input: c.input, timeoutSeconds: c.timeoutSeconds });
+        await this.#deps.transport.invoke({
+          callId: stepCallId(namespace, name, c.stepId),
+          namespace,
+          function: c.resource,
+          input: c.input,
+          timeoutSeconds: c.timeoutSeconds,
+        });
       } catch (err) {
         if (!(err instanceof StepCallRefused)) throw err;
         void this.#deliver(key, { type: 'TaskFailed', stepId: c.stepId, error: StatesError.TaskFailed, cause: err.message });

@@ -15,7 +15,10 @@ export async function serveKafkaFunctions(clients: KafkaClients, namespace: stri
   const kafka = new Kafka({ ...kafkaClientConfig(clients, 'gateway', 'host', 'test-functions'), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({ topics: Object.keys(functions).map((name) => ({ topic: functionTopic(namespace, name), numPartitions: 2 })), waitForLeaders: true });
+  await admin.createTopics({
+    topics: Object.keys(functions).map((name) => ({ topic: functionTopic(namespace, name), numPartitions: 2 })),
+    waitForLeaders: true,
+  });
   const producer = kafka.producer();
   await producer.connect();
   const calls = new Map<string, number>();
@@ -37,7 +40,10 @@ export async function serveKafkaFunctions(clients: KafkaClients, namespace: stri
             const e = err as Error;
             reply = { ...base, statusCode: 500, body: '', error: { type: e.name, message: e.message } };
           }
-          await producer.send({ topic: req.replyTopic, messages: [{ key: req.callId, value: JSON.stringify({ ...reply, finishedAt: new Date().toISOString() }) }] });
+          await producer.send({
+            topic: req.replyTopic,
+            messages: [{ key: req.callId, value: JSON.stringify({ ...reply, finishedAt: new Date().toISOString() }) }],
+          });
         },
       });
       return consumer;

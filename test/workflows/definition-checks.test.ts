@@ -23,7 +23,8 @@ ${states
 const load = (content: string, partial = false) => loadManifests([{ path: 'flows/wf.yaml', content }], { partial });
 
 test('a valid workflow loads with no errors', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Pass
   Next: B
@@ -36,37 +37,43 @@ B:
   Default: C
 C:
   Type: Succeed
-`));
+`),
+  );
   t.deepEqual(r.errors, []);
   t.deepEqual(r.warnings, []);
   t.is(r.objects[0]?.object.kind, 'Workflow');
 });
 
 test('an unknown Next is refused with file, line and the state’s path', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Pass
   Next: Nowhere
-`));
+`),
+  );
   t.deepEqual(r.failedFiles, ['flows/wf.yaml']);
   t.like(r.errors[0], { file: 'flows/wf.yaml', line: 11, path: 'spec.definition.States.A.Next' });
   t.regex(r.errors[0]!.message, /names no state "Nowhere"/);
 });
 
 test('a state nobody reaches is refused', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Succeed
 Lost:
   Type: Pass
   End: true
-`));
+`),
+  );
   t.like(r.errors[0], { path: 'spec.definition.States.Lost', line: 12 });
   t.regex(r.errors[0]!.message, /never reached/);
 });
 
 test('a Choice whose every way loops back is refused; one without a Default is a warning', (t) => {
-  const looping = load(workflow(`
+  const looping = load(
+    workflow(`
 A:
   Type: Choice
   Choices:
@@ -77,9 +84,11 @@ A:
 B:
   Type: Pass
   Next: A
-`));
+`),
+  );
   t.true(looping.errors.some((e) => e.path === 'spec.definition.States.A' && /no way out/.test(e.message)));
-  const noDefault = load(workflow(`
+  const noDefault = load(
+    workflow(`
 A:
   Type: Choice
   Choices:
@@ -88,14 +97,16 @@ A:
       Next: B
 B:
   Type: Succeed
-`));
+`),
+  );
   t.deepEqual(noDefault.errors, []);
   t.like(noDefault.warnings[0], { path: 'spec.definition.States.A', line: 10 });
   t.regex(noDefault.warnings[0]!.message, /States.NoChoiceMatched/);
 });
 
 test('States.ALL anywhere but alone in the last retrier or catcher is refused', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Task
   Resource: f
@@ -108,7 +119,8 @@ A:
   End: true
 B:
   Type: Succeed
-`));
+`),
+  );
   t.deepEqual(
     r.errors.filter((e) => /States.ALL/.test(e.message)).map((e) => [e.path, e.line]),
     [
@@ -119,7 +131,8 @@ B:
 });
 
 test('mistakes inside Parallel branches and Map processors are found with their full path', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Parallel
   Branches:
@@ -129,16 +142,19 @@ A:
           Type: Pass
           Next: Y
   End: true
-`));
+`),
+  );
   t.like(r.errors[0], { path: 'spec.definition.States.A.Branches[0].States.X.Next', line: 16 });
 });
 
 test('a structural mistake (a Task with no Resource, a rule with two comparisons) names the field', (t) => {
-  const r = load(workflow(`
+  const r = load(
+    workflow(`
 A:
   Type: Task
   End: true
-`));
+`),
+  );
   t.like(r.errors[0], { path: 'spec.definition.States.A.Resource' });
 });
 

@@ -8,12 +8,19 @@ const obj = (v: Json) => v as Record<string, Json>;
 test('a chain passes each step’s output on as the next step’s input', (t) => {
   const def = definition({
     StartAt: 'A',
-    States: { A: { Type: 'Task', Resource: 'add', Next: 'B' }, B: { Type: 'Task', Resource: 'add', Next: 'C' }, C: { Type: 'Task', Resource: 'add', End: true } },
+    States: {
+      A: { Type: 'Task', Resource: 'add', Next: 'B' },
+      B: { Type: 'Task', Resource: 'add', Next: 'C' },
+      C: { Type: 'Task', Resource: 'add', End: true },
+    },
   });
   const { status, calls } = drive(def, { n: 1 }, { add: (i) => ({ n: (obj(i).n as number) + 1 }) });
   t.is(status.phase, 'Succeeded');
   t.deepEqual(status.output, { n: 4 });
-  t.deepEqual(calls.map((c) => c.input), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+  t.deepEqual(
+    calls.map((c) => c.input),
+    [{ n: 1 }, { n: 2 }, { n: 3 }],
+  );
   t.deepEqual(status.engine.runs, {});
   t.deepEqual(status.engine.timers, {});
 });
@@ -59,8 +66,20 @@ const choice = definition({
       Type: 'Choice',
       Choices: [
         { Variable: '$.format', StringEquals: 'png', Next: 'Png' },
-        { And: [{ Variable: '$.size', NumericGreaterThan: 1000 }, { Variable: '$.size', NumericLessThanEquals: 5000 }], Next: 'Medium' },
-        { Or: [{ Variable: '$.big', BooleanEquals: true }, { Variable: '$.size', NumericGreaterThanPath: '$.limit' }], Next: 'Big' },
+        {
+          And: [
+            { Variable: '$.size', NumericGreaterThan: 1000 },
+            { Variable: '$.size', NumericLessThanEquals: 5000 },
+          ],
+          Next: 'Medium',
+        },
+        {
+          Or: [
+            { Variable: '$.big', BooleanEquals: true },
+            { Variable: '$.size', NumericGreaterThanPath: '$.limit' },
+          ],
+          Next: 'Big',
+        },
         { Not: { Variable: '$.name', IsPresent: true }, Next: 'Anonymous' },
         { Variable: '$.name', StringMatches: 'img-*.jpg', Next: 'Matched' },
         { Variable: '$.taken', TimestampLessThan: '2020-01-01T00:00:00Z', Next: 'Old' },
@@ -95,7 +114,10 @@ for (const [input, branch] of branchCases)
   });
 
 test('Choice with no matching rule and no Default fails with States.NoChoiceMatched', (t) => {
-  const def = definition({ StartAt: 'C', States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', StringEquals: 'x', Next: 'S' }] }, S: { Type: 'Succeed' } } });
+  const def = definition({
+    StartAt: 'C',
+    States: { C: { Type: 'Choice', Choices: [{ Variable: '$.a', StringEquals: 'x', Next: 'S' }] }, S: { Type: 'Succeed' } },
+  });
   const { status } = drive(def, { a: 'y' }, {});
   t.is(status.phase, 'Failed');
   t.is(status.error, 'States.NoChoiceMatched');
@@ -125,14 +147,22 @@ test('Wait sleeps for Seconds, SecondsPath, or until a Timestamp', (t) => {
 test('Retry recovers a function that fails twice, waiting IntervalSeconds × BackoffRate^n between attempts', (t) => {
   const def = definition({
     StartAt: 'A',
-    States: { A: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }], End: true } },
+    States: {
+      A: { Type: 'Task', Resource: 'flaky', Retry: [{ ErrorEquals: ['States.TaskFailed'], IntervalSeconds: 1, BackoffRate: 2, MaxAttempts: 3 }], End: true },
+    },
   });
   const { status, calls } = drive(def, {}, { flaky: (_i, c) => (c.attempt <= 2 ? raise('ConnectionError', 'down') : { ok: c.attempt }) });
   t.is(status.phase, 'Succeeded');
   t.deepEqual(status.output, { ok: 3 });
-  t.deepEqual(calls.map((c) => c.at - T0), [0, 1000, 3000]);
+  t.deepEqual(
+    calls.map((c) => c.at - T0),
+    [0, 1000, 3000],
+  );
   t.deepEqual(new Set(calls.map((c) => c.stepId)).size, 3, 'each attempt has its own step id');
-  t.deepEqual(status.history.filter((h) => h.type === 'StateEntered').map((h) => h.attempt), [1, 2, 3]);
+  t.deepEqual(
+    status.history.filter((h) => h.type === 'StateEntered').map((h) => h.attempt),
+    [1, 2, 3],
+  );
 });
 
 test('when retries run out, a Catch routes the error to its Next with {Error, Cause} at its ResultPath', (t) => {
@@ -194,7 +224,10 @@ test('a Task whose result never arrives times out with States.Timeout and is ret
   });
   const { status, calls } = drive(def, {}, { slow: (_i, c) => (c.attempt === 1 ? LOST : 'done') });
   t.is(status.phase, 'Succeeded');
-  t.deepEqual(calls.map((c) => c.at - T0), [0, 3000]);
+  t.deepEqual(
+    calls.map((c) => c.at - T0),
+    [0, 3000],
+  );
   t.true(status.history.some((h) => h.type === 'TaskFailed' && h.error === 'States.Timeout'));
 });
 
@@ -206,7 +239,10 @@ test('Parallel outputs its branches’ results in branch order, whatever order t
         Type: 'Parallel',
         Branches: [
           { StartAt: 'Slow', States: { Slow: { Type: 'Task', Resource: 'slow', End: true } } },
-          { StartAt: 'Fast', States: { Fast: { Type: 'Task', Resource: 'fast', Next: 'Shape' }, Shape: { Type: 'Pass', Parameters: { 'fast.$': '$' }, End: true } } },
+          {
+            StartAt: 'Fast',
+            States: { Fast: { Type: 'Task', Resource: 'fast', Next: 'Shape' }, Shape: { Type: 'Pass', Parameters: { 'fast.$': '$' }, End: true } },
+          },
         ],
         ResultPath: '$.results',
         End: true,
@@ -265,7 +301,10 @@ test('Map runs its processor per item, at most MaxConcurrency at once, and keeps
 });
 
 test('Map over an empty list outputs an empty list', (t) => {
-  const def = definition({ StartAt: 'M', States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Task', Resource: 'x', End: true } } }, End: true } } });
+  const def = definition({
+    StartAt: 'M',
+    States: { M: { Type: 'Map', ItemProcessor: { StartAt: 'X', States: { X: { Type: 'Task', Resource: 'x', End: true } } }, End: true } },
+  });
   t.deepEqual(drive(def, [], { x: () => 1 }).status.output, []);
 });
 
@@ -288,7 +327,14 @@ test('an execution past its TimeoutSeconds ends TimedOut and stale results chang
 });
 
 test('a loop that never pauses fails the execution instead of spinning', (t) => {
-  const def = definition({ StartAt: 'A', States: { A: { Type: 'Pass', Next: 'B' }, B: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'End' }], Default: 'A' }, End: { Type: 'Succeed' } } });
+  const def = definition({
+    StartAt: 'A',
+    States: {
+      A: { Type: 'Pass', Next: 'B' },
+      B: { Type: 'Choice', Choices: [{ Variable: '$.stop', IsPresent: true, Next: 'End' }], Default: 'A' },
+      End: { Type: 'Succeed' },
+    },
+  });
   t.like(drive(def, {}, {}).status, { phase: 'Failed', error: 'States.Runtime' });
 });
 
@@ -302,7 +348,10 @@ test('the same event on the same status gives the same status and commands; a du
   const a = applyEvent(s0, info, event, new Date(T0 + 5));
   const b = applyEvent(s0, info, event, new Date(T0 + 5));
   t.deepEqual(a, b);
-  t.deepEqual(a.status.engine.outbox.map((c) => c.type), ['Invoke', 'SetTimer']);
+  t.deepEqual(
+    a.status.engine.outbox.map((c) => c.type),
+    ['Invoke', 'SetTimer'],
+  );
   t.false(applyEvent(a.status, info, event, new Date(T0 + 6)).applied);
   t.is(s0.history.length, 3, 'the input status is not changed');
 });

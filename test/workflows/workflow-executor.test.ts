@@ -5,8 +5,8 @@ import type { Execution, ExecutionPhase, Json, Workflow } from '../../common/sch
 import { MemoryKV } from '../../reconciler/store/memory-kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
-import { type StepCall, StepCallRefused, type StepReply, type StepTransport } from '../../reconciler/workflows/step-transport.js';
 import { expiredExecutions } from '../../reconciler/workflows/execution-retention.js';
+import { type StepCall, StepCallRefused, type StepReply, type StepTransport } from '../../reconciler/workflows/step-transport.js';
 import { WorkflowExecutor } from '../../reconciler/workflows/workflow-executor.js';
 
 const log = createLogger('workflow-executor-test');
@@ -19,7 +19,10 @@ class MemoryTransport implements StepTransport {
   readonly calls: StepCall[] = [];
   held: StepReply[] = [];
   #handler: ((r: StepReply) => Promise<void>) | undefined;
-  constructor(readonly functions: Record<string, (input: Json) => Json>, readonly answer = true) {}
+  constructor(
+    readonly functions: Record<string, (input: Json) => Json>,
+    readonly answer = true,
+  ) {}
 
   async invoke(call: StepCall): Promise<void> {
     const fn = this.functions[call.function];
@@ -129,12 +132,19 @@ test('a reply the stopped executor did not record is recorded by the next one; n
   second.redeliver(first);
   const done = await waitForPhase(b.executions, 'e2', ['Succeeded', 'Failed']);
   t.deepEqual(done.status?.output, { n: 3 });
-  t.deepEqual([...first.calls, ...second.calls].map((c) => c.callId.slice('default/e2/'.length)), ['root/1:A#1', 'root/2:B#1', 'root/3:C#1']);
+  t.deepEqual(
+    [...first.calls, ...second.calls].map((c) => c.callId.slice('default/e2/'.length)),
+    ['root/1:A#1', 'root/2:B#1', 'root/3:C#1'],
+  );
 });
 
 test('a Task naming a Function that does not exist fails its step at once', async (t) => {
   const store = new ObjectStore(new MemoryKV());
-  await store.create({ ...chain, metadata: { name: 'missing', namespace: 'default' }, spec: { definition: { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'nope', End: true } } } } });
+  await store.create({
+    ...chain,
+    metadata: { name: 'missing', namespace: 'default' },
+    spec: { definition: { StartAt: 'A', States: { A: { Type: 'Task', Resource: 'nope', End: true } } } },
+  });
   const ex = await startExecutor(store, new MemoryTransport({}));
   t.teardown(() => ex.stop());
   await store.create(execution('e3', 'missing', {}));
@@ -154,7 +164,11 @@ test('an Execution of a workflow that does not exist fails with the reason', asy
 
 test('a Wait state’s timer is armed from the status and fires', async (t) => {
   const store = new ObjectStore(new MemoryKV());
-  await store.create({ ...chain, metadata: { name: 'waits', namespace: 'default' }, spec: { definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 0.05, End: true } } } } });
+  await store.create({
+    ...chain,
+    metadata: { name: 'waits', namespace: 'default' },
+    spec: { definition: { StartAt: 'W', States: { W: { Type: 'Wait', Seconds: 0.05, End: true } } } },
+  });
   const ex = await startExecutor(store, new MemoryTransport({}));
   t.teardown(() => ex.stop());
   await store.create(execution('e5', 'waits', { x: 1 }));

@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import test from 'ava';
+import { createLogger } from '../../common/log/log.js';
 import type { Json, Workflow } from '../../common/schema/index.js';
 import { startWorkflow, waitForExecution } from '../../common/workflows/executions.js';
 import { startGateway } from '../../gateway/gateway.js';
-import { createLogger } from '../../common/log/log.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { testKafkaClients } from '../helpers/kafka.js';
 import { serveKafkaFunctions } from '../helpers/kafka-functions.js';
@@ -74,7 +74,12 @@ maybe('an execution survives a control-plane restart mid-step: the reply sent me
     },
   });
   t.teardown(() => fns.stop());
-  await c.cp.store.create(workflow('restart', { StartAt: 'A', States: { A: { Type: 'Task', Resource: f, Next: 'S' }, S: { Type: 'Task', Resource: slow, Next: 'C' }, C: { Type: 'Task', Resource: f, End: true } } }));
+  await c.cp.store.create(
+    workflow('restart', {
+      StartAt: 'A',
+      States: { A: { Type: 'Task', Resource: f, Next: 'S' }, S: { Type: 'Task', Resource: slow, Next: 'C' }, C: { Type: 'Task', Resource: f, End: true } },
+    }),
+  );
   const e = await startWorkflow(c.client, 'default', 'restart', { n: 0 }, 'cli');
   await atSlow;
   await c.stopControlPlane();

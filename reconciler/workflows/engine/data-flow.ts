@@ -1,6 +1,6 @@
 import type { Json, State } from '../../../common/schema/index.js';
-import { place, select } from './json-path.js';
 import { StateFailure, StatesError } from './errors.js';
+import { place, select } from './json-path.js';
 
 /**
  * The one place a state's data flows: InputPath → Parameters → (the state's work) → ResultSelector →

@@ -99,7 +99,13 @@ class Transition {
         this.#record({ type: 'TaskSucceeded', ...this.#at(runId), stepId: event.stepId, output: event.output });
         this.#act(runId, (action, state, ctx) => action.resume!(state, run.input, { type: 'result', value: event.output }, ctx));
       } else {
-        this.#record({ type: 'TaskFailed', ...this.#at(runId), stepId: event.stepId, error: event.error, ...(event.cause !== undefined && { cause: event.cause }) });
+        this.#record({
+          type: 'TaskFailed',
+          ...this.#at(runId),
+          stepId: event.stepId,
+          error: event.error,
+          ...(event.cause !== undefined && { cause: event.cause }),
+        });
         this.#stateFailed(runId, event.error, event.cause);
       }
     });
@@ -110,7 +116,10 @@ class Transition {
     if (!Object.hasOwn(this.#engine.timers, timerId)) return false;
     delete this.#engine.timers[timerId];
     if (timerId === EXECUTION_TIMEOUT_TIMER) {
-      this.#end('TimedOut', { error: StatesError.Timeout, cause: `the execution ran longer than its TimeoutSeconds (${this.#engine.definition.TimeoutSeconds} s)` });
+      this.#end('TimedOut', {
+        error: StatesError.Timeout,
+        cause: `the execution ran longer than its TimeoutSeconds (${this.#engine.definition.TimeoutSeconds} s)`,
+      });
       return true;
     }
     const found = Object.entries(this.#engine.runs).find(([, r]) => r.wait !== undefined && 'timerId' in r.wait && r.wait.timerId === timerId);
@@ -139,7 +148,10 @@ class Transition {
     for (let entry = this.#entries.shift(); entry; entry = this.#entries.shift()) {
       if (++this.#moves > MAX_MOVES_PER_STEP) {
         this.#entries.length = 0;
-        return this.#end('Failed', { error: StatesError.Runtime, cause: `more than ${MAX_MOVES_PER_STEP} states entered without a pause: a loop with no Task or Wait in it?` });
+        return this.#end('Failed', {
+          error: StatesError.Runtime,
+          cause: `more than ${MAX_MOVES_PER_STEP} states entered without a pause: a loop with no Task or Wait in it?`,
+        });
       }
       entry();
     }
@@ -207,7 +219,14 @@ class Transition {
         return this.#setTimer(timerId, (outcome.until.getTime() - this.now.getTime()) / 1000);
       }
       case 'children':
-        run.wait = { type: 'children', inputs: outcome.inputs, maxConcurrency: outcome.maxConcurrency, started: 0, results: outcome.inputs.map(() => null), finished: 0 };
+        run.wait = {
+          type: 'children',
+          inputs: outcome.inputs,
+          maxConcurrency: outcome.maxConcurrency,
+          started: 0,
+          results: outcome.inputs.map(() => null),
+          finished: 0,
+        };
         if (outcome.inputs.length === 0) return this.#act(runId, (action, s, ctx) => action.resume!(s, run.input, { type: 'children', results: [] }, ctx));
         return this.#fillChildren(runId);
     }

@@ -8,7 +8,12 @@ export const DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 /** Task: calls the Function named by Resource with the effective input; its result flows on. */
 export class TaskAction implements StateAction<TaskState> {
   enter(state: TaskState, input: Json, { context }: ActionContext): Outcome {
-    return { type: 'invoke', resource: state.Resource, input: effectiveInput(state, input, context), timeoutSeconds: state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS };
+    return {
+      type: 'invoke',
+      resource: state.Resource,
+      input: effectiveInput(state, input, context),
+      timeoutSeconds: state.TimeoutSeconds ?? DEFAULT_TASK_TIMEOUT_SECONDS,
+    };
   }
 
   resume(state: TaskState, input: Json, how: Resumption, { context }: ActionContext): Outcome {

@@ -10,7 +10,8 @@ export class WaitAction implements StateAction<WaitState> {
     const data = effectiveInput(state, input, context);
     const seconds = state.Seconds ?? (state.SecondsPath !== undefined ? select(data, state.SecondsPath) : undefined);
     if (seconds !== undefined) {
-      if (typeof seconds !== 'number' || seconds < 0) throw new StateFailure(StatesError.Runtime, `SecondsPath must select a number of seconds ≥ 0, not ${JSON.stringify(seconds)}`);
+      if (typeof seconds !== 'number' || seconds < 0)
+        throw new StateFailure(StatesError.Runtime, `SecondsPath must select a number of seconds ≥ 0, not ${JSON.stringify(seconds)}`);
       return { type: 'sleep', until: new Date(now.getTime() + seconds * 1000) };
     }
     const timestamp = state.Timestamp ?? select(data, state.TimestampPath!);
