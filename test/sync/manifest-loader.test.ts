@@ -1,6 +1,7 @@
 import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isManifestPath } from '../../reconciler/git/commit-reader.js';
 import { loadManifests } from '../../reconciler/sync/manifest-loader.js';
 
 const pod = (name: string, image = 'busybox:latest') => `apiVersion: v1
@@ -77,8 +78,10 @@ test('skips empty files and empty documents', (t) => {
 });
 
 test('the example cluster repository is valid', (t) => {
-  const dir = 'cluster-repo/apps';
-  const files = readdirSync(dir).map((f) => ({ path: `apps/${f}`, content: readFileSync(join(dir, f), 'utf8') }));
+  const dir = 'cluster-repo';
+  const files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .filter(isManifestPath)
+    .map((f) => ({ path: f, content: readFileSync(join(dir, f), 'utf8') }));
   const r = loadManifests(files);
   t.deepEqual(r.errors, []);
   t.true(r.objects.length >= 3);

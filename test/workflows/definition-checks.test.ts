@@ -168,9 +168,9 @@ A:
 
 withFunctionKind('a Task naming a Function the pushed tree lacks is refused; in a partial apply it is a warning', (t) => {
   const full = load(taskFlow);
-  t.like(full.errors[0], { path: 'spec.definition.States.A.Resource', line: 10 });
+  t.like(full.errors[0], { path: 'spec.definition.States.A.Resource', line: 11 });
   t.regex(full.errors[0]!.message, /Function "thumbnail"/);
   const partial = load(taskFlow, true);
   t.deepEqual(partial.errors, []);
-  t.like(partial.warnings[0], { path: 'spec.definition.States.A.Resource', line: 10 });
+  t.like(partial.warnings[0], { path: 'spec.definition.States.A.Resource', line: 11 });
 });
