@@ -169,9 +169,10 @@ export class ApiClient implements ListWatchSource {
     return parseAs(ref.kind, await this.request('PUT', objectPath(ref), object)) as T;
   }
 
-  /** Writes the status subresource: what node agents and controllers report. */
-  async updateStatus<K extends Kind>(ref: ObjectRef & { kind: K }, status: unknown): Promise<ObjectOf<K>> {
-    return parseAs(ref.kind, await this.request('PUT', `${objectPath(ref)}/status`, { status }));
+  /** Writes the status subresource (what node agents and controllers report); with `resourceVersion` only if the object is still at it (409 otherwise). */
+  async updateStatus<K extends Kind>(ref: ObjectRef & { kind: K }, status: unknown, resourceVersion?: string): Promise<ObjectOf<K>> {
+    const body = { status, ...(resourceVersion !== undefined && { metadata: { resourceVersion } }) };
+    return parseAs(ref.kind, await this.request('PUT', `${objectPath(ref)}/status`, body));
   }
 
   /** True when deleted, false when it did not exist. */

@@ -81,12 +81,13 @@ interface ContainerPlan {
  */
 export function planPod(input: PodSyncInput): PodPlan {
   const { pod, observed } = input;
-  const phase = pod.status?.phase;
   // A finished pod is never restarted, whatever happens to its containers afterwards; only its
-  // sandbox goes, giving back the pod IP. The exited containers stay for their logs.
-  if ((phase === 'Succeeded' || phase === 'Failed') && pod.status) {
-    const sandbox = observed?.sandbox?.running ? observed.sandbox.id : undefined;
-    return { actions: sandbox ? [{ type: 'killContainers', ids: [sandbox], graceSeconds: 0 }] : [], status: pod.status };
+  // sandbox goes, giving back the pod IP. The exited containers stay for their logs. "Finished" is
+  // what Docker shows, never the phase in the API: a phase someone else wrote must not stop a pod.
+  if (observed && finishedInDocker(pod, observed)) {
+    const containers = pod.spec.containers.map((c) => containerPlan(c, observed.containers.filter((o) => o.name === c.name), input));
+    const sandbox: PodAction[] = observed.sandbox?.running ? [{ type: 'killContainers', ids: [observed.sandbox.id], graceSeconds: 0 }] : [];
+    return { actions: [...containers.flatMap((c) => c.actions), ...sandbox], status: podStatus(input, containers) };
   }
 
   if (!observed?.sandbox?.running) {
@@ -183,6 +184,19 @@ function waitingPlan(spec: Container, restartCount: number, input: PodSyncInput)
   }
   const pull: PodAction[] = policy === 'Always' || !present ? [{ type: 'pullImage', container: spec.name, image: spec.image }] : [];
   return { actions: [...pull, { type: 'runContainer', container: spec.name, restartCount }], status: waiting('ContainerCreating'), neverRan };
+}
+
+/**
+ * Whether the pod's containers have all run and exited for good under its restart policy, as Docker
+ * reports them (the latest attempt of each container).
+ */
+function finishedInDocker(pod: Pod, observed: ObservedPod): boolean {
+  if (pod.spec.restartPolicy === 'Always') return false;
+  const latest = pod.spec.containers.map((c) => observed.containers.filter((o) => o.name === c.name).sort((a, b) => b.restartCount - a.restartCount)[0]);
+  const exited = latest.every((c) => c !== undefined && (c.state === 'exited' || (c.state === 'created' && c.error !== undefined)));
+  if (!exited) return false;
+  const succeeded = latest.every((c) => terminatedState(c!).terminated?.exitCode === 0);
+  return pod.spec.restartPolicy === 'Never' || succeeded;
 }
 
 function terminatedState(c: ObservedContainer): ContainerState {

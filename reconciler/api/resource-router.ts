@@ -188,11 +188,13 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       await replace(req, res, next, dryRun);
     });
 
-    const writeStatus = async (ref: ObjectRef, status: unknown) => {
+    /** Writes the status; a resourceVersion given with it must still be current (409 otherwise). */
+    const writeStatus = async (ref: ObjectRef, status: unknown, resourceVersion: unknown) => {
       if (!hasStatus) throw new HttpError(405, 'MethodNotAllowed', `${t.plural} have no status subresource`);
       if (status === undefined) throw invalid(t, ref.name, [{ path: 'status', message: 'is required' }]);
+      if (resourceVersion !== undefined && typeof resourceVersion !== 'string') throw invalid(t, ref.name, [{ path: 'metadata.resourceVersion', message: 'must be a string' }]);
       try {
-        return await store.updateStatus(ref, status);
+        return await store.updateStatus(ref, status, resourceVersion);
       } catch (err) {
         if (isStoreError(err, 'NotFound')) throw notFound(t, ref.name);
         if (isStoreError(err, 'Invalid')) throw new HttpError(400, 'Invalid', `${t.kind} "${ref.name}" is invalid: ${err.message}`);
@@ -201,7 +203,8 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
     };
     router.put(`${item}/status`, async (req, res) => {
       parseItemOptions(queryOf(req.originalUrl), 'update');
-      res.json(await writeStatus(refFrom(req), (req.body as { status?: unknown } | undefined)?.status));
+      const body = req.body as { status?: unknown; metadata?: { resourceVersion?: unknown } } | undefined;
+      res.json(await writeStatus(refFrom(req), body?.status, body?.metadata?.resourceVersion));
     });
     router.patch(`${item}/status`, async (req, res) => {
       parseItemOptions(queryOf(req.originalUrl), 'patch');
@@ -209,7 +212,8 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
       const current = (await mustGet(ref)) as { status?: unknown };
       const type = patchTypeOf(req.headers['content-type']);
       const patched = (type === 'json' ? jsonPatch(current, req.body) : mergePatch(current, req.body)) as { status?: unknown };
-      res.json(await writeStatus(ref, patched.status));
+      // A resourceVersion in the patch itself is a precondition, as in Kubernetes.
+      res.json(await writeStatus(ref, patched.status, (req.body as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion));
     });
 
     router.delete(item, async (req, res) => {

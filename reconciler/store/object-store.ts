@@ -96,10 +96,15 @@ export class ObjectStore {
     return stored;
   }
 
-  /** Replaces only `status`, re-reading on conflict: status writers own it, so the last write wins. */
-  async updateStatus<K extends Kind>(ref: ObjectRef & { kind: K }, status: unknown): Promise<ObjectOf<K>> {
+  /**
+   * Replaces only `status`. With a `resourceVersion` the write is optimistic-concurrency checked like
+   * any other (a Conflict when the object moved on); without one the writer owns the status, so it
+   * re-reads on conflict and the last write wins.
+   */
+  async updateStatus<K extends Kind>(ref: ObjectRef & { kind: K }, status: unknown, resourceVersion?: string): Promise<ObjectOf<K>> {
     for (let attempt = 0; ; attempt++) {
       const current = await this.mustGet(ref);
+      if (resourceVersion !== undefined && resourceVersion !== current.metadata.resourceVersion) throw conflict(ref);
       const next = { ...current, status } as ObjectOf<K>;
       const parsed = parseObjectOfKind(ref.kind, JSON.parse(serialize(next)));
       if (!parsed.ok) throw new StoreError('Invalid', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
@@ -108,7 +113,7 @@ export class ObjectStore {
         parsed.object.metadata.resourceVersion = String(r.revision);
         return parsed.object;
       }
-      if (attempt >= 5) throw conflict(ref);
+      if (resourceVersion !== undefined || attempt >= 5) throw conflict(ref);
     }
   }
 

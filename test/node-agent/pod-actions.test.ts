@@ -130,7 +130,7 @@ test('caps the back-off', (t) => {
 test('does not restart a completed container under OnFailure, and the pod Succeeds', (t) => {
   const done = container({ state: 'exited', exitCode: 0, finishedAt: T0 });
   const plan = planPod(input({ pod: pod('OnFailure'), observed: observed([done]) }));
-  t.deepEqual(plan.actions, []);
+  t.deepEqual(plan.actions, [{ type: 'killContainers', ids: ['pause'], graceSeconds: 0 }]);
   t.is(plan.status.phase, 'Succeeded');
   t.is(plan.status.containerStatuses?.[0]?.state.terminated?.reason, 'Completed');
 });
@@ -144,7 +144,7 @@ test('restarts a failed container under OnFailure', (t) => {
 test('fails the pod under Never once a container failed and none runs', (t) => {
   const failed = container({ state: 'exited', exitCode: 3, finishedAt: T0 });
   const plan = planPod(input({ pod: pod('Never'), observed: observed([failed]) }));
-  t.deepEqual(plan.actions, []);
+  t.deepEqual(plan.actions, [{ type: 'killContainers', ids: ['pause'], graceSeconds: 0 }]);
   t.is(plan.status.phase, 'Failed');
   t.is(plan.status.containerStatuses?.[0]?.state.terminated?.exitCode, 3);
 });
@@ -158,11 +158,23 @@ test('keeps the pod Running under Never while another container still runs', (t)
 });
 
 test('never restarts a finished pod, only stops its sandbox', (t) => {
-  const finished: Pod = { ...pod('Never'), status: { phase: 'Succeeded' } };
-  const plan = planPod(input({ pod: finished, observed: observed([]) }));
-  t.deepEqual(plan, { actions: [{ type: 'killContainers', ids: ['pause'], graceSeconds: 0 }], status: { phase: 'Succeeded' } });
-  const stopped: ObservedPod = { ...observed([]), sandbox: { id: 'pause', running: false, createdAt: T0 } };
-  t.deepEqual(planPod(input({ pod: finished, observed: stopped })).actions, []);
+  const done = container({ state: 'exited', exitCode: 0, finishedAt: T0 });
+  const plan = planPod(input({ pod: pod('Never'), observed: observed([done]) }));
+  t.deepEqual(plan.actions, [{ type: 'killContainers', ids: ['pause'], graceSeconds: 0 }]);
+  t.is(plan.status.phase, 'Succeeded');
+  const stopped: ObservedPod = { ...observed([done]), sandbox: { id: 'pause', running: false, createdAt: T0 } };
+  const after = planPod(input({ pod: { ...pod('Never'), status: plan.status }, observed: stopped }));
+  t.deepEqual(after.actions, []);
+  t.is(after.status.phase, 'Succeeded');
+});
+
+test('a finished phase written by someone else neither stops a running pod nor survives the next status', (t) => {
+  const forged: Pod = { ...pod('Always'), status: { phase: 'Succeeded' } };
+  const plan = planPod(input({ pod: forged, observed: observed([container()]) }));
+  t.deepEqual(plan.actions, []);
+  t.is(plan.status.phase, 'Running');
+  const neverStarted = planPod(input({ pod: { ...pod('Never'), status: { phase: 'Failed' } }, observed: undefined }));
+  t.deepEqual(neverStarted.actions, [{ type: 'createSandbox' }]);
 });
 
 test('treats a container that could not start as a StartError subject to the restart policy', (t) => {
