@@ -39,7 +39,7 @@ export class SyncController {
 
   constructor(opts: SyncControllerOptions) {
     this.#opts = opts;
-    this.#queue = new WorkQueue('git-sync', () => this.reconcile(), log);
+    this.#queue = new WorkQueue('git-sync', () => this.reconcile(), log, { baseDelayMs: 1000 });
     this.#results.setMaxListeners(0);
   }
 
@@ -101,20 +101,14 @@ export class SyncController {
       mark = now;
     };
     let result: Omit<SyncResult, 'time' | 'durationMs' | 'revision'> | undefined;
-    const fail = (reason: SyncReason, err: unknown) => {
-      result = { reason, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
-    };
+    // Which step a thrown error belongs to: reading Git, or writing the store.
+    let failure: SyncReason = 'FetchFailed';
     try {
-      let files: Awaited<ReturnType<typeof readCommitManifests>>['files'];
-      try {
-        revision = await source.latestRevision();
-        if (!revision) return requeue;
-        ({ files } = await readCommitManifests(source.gitdir, revision));
-        phase('fetch');
-      } catch (err) {
-        fail('FetchFailed', err);
-        throw err;
-      }
+      revision = await source.latestRevision();
+      if (!revision) return requeue;
+      const { files } = await readCommitManifests(source.gitdir, revision);
+      phase('fetch');
+      failure = 'ApplyFailed';
       const loaded = loadManifests(files, { cache: this.#opts.cache });
       phase('load');
       const current = await listGitKinds(store);
@@ -125,13 +119,8 @@ export class SyncController {
       const upToDate = counts.created + counts.configured + counts.pruned === 0;
       // A restart or a repeated trigger of a revision already recorded writes nothing at all.
       if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? '')) return requeue;
-      try {
-        await applyPlan(store, plan);
-        phase('apply');
-      } catch (err) {
-        fail('ApplyFailed', err);
-        throw err;
-      }
+      await applyPlan(store, plan);
+      phase('apply');
       status.inventory = plan.inventory;
       if (loaded.errors.length === 0) status.lastAppliedRevision = revision;
       const valid = loaded.errors.length === 0;
@@ -144,6 +133,10 @@ export class SyncController {
         errors: loaded.errors,
       };
       return requeue;
+    } catch (err) {
+      // Recorded, then thrown: the queue retries with back-off from about a second.
+      result = { reason: failure, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
+      throw err;
     } finally {
       if (result) {
         const full: SyncResult = { ...result, revision: revision ?? '', time: new Date().toISOString(), durationMs: Date.now() - started };

@@ -35,12 +35,16 @@ export interface GitClusterOptions {
   remote?: ClusterConfig['remote'];
   etcdPrefix?: string;
   home?: string;
+  allowForcePush?: boolean;
+  /** Wraps the test etcd's KV (to inject a store fault). */
+  wrapKV?: (kv: KV) => KV;
 }
 
 export async function startGitCluster(t: ExecutionContext, opts: GitClusterOptions = {}): Promise<GitCluster> {
   const home = opts.home ?? (await mkdtemp(join(tmpdir(), 'minik8s-git-')));
   const token = randomBytes(16).toString('hex');
-  const kv = testEtcdKV(t, opts.etcdPrefix ?? uniquePrefix());
+  const etcd = testEtcdKV(t, opts.etcdPrefix ?? uniquePrefix());
+  const kv = opts.wrapKV?.(etcd) ?? etcd;
   const store = new ObjectStore(kv);
   const app = express();
   const server = app.listen(0, '127.0.0.1');
@@ -51,7 +55,7 @@ export async function startGitCluster(t: ExecutionContext, opts: GitClusterOptio
 
   let current: GitSync | undefined;
   const start = async () => {
-    current = await startGitSync({ store, kv, home, token, gitUrl, apiUrlForHooks: apiUrl, ...(opts.seedDir && { repoSeedDir: opts.seedDir }), ...(opts.remote && { remote: opts.remote }) });
+    current = await startGitSync({ store, kv, home, token, gitUrl, apiUrlForHooks: apiUrl, ...(opts.seedDir && { repoSeedDir: opts.seedDir }), ...(opts.remote && { remote: opts.remote }), ...(opts.allowForcePush && { allowForcePush: true }) });
     return current;
   };
   // Routes resolve through `current`, so a restarted sync serves the same URLs.

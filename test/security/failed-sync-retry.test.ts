@@ -1,0 +1,56 @@
+import test from 'ava';
+import type { KV, KVOp } from '../../reconciler/store/kv.js';
+import { cloneRepo, commitAndPush, podYaml, startGitCluster } from '../sync/git-cluster.js';
+
+/** The real etcd KV, except that the first transaction deleting something fails once armed, as an etcd hiccup would. */
+function failFirstDelete(kv: KV) {
+  const fault = { armed: false, failedAt: 0 };
+  const wrapped: KV = {
+    get: (key) => kv.get(key),
+    list: (prefix) => kv.list(prefix),
+    putWithTtl: (key, value, ttl) => kv.putWithTtl(key, value, ttl),
+    watch: (prefix, after, onEvent, onError) => kv.watch(prefix, after, onEvent, onError),
+    close: () => kv.close(),
+    commit: (ops: KVOp[]) => {
+      if (fault.armed && ops.some((op) => op.type === 'delete')) {
+        fault.armed = false;
+        fault.failedAt = Date.now();
+        return Promise.reject(new Error('etcdserver: request timed out (injected)'));
+      }
+      return kv.commit(ops);
+    },
+  };
+  return { wrapped, fault };
+}
+
+test('a failed prune is recorded at once and retried within seconds, not at the next poll', async (t) => {
+  let fault = { armed: false, failedAt: 0 };
+  const c = await startGitCluster(t, {
+    wrapKV: (kv) => {
+      const f = failFirstDelete(kv);
+      fault = f.fault;
+      return f.wrapped;
+    },
+  });
+  const dir = await cloneRepo(t, c.pushUrl);
+  const added = await commitAndPush(dir, { 'apps/doomed.yaml': podYaml('doomed') });
+  if (!added.ok) return t.fail(added.output);
+  t.like(await c.sync.controller.waitForResult(added.revision, 5000), { reason: 'Succeeded' });
+  const { revision: afterAdd } = await c.store.list('Pod');
+
+  fault.armed = true;
+  const deleted = new Promise<number>((resolve) => {
+    void c.store.watch('Pod', { afterRevision: afterAdd }, (e) => e.type === 'DELETED' && e.object.metadata.name === 'doomed' && resolve(Date.now()));
+  });
+  const removed = await commitAndPush(dir, { 'apps/doomed.yaml': null });
+  if (!removed.ok) return t.fail(removed.output);
+  const first = await c.sync.controller.waitForResult(removed.revision, 5000);
+  t.like(first, { reason: 'ApplyFailed', revision: removed.revision });
+  t.regex(first?.message ?? '', /injected/);
+
+  const prunedAt = await deleted;
+  t.true(prunedAt - fault.failedAt < 5000, `pruned ${prunedAt - fault.failedAt} ms after the failure`);
+  await c.sync.controller.whenIdle();
+  const status = await c.sync.controller.waitForResult(removed.revision, 0);
+  t.like(status, { reason: 'Succeeded', counts: { pruned: 1 } });
+});
