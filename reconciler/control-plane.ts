@@ -89,6 +89,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     apiUrlForHooks: url,
     ...(config.remote && { remote: config.remote }),
     ...(config.firstSyncNodes && { beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log) }),
+    allowForcePush: config.allowForcePush ?? false,
   });
   const activity = new FunctionActivity();
   const app = createApiApp(

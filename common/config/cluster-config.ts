@@ -12,6 +12,13 @@ export function clusterConfigPath(home = minik8sHome()): string {
   return process.env.MINIK8S_CONFIG ?? join(home, 'cluster.json');
 }
 
+/** Kubernetes' Pod Security Standards level, and the host directories pods may mount (and everything under them). */
+export const podSecurityConfigSchema = z.strictObject({
+  level: z.enum(['privileged', 'baseline', 'restricted']).default('baseline'),
+  allowedHostPaths: z.array(z.string().startsWith('/')).default([]),
+});
+export type PodSecurityConfig = z.infer<typeof podSecurityConfigSchema>;
+
 export const clusterConfigSchema = z.strictObject({
   /** URL that the CLI and node agents use to reach the API server. */
   apiUrl: z.url(),
@@ -29,6 +36,10 @@ export const clusterConfigSchema = z.strictObject({
   serviceCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16').optional(),
   /** A fresh cluster's first sync waits (2 min at most) until this many nodes are Ready, so what the repository holds is spread over them; npm start sets it to the node count. */
   firstSyncNodes: z.number().int().min(0).optional(),
+  /** Accept non-fast-forward pushes to the synced branch (refused by default); the commits they replace stay in `mkctl history`. */
+  allowForcePush: z.boolean().optional(),
+  /** Pod Security admission, applied to pushes and to pods created through the API; Kubernetes' baseline, no hostPath, when absent. */
+  podSecurity: podSecurityConfigSchema.optional(),
   /** Follow an external Git remote instead of (in addition to) pushes to the hosted repository. */
   remote: z
     .strictObject({

@@ -18,7 +18,7 @@ export function register(program: Command): void {
         h.author,
         h.sync?.reason ?? '-',
         h.sync ? `+${h.sync.counts.created} ~${h.sync.counts.configured} -${h.sync.counts.pruned}` : '-',
-        h.message.split('\n')[0] ?? '',
+        `${h.replaced ? '(replaced by a force push) ' : ''}${h.message.split('\n')[0] ?? ''}`,
       ]);
       console.log(formatTable(['REVISION', 'TIME', 'AUTHOR', 'SYNC', 'CHANGES', 'MESSAGE'], rows));
     });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { resolveBranch } from './commit-reader.js';
-import { hookEnv, PRE_RECEIVE_HOOK } from './pre-receive-hook.js';
+import { hookEnv, POST_RECEIVE_HOOK, PRE_RECEIVE_HOOK } from './pre-receive-hook.js';
 import { MINIK8S_COMMITTER, runGit } from './run-git.js';
 
 export const DEFAULT_BRANCH = 'main';
@@ -12,6 +12,8 @@ export const HOSTED_REPO_NAME = 'cluster.git';
 export interface HookTarget {
   validateUrl: string;
   token: string;
+  /** Accept non-fast-forward updates of the branch (default: refused). */
+  allowForcePush?: boolean;
 }
 
 /**
@@ -41,13 +43,22 @@ async function seed(gitdir: string, seedDir: string): Promise<void> {
   await rm(env.GIT_INDEX_FILE, { force: true });
 }
 
-/** Installs the pre-receive hook that validates pushes to the default branch against the control plane. */
+/** Installs the hooks that validate pushes to the default branch against the control plane and keep replaced history. */
 export async function installHooks(gitdir: string, target: HookTarget): Promise<void> {
   const hooks = join(gitdir, 'hooks');
   await mkdir(hooks, { recursive: true });
-  const settings = { MINIK8S_VALIDATE_URL: target.validateUrl, MINIK8S_TOKEN: target.token, MINIK8S_BRANCH: `refs/heads/${DEFAULT_BRANCH}` };
+  const settings = {
+    MINIK8S_VALIDATE_URL: target.validateUrl,
+    MINIK8S_TOKEN: target.token,
+    MINIK8S_BRANCH: `refs/heads/${DEFAULT_BRANCH}`,
+    MINIK8S_ALLOW_FORCE_PUSH: String(target.allowForcePush ?? false),
+  };
   await writeFile(join(hooks, 'minik8s-hook.env'), hookEnv(settings), { mode: 0o600 });
-  const hook = join(hooks, 'pre-receive');
-  await writeFile(hook, PRE_RECEIVE_HOOK);
-  await chmod(hook, 0o755);
+  for (const [name, script] of [
+    ['pre-receive', PRE_RECEIVE_HOOK],
+    ['post-receive', POST_RECEIVE_HOOK],
+  ] as const) {
+    await writeFile(join(hooks, name), script);
+    await chmod(join(hooks, name), 0o755);
+  }
 }

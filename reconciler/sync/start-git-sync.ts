@@ -30,6 +30,7 @@ export interface GitSyncOptions {
   beforeFirstSync?: () => Promise<void>;
   /** Told of every newly applied revision (and the one before it). */
   onApplied?: (revision: string, previous: string | undefined) => void;
+  allowForcePush?: boolean;
 }
 
 export interface GitSync {
@@ -49,7 +50,7 @@ export interface GitSync {
 export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
   const reposRoot = join(opts.home, 'git');
   const gitdir = await ensureHostedRepo(reposRoot, opts.repoSeedDir);
-  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token });
+  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token, allowForcePush: opts.allowForcePush ?? false });
   const source: GitSource = opts.remote
     ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
     : hostedSource(gitdir, opts.gitUrl);

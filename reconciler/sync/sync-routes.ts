@@ -3,6 +3,7 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import git from 'isomorphic-git';
 import { z } from 'zod';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
+import { readCommitHistory } from '../git/commit-history.js';
 import { commitRollback } from '../git/commit-rollback.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import { QuarantineError, quarantineEnv, readPushedManifests } from '../git/pushed-manifests.js';
@@ -52,13 +53,14 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
   });
 
   router.get(`${MINIK8S_API}/history`, async (_req, res) => {
-    const commits = await git.log({ fs, gitdir: source.gitdir, ref: source.ref, depth: 200 }).catch(() => []);
+    const commits = await readCommitHistory(source.gitdir, source.ref);
     const results = await status.listResults();
-    const entries: HistoryEntry[] = commits.map((c) => ({
+    const entries: HistoryEntry[] = commits.map(({ commit: c, replaced }) => ({
       revision: c.oid,
       message: c.commit.message.trim(),
       author: c.commit.author.name,
       time: new Date(c.commit.committer.timestamp * 1000).toISOString(),
+      ...(replaced && { replaced }),
       ...(results.has(c.oid) && { sync: results.get(c.oid) }),
     }));
     res.json({ items: entries });

@@ -43,6 +43,8 @@ export const historyEntrySchema = z.object({
   message: z.string(),
   author: z.string(),
   time: z.string(),
+  /** A force push took it off the branch; it is kept, and shown, all the same. */
+  replaced: z.boolean().optional(),
   sync: syncResultSchema.optional(),
 });
 export type HistoryEntry = z.infer<typeof historyEntrySchema>;
