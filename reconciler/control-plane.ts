@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Router } from 'express';
+import { podSecurityPolicy } from './admission/pod-security.js';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
 import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
@@ -78,6 +79,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
   // Told of each applied revision once the controllers exist; a revision applied before then is read at their start.
   let onApplied: (revision: string, previous: string | undefined) => void = () => undefined;
+  // One Pod Security policy for pushes and the API alike.
+  const podSecurity = podSecurityPolicy(config.podSecurity);
   const git = await startGitSync({
     onApplied: (revision, previous) => onApplied(revision, previous),
     store,
@@ -90,10 +93,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     ...(config.remote && { remote: config.remote }),
     ...(config.firstSyncNodes && { beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log) }),
     allowForcePush: config.allowForcePush ?? false,
+    podSecurity,
   });
   const activity = new FunctionActivity();
   const app = createApiApp(
-    { store, tokens: [config.token, config.joinToken], log: createLogger('api') },
+    { store, tokens: [config.token, config.joinToken], log: createLogger('api'), podSecurity },
     {
       unauthenticated: [Router().use('/git', git.gitRouter)],
       authenticated: [

@@ -2,6 +2,7 @@
 export type StatusReason =
   | 'BadRequest'
   | 'Unauthorized'
+  | 'Forbidden'
   | 'NotFound'
   | 'AlreadyExists'
   | 'Conflict'
@@ -12,6 +13,7 @@ export type StatusReason =
   | 'Timeout'
   | 'NotAcceptable'
   | 'UnsupportedMediaType'
+  | 'RequestEntityTooLarge'
   | 'InternalError';
 
 /** Machine-readable detail of a `Status`, as Kubernetes' `StatusDetails`. */
@@ -65,6 +67,10 @@ export function toHttpError(err: unknown, mapError?: ErrorMapper): HttpError {
   const mapped = mapError?.(err);
   if (mapped) return mapped;
   const status = (err as { status?: unknown; type?: unknown } | null)?.status;
+  if (status === 413) {
+    const limit = (err as { limit?: unknown }).limit;
+    return new HttpError(413, 'RequestEntityTooLarge', `request body is over the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}`, { cause: err });
+  }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const detail = (err as { type?: unknown }).type === 'entity.parse.failed' ? 'request body is not valid JSON' : (err as Error).message;
     return new HttpError(400, 'BadRequest', detail, { cause: err });

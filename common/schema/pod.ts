@@ -42,6 +42,33 @@ export const containerPortSchema = z.strictObject({
   protocol: z.enum(['TCP', 'UDP']).default('TCP'),
 });
 
+const userId = z.number().int().min(0).max(2_147_483_647);
+
+/** Security settings a container and its pod share; the container's win. */
+const sharedSecurityContext = {
+  runAsUser: userId.optional(),
+  runAsGroup: userId.optional(),
+  /** Refuse to start a container whose user (runAsUser, or the image's) is root. */
+  runAsNonRoot: z.boolean().optional(),
+};
+
+export const capabilitiesSchema = z.strictObject({
+  add: z.array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_BIND_SERVICE')).optional(),
+  drop: z.array(z.string().regex(/^[A-Z_]+$/, 'must be a capability name such as NET_RAW, or ALL')).optional(),
+});
+
+export const containerSecurityContextSchema = z.strictObject({
+  ...sharedSecurityContext,
+  readOnlyRootFilesystem: z.boolean().optional(),
+  privileged: z.boolean().optional(),
+  allowPrivilegeEscalation: z.boolean().optional(),
+  capabilities: capabilitiesSchema.optional(),
+});
+export type ContainerSecurityContext = z.infer<typeof containerSecurityContextSchema>;
+
+export const podSecurityContextSchema = z.strictObject(sharedSecurityContext);
+export type PodSecurityContext = z.infer<typeof podSecurityContextSchema>;
+
 export const containerSchema = z.strictObject({
   name: nameSchema,
   image: z.string().min(1),
@@ -57,6 +84,7 @@ export const containerSchema = z.strictObject({
     .optional(),
   readinessProbe: probeSchema.optional(),
   livenessProbe: probeSchema.optional(),
+  securityContext: containerSecurityContextSchema.optional(),
 });
 export type Container = z.infer<typeof containerSchema>;
 
@@ -84,6 +112,11 @@ export const podSpecSchema = z
     nodeSelector: labelsSchema.optional(),
     nodeName: z.string().optional(),
     terminationGracePeriodSeconds: z.number().int().min(0).default(30),
+    securityContext: podSecurityContextSchema.optional(),
+    /** The node's namespaces: refused by Pod Security baseline and above; hostNetwork is not supported at all. */
+    hostPID: z.boolean().optional(),
+    hostIPC: z.boolean().optional(),
+    hostNetwork: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
     const names = new Set<string>();

@@ -1,6 +1,7 @@
 import type { Condition, Container, ContainerState, ContainerStatus, Pod, PodPhase, PodStatus } from '../../common/schema/index.js';
 import { type ContainerProbes, probeVerdict } from '../probes/probe-decision.js';
 import type { ObservedContainer, ObservedPod } from '../runtime/pod-runtime.js';
+import { runAsNonRootViolation } from '../runtime/security-context.js';
 
 /** Exponential back-off between restarts or pulls: `baseMs` doubling up to `maxMs` (kubelet: 10 s to 5 min). */
 export interface BackOffPolicy {
@@ -26,6 +27,8 @@ export interface PodSyncInput {
   backOff: BackOffPolicy;
   nodeIP: string;
   now: number;
+  /** The default user of present images whose containers ask for runAsNonRoot. */
+  imageUsers?: ReadonlyMap<string, string>;
   /** Readiness and liveness probe histories by container id; a probed container without any is not ready yet. */
   probes?: ReadonlyMap<string, ContainerProbes>;
 }
@@ -47,7 +50,7 @@ export interface PodPlan {
   requeueAfterMs?: number;
 }
 
-export type ContainerWaitingReason = 'ContainerCreating' | 'CrashLoopBackOff' | 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull';
+export type ContainerWaitingReason = 'ContainerCreating' | 'CrashLoopBackOff' | 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'CreateContainerConfigError';
 export type ContainerTerminatedReason = 'Completed' | 'Error' | 'OOMKilled' | 'StartError';
 
 /** Delay before the attempt after `failures` consecutive failures; the first retry is immediate, as in kubelet. */
@@ -182,6 +185,9 @@ function waitingPlan(spec: Container, restartCount: number, input: PodSyncInput)
   if (policy === 'Never' && !present) {
     return { actions: [], status: waiting('ErrImageNeverPull', `image "${spec.image}" is not present and imagePullPolicy is Never`), neverRan };
   }
+  const imageUser = input.imageUsers?.get(spec.image);
+  const nonRoot = present && imageUser !== undefined ? runAsNonRootViolation(input.pod, spec, imageUser) : undefined;
+  if (nonRoot) return { actions: [], status: waiting('CreateContainerConfigError', nonRoot), neverRan };
   const pull: PodAction[] = policy === 'Always' || !present ? [{ type: 'pullImage', container: spec.name, image: spec.image }] : [];
   return { actions: [...pull, { type: 'runContainer', container: spec.name, restartCount }], status: waiting('ContainerCreating'), neverRan };
 }

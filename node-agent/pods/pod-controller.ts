@@ -11,6 +11,7 @@ import { ProbeManager } from '../probes/probe-manager.js';
 import type { Prober } from '../probes/prober.js';
 import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
 import { followRuntimeEvents } from '../runtime/runtime-events.js';
+import { effectiveSecurityContext } from '../runtime/security-context.js';
 import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
 
 /** The API calls the pod controller makes besides list/watch. */
@@ -115,11 +116,15 @@ export class PodController {
     const uid = pod.metadata.uid ?? '';
     const images = [...new Set(pod.spec.containers.map((c) => c.image))];
     const present = await Promise.all(images.map((i) => this.#opts.runtime.hasImage(i)));
+    // runAsNonRoot is checked against the image's own user, which only Docker knows.
+    const nonRootImages = [...new Set(pod.spec.containers.filter((c) => effectiveSecurityContext(pod, c).runAsNonRoot).map((c) => c.image))];
+    const users = await Promise.all(nonRootImages.map(async (i) => [i, await this.#opts.runtime.imageUser(i)] as const));
     this.#probes.sync(pod, observed);
     return planPod({
       pod,
       observed,
       imagesPresent: new Set(images.filter((_, i) => present[i])),
+      imageUsers: new Map(users.flatMap(([i, u]) => (u === undefined ? [] : [[i, u] as const]))),
       pullFailures: this.#pullFailures.get(uid) ?? new Map(),
       backOff: this.#opts.backOff,
       nodeIP: this.#opts.nodeIP,

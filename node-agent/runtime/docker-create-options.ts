@@ -1,6 +1,7 @@
 import type Dockerode from 'dockerode';
 import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../common/schema/index.js';
 import { podContainerLabels, podContainerName, SANDBOX } from './docker-labels.js';
+import { dockerSecurityOptions } from './security-context.js';
 
 /** Where the runtime puts pods on Docker: the node, and the network its pods join. */
 export interface DockerPlacement {
@@ -40,14 +41,18 @@ export function appContainerOptions(
   restartCount: number,
   sandboxId: string,
   binds: string[],
+  /** The image's user, for a runAsGroup without runAsUser. */
+  imageUser?: string,
 ): Dockerode.ContainerCreateOptions {
   const limits = container.resources?.limits;
   const cpuLimit = limits?.cpu !== undefined ? parseCpuMillis(limits.cpu) : undefined;
   const memoryLimit = limits?.memory !== undefined ? parseMemoryBytes(limits.memory) : undefined;
   const cpuRequest = container.resources?.requests?.cpu;
   const requestMillis = cpuRequest !== undefined ? parseCpuMillis(cpuRequest) : undefined;
+  const security = dockerSecurityOptions(pod, container, imageUser);
   return {
     name: podContainerName(pod, container.name, restartCount),
+    ...(security.User !== undefined && { User: security.User }),
     Image: container.image,
     ...(container.command && { Entrypoint: container.command }),
     ...(container.args && { Cmd: container.args }),
@@ -62,6 +67,7 @@ export function appContainerOptions(
       ...(memoryLimit !== undefined && { Memory: memoryLimit }),
       // Requests weigh containers against each other under contention, as kubelet's cpu shares do.
       ...(requestMillis !== undefined && { CpuShares: Math.max(2, Math.round((requestMillis * 1024) / 1000)) }),
+      ...security.HostConfig,
     },
   };
 }

@@ -9,6 +9,7 @@ import { appContainerOptions, type DockerPlacement, podNetworkOptions, sandboxOp
 import { LABELS } from './docker-labels.js';
 import { demuxBuffer, podsOf, runtimeEventOf } from './docker-observed.js';
 import type { ExecResult, LogOptions, NodeCapacity, ObservedPod, PodRuntime, RuntimeEvent } from './pod-runtime.js';
+import { effectiveSecurityContext } from './security-context.js';
 
 export interface DockerRuntimeOptions {
   nodeName: string;
@@ -94,6 +95,16 @@ export class DockerRuntime implements PodRuntime {
     return (await ignoreStatus(404, this.#docker.getImage(image).inspect())) !== undefined;
   }
 
+  async imageUser(image: string): Promise<string | undefined> {
+    return (await ignoreStatus(404, this.#docker.getImage(image).inspect()))?.Config?.User;
+  }
+
+  /** The image's user, when a runAsGroup without runAsUser needs it to name the user Docker runs as. */
+  async #groupOnlyImageUser(pod: Pod, container: Container): Promise<string | undefined> {
+    const sc = effectiveSecurityContext(pod, container);
+    return sc.runAsGroup !== undefined && sc.runAsUser === undefined ? await this.imageUser(container.image) : undefined;
+  }
+
   async pullImage(image: string): Promise<void> {
     const stream = await this.#docker.pull(withTag(image));
     await new Promise<void>((resolve, reject) =>
@@ -115,7 +126,8 @@ export class DockerRuntime implements PodRuntime {
 
   async createContainer(pod: Pod, container: Container, restartCount: number, sandboxId: string): Promise<string> {
     const binds = [...(await this.#prepareVolumes(pod, container)), ...(await this.#resolvConfBinds(pod))];
-    const c = await this.#docker.createContainer(appContainerOptions(this.#placement, pod, container, restartCount, sandboxId, binds));
+    const imageUser = await this.#groupOnlyImageUser(pod, container);
+    const c = await this.#docker.createContainer(appContainerOptions(this.#placement, pod, container, restartCount, sandboxId, binds, imageUser));
     return c.id;
   }
 

@@ -83,6 +83,8 @@ export interface PodRuntime {
   /** The pods this node runs (all, or those with one namespace/name), found by the labels on their containers. */
   listPods(only?: { namespace: string; name: string }): Promise<ObservedPod[]>;
   hasImage(image: string): Promise<boolean>;
+  /** The user an image runs as by default (its config's User; '' for root), undefined when the image is absent. */
+  imageUser(image: string): Promise<string | undefined>;
   pullImage(image: string): Promise<void>;
   /** Creates and starts the pause container; returns its id. */
   createSandbox(pod: Pod): Promise<string>;

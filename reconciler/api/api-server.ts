@@ -8,6 +8,9 @@ import { createDerivedRouter } from './derived-router.js';
 import { createDiscoveryRouter } from './discovery-router.js';
 import { createResourceRouter } from './resource-router.js';
 import { storeHttpError } from './store-http-error.js';
+import type { PodSecurityConfig } from '../../common/config/cluster-config.js';
+import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
+import { MAX_API_BODY_BYTES } from '../store/size-limits.js';
 
 export interface ApiDeps {
   store: ObjectStore;
@@ -16,6 +19,8 @@ export interface ApiDeps {
   log?: Logger;
   /** How often a watch that allows bookmarks gets one while nothing changes. */
   bookmarkMs?: number;
+  /** Pod Security admission of pods created through the API (Kubernetes' baseline, no hostPath, when absent). */
+  podSecurity?: PodSecurityConfig;
 }
 
 export interface ApiAppOptions {
@@ -30,10 +35,18 @@ export function createApiRouter(deps: ApiDeps): Router {
   const router = Router();
   router.use(bearerAuth(deps.tokens));
   // Patches come as application/merge-patch+json and the like.
-  router.use(express.json({ limit: '2mb', type: ['application/json', 'application/*+json'] }));
+  router.use(express.json({ limit: MAX_API_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
   router.use(createDiscoveryRouter());
   router.use(createDerivedRouter({ store: deps.store, leaseDurationSeconds: defaultNodeHealthOptions.heartbeatGraceMs / 1000 }));
-  router.use(createResourceRouter({ store: deps.store, log: deps.log ?? createLogger('api'), ...(deps.bookmarkMs !== undefined && { bookmarkMs: deps.bookmarkMs }) }));
+  const policy = deps.podSecurity ?? DEFAULT_POD_SECURITY;
+  router.use(
+    createResourceRouter({
+      store: deps.store,
+      log: deps.log ?? createLogger('api'),
+      admit: (o) => checkPodSecurity(o, policy),
+      ...(deps.bookmarkMs !== undefined && { bookmarkMs: deps.bookmarkMs }),
+    }),
+  );
   return router;
 }
 

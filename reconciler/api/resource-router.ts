@@ -30,6 +30,8 @@ export interface ResourceRouterDeps {
   log: Logger;
   /** How often a watch that allows bookmarks gets one while nothing changes. */
   bookmarkMs?: number;
+  /** Admission beyond the schema (Pod Security): violations refuse a create or update with 403. */
+  admit?: (object: ApiObject) => FieldError[];
 }
 
 function invalid(t: ResourceType, name: string, errors: readonly FieldError[]): HttpError {
@@ -53,6 +55,10 @@ export const param = (req: Request, name: string): string => String(req.params[n
 const notFound = (t: ResourceType, name: string) => new HttpError(404, 'NotFound', `${t.plural} "${name}" not found`, { details: { name, kind: t.plural } });
 
 const bodyName = (req: Request): string => String((req.body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name ?? '');
+
+function forbidden(t: ResourceType, name: string, errors: readonly FieldError[]): HttpError {
+  return new HttpError(403, 'Forbidden', `${t.plural} "${name}" is forbidden: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`);
+}
 
 /**
  * The resource API in Kubernetes' shape, the same routes for every kind in `resourceTypes`:
@@ -93,6 +99,8 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
         throw new HttpError(400, 'BadRequest', `metadata.name "${String(metadata.name)}" does not match the name in the path "${name}"`);
       const parsed = parseObjectOfKind(kind, { ...raw, metadata });
       if (!parsed.ok) throw invalid(t, String(metadata.name ?? ''), parsed.errors);
+      const violations = deps.admit?.(parsed.object) ?? [];
+      if (violations.length > 0) throw forbidden(t, parsed.object.metadata.name, violations);
       return parsed.object;
     };
 

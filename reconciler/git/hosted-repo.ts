@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { resolveBranch } from './commit-reader.js';
 import { hookEnv, POST_RECEIVE_HOOK, PRE_RECEIVE_HOOK } from './pre-receive-hook.js';
 import { MINIK8S_COMMITTER, runGit } from './run-git.js';
+import { MAX_PUSH_BYTES } from '../store/size-limits.js';
 
 export const DEFAULT_BRANCH = 'main';
 export const HOSTED_REPO_NAME = 'cluster.git';
@@ -28,6 +29,8 @@ export async function ensureHostedRepo(reposRoot: string, seedDir?: string): Pro
     await runGit(['init', '--quiet', '--bare', `--initial-branch=${DEFAULT_BRANCH}`, gitdir]);
   }
   await runGit(['--git-dir', gitdir, 'config', 'http.receivepack', 'true']);
+  // git itself refuses a pack over the push limit, before anything of it is stored.
+  await runGit(['--git-dir', gitdir, 'config', 'receive.maxInputSize', String(MAX_PUSH_BYTES)]);
   if (seedDir && existsSync(seedDir) && !(await resolveBranch(gitdir, DEFAULT_BRANCH))) await seed(gitdir, seedDir);
   return gitdir;
 }

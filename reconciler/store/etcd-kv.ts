@@ -1,9 +1,29 @@
-import { ComparatorBuilder, Etcd3, type Namespace, type IKeyValue } from 'etcd3';
+import { circuitBreaker, ConsecutiveBreaker, handleWhen, retry } from 'cockatiel';
+import { ComparatorBuilder, Etcd3, GRPCResourceExhastedError, type IKeyValue, isRecoverableError, type Namespace } from 'etcd3';
+import { StoreError } from './store-error.js';
 import { type KV, type KVEntry, type KVEvent, type KVOp, type KVWatch, MAX_TXN_OPS } from './kv.js';
 
 function entryOf(kv: IKeyValue): KVEntry {
   return { key: kv.key.toString(), value: kv.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
 }
+
+/** etcd refused the request for its size: the same request will be refused again, whoever retries it. */
+export function isRequestTooLarge(err: unknown): boolean {
+  return err instanceof GRPCResourceExhastedError || (err instanceof Error && /request is too large|message larger than max/i.test(err.message));
+}
+
+/** A failure worth retrying and counting against the server: the client's recoverable errors, less the request's own fault. */
+const transient = (err: Error) => isRecoverableError(err) && !isRequestTooLarge(err);
+
+/**
+ * The etcd client's own fault handling (a per-host circuit breaker and a retry, as by default), except
+ * that an oversized request is neither retried nor counted: one bad write must not open the breaker
+ * and fail every other call of the API for seconds.
+ */
+const faultHandling = {
+  host: () => circuitBreaker(handleWhen(transient), { halfOpenAfter: 5000, breaker: new ConsecutiveBreaker(3) }),
+  global: retry(handleWhen(transient), { maxAttempts: 3 }),
+};
 
 /** KV on a real etcd, optionally under a key prefix (tests use one prefix each on a shared etcd). */
 export class EtcdKV implements KV {
@@ -12,7 +32,7 @@ export class EtcdKV implements KV {
   readonly #leases = new Map<number, { lease: ReturnType<Namespace['lease']>; grantedAt: number }>();
 
   constructor(endpoints: string[], prefix = '') {
-    this.#client = new Etcd3({ hosts: endpoints, dialTimeout: 3000 });
+    this.#client = new Etcd3({ hosts: endpoints, dialTimeout: 3000, faultHandling });
     this.#ns = prefix ? this.#client.namespace(prefix) : this.#client;
   }
 
@@ -34,7 +54,10 @@ export class EtcdKV implements KV {
     const txn = new ComparatorBuilder(internals.kv, internals.nsApplicator);
     for (const op of ops) if (op.expectModRevision !== undefined) txn.and(op.key, 'Mod', '==', op.expectModRevision);
     txn.then(...ops.map((op) => (op.type === 'put' ? this.#ns.put(op.key).value(op.value) : this.#ns.delete().key(op.key))));
-    const r = await txn.commit();
+    const r = await txn.commit().catch((err: unknown) => {
+      if (isRequestTooLarge(err)) throw new StoreError('TooLarge', `etcd refused the write as too large: ${(err as Error).message}`, { cause: err });
+      throw err;
+    });
     return { succeeded: r.succeeded, revision: Number(r.header.revision) };
   }
 

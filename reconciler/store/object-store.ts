@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import { type ApiObject, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refKey, refOf, resourceTypes } from '../../common/schema/index.js';
 import { type KV, type KVEntry, type KVOp, MAX_TXN_OPS } from './kv.js';
+import { formatBytes, MAX_OBJECT_BYTES, MAX_TXN_BYTES } from './size-limits.js';
 import { StoreError } from './store-error.js';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -28,10 +29,35 @@ export function kindPrefix(kind: Kind, namespace?: string): string {
   return t.namespaced && namespace ? `${ROOT}${t.plural}/${namespace}/` : `${ROOT}${t.plural}/`;
 }
 
-/** Server-assigned metadata never stored in the value: it is the etcd revision. */
+/**
+ * Server-assigned metadata never stored in the value: it is the etcd revision. An object over the
+ * size limit is refused here, the one way into etcd, before etcd would refuse the request.
+ */
 function serialize(o: ApiObject): string {
   const { resourceVersion: _rv, ...metadata } = o.metadata;
-  return JSON.stringify({ ...o, metadata });
+  const value = JSON.stringify({ ...o, metadata });
+  const bytes = Buffer.byteLength(value);
+  if (bytes > MAX_OBJECT_BYTES) throw new StoreError('TooLarge', `${refKey(refOf(o))} is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object`);
+  return value;
+}
+
+/** Splits ops into transactions within etcd's operation limit and the byte budget of one request. */
+function chunkOps(ops: KVOp[]): KVOp[][] {
+  const chunks: KVOp[][] = [];
+  let current: KVOp[] = [];
+  let bytes = 0;
+  for (const op of ops) {
+    const size = op.key.length + (op.type === 'put' ? Buffer.byteLength(op.value) : 0);
+    if (current.length > 0 && (current.length >= MAX_TXN_OPS || bytes + size > MAX_TXN_BYTES)) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(op);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /**
@@ -128,19 +154,19 @@ export class ObjectStore {
   }
 
   /**
-   * Applies a batch in transactions of at most etcd's operation limit: each chunk is atomic,
-   * and a failed guard fails the whole call so the caller re-plans from fresh state.
+   * Applies a batch in transactions within etcd's operation and request-size limits: each chunk is
+   * atomic, and a failed guard fails the whole call so the caller re-plans from fresh state.
    */
   async commit(changes: Change[]): Promise<number> {
     let revision = 0;
-    for (let i = 0; i < changes.length; i += MAX_TXN_OPS) {
-      const ops: KVOp[] = changes.slice(i, i + MAX_TXN_OPS).map((c) => {
-        const expectModRevision = c.resourceVersion === undefined ? undefined : Number(c.resourceVersion);
-        return c.type === 'put'
-          ? { type: 'put', key: objectKey(refOf(c.object)), value: serialize(c.object), ...(expectModRevision !== undefined && { expectModRevision }) }
-          : { type: 'delete', key: objectKey(c.ref), ...(expectModRevision !== undefined && { expectModRevision }) };
-      });
-      const r = await this.kv.commit(ops);
+    const ops: KVOp[] = changes.map((c) => {
+      const expectModRevision = c.resourceVersion === undefined ? undefined : Number(c.resourceVersion);
+      return c.type === 'put'
+        ? { type: 'put', key: objectKey(refOf(c.object)), value: serialize(c.object), ...(expectModRevision !== undefined && { expectModRevision }) }
+        : { type: 'delete', key: objectKey(c.ref), ...(expectModRevision !== undefined && { expectModRevision }) };
+    });
+    for (const chunk of chunkOps(ops)) {
+      const r = await this.kv.commit(chunk);
       if (!r.succeeded) throw new StoreError('Conflict', 'objects changed while the batch was planned; re-plan from fresh state');
       revision = r.revision;
     }

@@ -1,4 +1,5 @@
-export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid';
+/** `TooLarge`: an object or batch over the size limits; retrying the same write cannot succeed. */
+export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'TooLarge';
 
 /** A store failure a caller can act on: the API maps the reason to an HTTP status. */
 export class StoreError extends Error {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
-import { type ApiObject, isKind, parseManifest, referencesOf, refKey, refOf, warningsOf } from '../../common/schema/index.js';
+import { type ApiObject, type FieldError, isKind, parseManifest, referencesOf, refKey, refOf, warningsOf } from '../../common/schema/index.js';
+import { formatBytes, MAX_FILE_BYTES, MAX_OBJECT_BYTES } from '../store/size-limits.js';
 import type { ManifestFile } from '../git/commit-reader.js';
 import type { ManifestError } from './sync-types.js';
 
@@ -45,19 +46,31 @@ interface FileLoad {
   warnings: ManifestError[];
 }
 
+/** A check beyond the schema (Pod Security admission): the violations of one parsed object, by field path. */
+export type ObjectCheck = (object: ApiObject) => FieldError[];
+
+/** YAML aliases one document may expand: far above what manifests use, far below an alias bomb. */
+const MAX_ALIASES = 100;
+
 /**
  * Loaded files by path and content: a push is parsed once, when its validation runs, and the sync of
- * it (and of later commits that leave the file alone) reuses that. Entries are never mutated.
+ * it (and of later commits that leave the file alone) reuses that. Entries are never mutated. The
+ * cache's `check` runs on every object it loads.
  */
 export class ManifestCache {
   readonly #entries = new Map<string, FileLoad>();
-  constructor(readonly maxEntries = 20_000) {}
+  readonly maxEntries: number;
+  readonly #check: ObjectCheck | undefined;
+  constructor(opts: { maxEntries?: number; check?: ObjectCheck } = {}) {
+    this.maxEntries = opts.maxEntries ?? 20_000;
+    this.#check = opts.check;
+  }
 
   load(file: ManifestFile): FileLoad {
     const key = createHash('sha1').update(file.path).update('\0').update(file.content).digest('hex');
     const hit = this.#entries.get(key);
     if (hit) return hit;
-    const loaded = loadFile(file);
+    const loaded = loadFile(file, this.#check);
     if (this.#entries.size >= this.maxEntries) this.#entries.delete(this.#entries.keys().next().value!);
     this.#entries.set(key, loaded);
     return loaded;
@@ -100,10 +113,12 @@ export function loadManifests(files: readonly ManifestFile[], { cache, partial =
   return { objects: objects.filter((o) => !failed.has(o.file)), errors, warnings, failedFiles: [...failed].sort() };
 }
 
-function loadFile({ path: file, content }: ManifestFile): FileLoad {
+function loadFile({ path: file, content }: ManifestFile, check?: ObjectCheck): FileLoad {
   const objects: LoadedObject[] = [];
   const errors: ManifestError[] = [];
   const warnings: ManifestError[] = [];
+  const bytes = Buffer.byteLength(content);
+  if (bytes > MAX_FILE_BYTES) return { objects, warnings, errors: [{ file, line: 1, message: `file is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_FILE_BYTES)} per manifest file` }] };
   const lines = new LineCounter();
   for (const doc of parseAllDocuments(content, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })) {
     const syntax = doc.errors[0];
@@ -112,9 +127,16 @@ function loadFile({ path: file, content }: ManifestFile): FileLoad {
       errors.push({ file, line: pos.line, column: pos.col, message: (syntax.message.split('\n')[0] ?? '').trim() });
       continue;
     }
-    const raw: unknown = doc.toJS();
-    if (raw === null || raw === undefined) continue; // `---` with nothing after it
     const docLine = lines.linePos(doc.contents?.range?.[0] ?? 0).line;
+    let raw: unknown;
+    try {
+      raw = doc.toJS({ maxAliasCount: MAX_ALIASES });
+    } catch (err) {
+      // yaml refuses a document whose aliases would expand past the count (an alias bomb).
+      errors.push({ file, line: docLine, message: `cannot expand the document: ${(err as Error).message}` });
+      continue;
+    }
+    if (raw === null || raw === undefined) continue; // `---` with nothing after it
     const parsed = parseManifest(raw);
     const located = (e: { path: string; message: string }): ManifestError => {
       const at = locate(doc, e.path, lines);
@@ -122,6 +144,16 @@ function loadFile({ path: file, content }: ManifestFile): FileLoad {
     };
     if (!parsed.ok) {
       errors.push(...parsed.errors.map(located));
+      continue;
+    }
+    const size = Buffer.byteLength(JSON.stringify(parsed.object));
+    if (size > MAX_OBJECT_BYTES) {
+      errors.push({ file, line: docLine, message: `${refKey(refOf(parsed.object))} is ${formatBytes(size)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object` });
+      continue;
+    }
+    const violations = check?.(parsed.object) ?? [];
+    if (violations.length > 0) {
+      errors.push(...violations.map(located));
       continue;
     }
     const references = referencesOf(parsed.object).map((r) => ({ ...r, error: located({ path: r.path, message: `names ${r.kind} "${r.name}", which is not in the repository` }) }));

@@ -1,7 +1,8 @@
 import { join } from 'node:path';
 import type { Router } from 'express';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
-import type { ClusterConfig } from '../../common/config/cluster-config.js';
+import type { ClusterConfig, PodSecurityConfig } from '../../common/config/cluster-config.js';
+import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
 import { type GitSource, hostedSource } from '../git/git-source.js';
 import { gitHttpRouter } from '../git/git-http-router.js';
 import { ensureHostedRepo, installHooks } from '../git/hosted-repo.js';
@@ -31,6 +32,8 @@ export interface GitSyncOptions {
   /** Told of every newly applied revision (and the one before it). */
   onApplied?: (revision: string, previous: string | undefined) => void;
   allowForcePush?: boolean;
+  /** Pod Security admission for the manifests (Kubernetes' baseline, no hostPath, when absent). */
+  podSecurity?: PodSecurityConfig;
 }
 
 export interface GitSync {
@@ -55,7 +58,8 @@ export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
     ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
     : hostedSource(gitdir, opts.gitUrl);
   const status = new SyncStatusStore(opts.kv);
-  const cache = new ManifestCache();
+  const policy = opts.podSecurity ?? DEFAULT_POD_SECURITY;
+  const cache = new ManifestCache({ check: (o) => checkPodSecurity(o, policy) });
   const controller = new SyncController({ store: opts.store, status, source, cache, ...(opts.onApplied && { onApplied: opts.onApplied }) });
   const gitRouter = gitHttpRouter({ reposRoot, token: opts.token, onPush: () => controller.trigger() });
   const syncRouter = syncRoutes({ controller, status, hostedGitdir: gitdir, cache });

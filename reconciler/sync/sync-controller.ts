@@ -3,7 +3,8 @@ import { type FSWatcher, watch } from 'chokidar';
 import { join } from 'node:path';
 import { readCommitManifests } from '../git/commit-reader.js';
 import type { GitSource } from '../git/git-source.js';
-import { WorkQueue } from '../../common/controller/work-queue.js';
+import { TerminalError, WorkQueue } from '../../common/controller/work-queue.js';
+import { isStoreError } from '../store/store-error.js';
 import { type ApiObject, gitKinds } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { createLogger } from '../../common/log/log.js';
@@ -136,6 +137,8 @@ export class SyncController {
     } catch (err) {
       // Recorded, then thrown: the queue retries with back-off from about a second.
       result = { reason: failure, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
+      // Too large for etcd stays too large: reported, not retried (the next push or poll tries again).
+      if (isStoreError(err, 'TooLarge')) throw new TerminalError(err.message, { cause: err });
       throw err;
     } finally {
       if (result) {

@@ -11,6 +11,7 @@ import { functionSourceErrors } from '../functions/function-source-errors.js';
 import { readFunctionSource } from '../functions/function-source.js';
 import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { formatManifestError, formatManifestWarning } from './sync-report.js';
+import { formatBytes, MAX_COMMIT_MANIFEST_BYTES } from '../store/size-limits.js';
 import type { SyncController } from './sync-controller.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { HistoryEntry } from './sync-types.js';
@@ -20,7 +21,8 @@ export interface SyncRoutesDeps {
   status: SyncStatusStore;
   /** The hosted repository, whose pushes the pre-receive hook asks to validate. */
   hostedGitdir: string;
-  cache?: ManifestCache;
+  /** Parses (and admission-checks) manifests for the sync, validation and rollback alike. */
+  cache: ManifestCache;
 }
 
 const validateBody = z.object({ revision: z.string().optional(), files: z.array(z.object({ path: z.string(), content: z.string() })) });
@@ -72,7 +74,7 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
     const oid = await git.expandOid({ fs, gitdir: source.gitdir, oid: revision }).catch(() => {
       throw new BadRequest(`unknown revision "${revision}"`);
     });
-    const { errors } = loadManifests((await readCommitManifests(source.gitdir, oid)).files);
+    const { errors } = loadManifests((await readCommitManifests(source.gitdir, oid)).files, { cache });
     if (errors.length > 0) throw new BadRequest(`revision ${oid.slice(0, 12)} has invalid manifests; cannot roll back to it`);
     const commit = await commitRollback(source.gitdir, source.ref, oid);
     controller.trigger();
@@ -86,7 +88,7 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
 
   router.post(`${MINIK8S_API}/validate`, json, (req, res) => {
     const { files } = parse(validateBody, req.body);
-    const { errors, warnings } = loadManifests(files, { partial: true });
+    const { errors, warnings } = loadManifests(files, { cache, partial: true });
     res.json({ errors, warnings, messages: [...errors.map(formatManifestError), ...warnings.map(formatManifestWarning)] });
   });
 
@@ -94,7 +96,14 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
   router.post(`${MINIK8S_API}/validate/push`, express.urlencoded({ extended: false }), async (req, res) => {
     const { revision, objectDirectory, alternates } = parse(pushBody, req.body);
     const quarantine = { objectDirectory, alternates };
-    const { errors, warnings, objects } = loadManifests(await readPushedManifests(hostedGitdir, revision, quarantine), { cache });
+    const files = await readPushedManifests(hostedGitdir, revision, quarantine);
+    const total = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
+    if (total > MAX_COMMIT_MANIFEST_BYTES) {
+      const largest = [...files].sort((a, b) => b.content.length - a.content.length).slice(0, 3).map((f) => `${f.path} (${formatBytes(Buffer.byteLength(f.content))})`);
+      const message = `minik8s: push rejected: the manifests total ${formatBytes(total)}, over the limit of ${formatBytes(MAX_COMMIT_MANIFEST_BYTES)} per commit (largest: ${largest.join(', ')})`;
+      return void res.status(422).type('text/plain').send(`${message}\n`);
+    }
+    const { errors, warnings, objects } = loadManifests(files, { cache });
     // Functions' code must be in the commit and compile: checked once the manifests themselves are valid.
     if (errors.length === 0) {
       const env = quarantineEnv(hostedGitdir, quarantine);

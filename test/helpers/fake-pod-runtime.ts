@@ -62,6 +62,11 @@ export class FakePodRuntime implements PodRuntime {
     return this.#images.has(image);
   }
 
+  /** Every fake image runs as root, as busybox does. */
+  async imageUser(image: string): Promise<string | undefined> {
+    return this.#images.has(image) ? '' : undefined;
+  }
+
   async pullImage(image: string): Promise<void> {
     this.#images.add(image);
   }
