@@ -41,9 +41,10 @@ test('a failed prune is recorded at once and retried within seconds, not at the 
   // Two failures: the first run's and the re-run a second trigger of the same push may cause; only
   // the back-off retry can then prune, and it must come within seconds, not at the 5-minute poll.
   fault.failures = 2;
-  const deleted = new Promise<number>((resolve) => {
-    void c.store.watch('Pod', { afterRevision: afterAdd }, (e) => e.type === 'DELETED' && e.object.metadata.name === 'doomed' && resolve(Date.now()));
-  });
+  let resolveDeleted: (at: number) => void = () => undefined;
+  const deleted = new Promise<number>((resolve) => (resolveDeleted = resolve));
+  const watch = await c.store.watch('Pod', { afterRevision: afterAdd }, (e) => e.type === 'DELETED' && e.object.metadata.name === 'doomed' && resolveDeleted(Date.now()));
+  t.teardown(() => watch.close());
   const removed = await commitAndPush(dir, { 'apps/doomed.yaml': null });
   if (!removed.ok) return t.fail(removed.output);
   const first = await c.sync.controller.waitForResult(removed.revision, 5000);

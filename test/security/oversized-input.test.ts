@@ -2,7 +2,7 @@ import test from 'ava';
 import { ApiError } from '../../common/client/api-client.js';
 import { isStoreError } from '../../reconciler/store/store-error.js';
 import { MAX_FILE_BYTES, MAX_OBJECT_BYTES } from '../../reconciler/store/size-limits.js';
-import { makePod } from '../helpers/fixtures.js';
+import { makeNode, makePod } from '../helpers/fixtures.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { testEtcdKV } from '../helpers/etcd.js';
 import { runGit } from '../../reconciler/git/run-git.js';
@@ -62,11 +62,13 @@ test('an API body over the limit gets 413 as a Kubernetes Status, an object over
   });
   t.is(res.status, 413);
   t.like(await res.json(), { kind: 'Status', code: 413, reason: 'RequestEntityTooLarge' });
-  const big = makePod('big');
-  big.spec.containers[0]!.env = [{ name: 'PADDING', value: 'x'.repeat(MAX_OBJECT_BYTES + 1) }];
+  // Under the body limit, over the object limit: refused by the store, before etcd sees it.
+  const big = makeNode('big');
+  big.metadata.annotations = { padding: 'x'.repeat(MAX_OBJECT_BYTES + 1) };
   const err = await t.throwsAsync(client.create(big), { instanceOf: ApiError });
-  t.is(err.status, 413);
-  t.is((await store.list('Pod')).items.length, 0);
+  t.is(err.status, 413, err.message);
+  t.regex(err.message, /Node\/big is 1\.0 MiB, over the limit of 1\.0 MiB per object/);
+  t.is((await store.list('Node')).items.length, 0);
 });
 
 test('writes etcd refuses as too large are terminal and never open the client breaker for other calls', async (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
 import { runGit } from '../../reconciler/git/run-git.js';
+import { startTestApi, TEST_TOKEN } from '../helpers/api-server.js';
 import { cloneRepo, commitAndPush, podYaml, startGitCluster } from '../sync/git-cluster.js';
 
 const hostRootPod = `apiVersion: v1
@@ -56,4 +57,23 @@ test('a push of a pod mounting / or a template asking for host namespaces is ref
   t.is(await runGit(['--git-dir', c.sync.controller.source.gitdir, 'log', '--format=%H', 'main']), log);
   t.deepEqual((await c.store.list('Pod')).items.map((p) => p.metadata.uid), [web?.metadata.uid]);
   t.is(await c.store.get({ kind: 'ReplicaSet', namespace: 'default', name: 'root-rs' }), undefined);
+});
+
+test('the API checks pods too: a server-side dry run of a pod mounting / is 403 Forbidden naming the field', async (t) => {
+  const { url, store } = await startTestApi(t);
+  const pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'escape', namespace: 'default' },
+    spec: { containers: [{ name: 'app', image: 'busybox:latest' }], volumes: [{ name: 'root', hostPath: { path: '/' } }] },
+  };
+  const post = (body: unknown) =>
+    fetch(`${url}/api/v1/namespaces/default/pods?dryRun=All`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await post(pod);
+  t.is(res.status, 403);
+  const status = (await res.json()) as { reason: string; message: string };
+  t.is(status.reason, 'Forbidden');
+  t.regex(status.message, /pods "escape" is forbidden: spec\.volumes\[0\]\.hostPath\.path: \/ is not an allowed host path/);
+  t.is((await post({ ...pod, spec: { ...pod.spec, volumes: [{ name: 'root', emptyDir: {} }] } })).status, 201);
+  t.is(await store.get({ kind: 'Pod', namespace: 'default', name: 'escape' }), undefined);
 });
