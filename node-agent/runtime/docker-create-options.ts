@@ -1,5 +1,5 @@
 import type Dockerode from 'dockerode';
-import { type Container, parseCpuMillis, parseMemoryBytes, type Pod } from '../../common/schema/index.js';
+import { type Container, type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
 import { podContainerLabels, podContainerName, SANDBOX } from './docker-labels.js';
 import { dockerSecurityOptions } from './security-context.js';
 

@@ -56,7 +56,7 @@ export function dockerSecurityOptions(pod: Pod, container: Container, imageUser 
 export function runAsNonRootViolation(pod: Pod, container: Container, imageUser: string): string | undefined {
   const sc = effectiveSecurityContext(pod, container);
   if (!sc.runAsNonRoot) return undefined;
-  if (sc.runAsUser !== undefined) return sc.runAsUser === 0 ? 'container\'s runAsUser breaks non-root policy (runAsUser 0)' : undefined;
+  if (sc.runAsUser !== undefined) return sc.runAsUser === 0 ? "container's runAsUser breaks non-root policy (runAsUser 0)" : undefined;
   const user = imageUser.split(':')[0] ?? '';
   if (user === '' || user === '0' || user === 'root') return `container has runAsNonRoot and image will run as root (image "${container.image}")`;
   if (!/^\d+$/.test(user)) return `container has runAsNonRoot and image has non-numeric user (${user}), cannot verify user is non-root`;

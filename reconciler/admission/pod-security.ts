@@ -15,7 +15,21 @@ export function podSecurityPolicy(config: PodSecurityConfig | undefined, extraAl
 }
 
 /** Capabilities baseline lets a container add: Docker's defaults (Kubernetes' list). */
-const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
 const RESTRICTED_CAPABILITIES = new Set(['NET_BIND_SERVICE']);
 
 /** The pod specs an object carries, with the field path each sits at: a Pod's own, a workload's template. */
@@ -78,6 +92,7 @@ function checkContainer(c: Container, spec: PodSpec, at: string, policy: PodSecu
   if (policy.level !== 'restricted') return;
   if (sc?.allowPrivilegeEscalation !== false) fail(`${at}.securityContext.allowPrivilegeEscalation`, `must be false under ${level}`);
   if (!(sc?.capabilities?.drop ?? []).includes('ALL')) fail(`${at}.securityContext.capabilities.drop`, `must include ALL under ${level}`);
-  if ((sc?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) !== true) fail(`${at}.securityContext.runAsNonRoot`, `must be true (here or in the pod's securityContext) under ${level}`);
+  if ((sc?.runAsNonRoot ?? spec.securityContext?.runAsNonRoot) !== true)
+    fail(`${at}.securityContext.runAsNonRoot`, `must be true (here or in the pod's securityContext) under ${level}`);
   if (sc?.runAsUser === 0) fail(`${at}.securityContext.runAsUser`, `must not be 0 under ${level}`);
 }

@@ -200,7 +200,8 @@ export function createResourceRouter(deps: ResourceRouterDeps): Router {
     const writeStatus = async (ref: ObjectRef, status: unknown, resourceVersion: unknown) => {
       if (!hasStatus) throw new HttpError(405, 'MethodNotAllowed', `${t.plural} have no status subresource`);
       if (status === undefined) throw invalid(t, ref.name, [{ path: 'status', message: 'is required' }]);
-      if (resourceVersion !== undefined && typeof resourceVersion !== 'string') throw invalid(t, ref.name, [{ path: 'metadata.resourceVersion', message: 'must be a string' }]);
+      if (resourceVersion !== undefined && typeof resourceVersion !== 'string')
+        throw invalid(t, ref.name, [{ path: 'metadata.resourceVersion', message: 'must be a string' }]);
       try {
         return await store.updateStatus(ref, status, resourceVersion);
       } catch (err) {

@@ -1,7 +1,5 @@
 /** What `git http-backend` will run for a request, decided once so that authorization and the backend agree. */
-export type GitRequest =
-  | { ok: true; pathInfo: string; service: GitService | undefined; isPush: boolean }
-  | { ok: false; message: string };
+export type GitRequest = { ok: true; pathInfo: string; service: GitService | undefined; isPush: boolean } | { ok: false; message: string };
 
 export type GitService = 'git-upload-pack' | 'git-receive-pack';
 const SERVICES: readonly string[] = ['git-upload-pack', 'git-receive-pack'];

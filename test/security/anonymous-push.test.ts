@@ -1,6 +1,6 @@
 import test from 'ava';
-import { classifyGitRequest } from '../../reconciler/git/git-request.js';
 import { resolveBranch } from '../../reconciler/git/commit-reader.js';
+import { classifyGitRequest } from '../../reconciler/git/git-request.js';
 import { GitCommandError, runGit, runGitRaw } from '../../reconciler/git/run-git.js';
 import { commitFile, serveRepo } from '../helpers/served-repo.js';
 
@@ -38,7 +38,11 @@ test('a push to a percent-encoded receive-pack path without credentials is refus
 
 test('a receive-pack advertisement hidden behind a second service parameter is refused', async (t) => {
   const { url } = await serveRepo(t);
-  for (const query of ['service=git-upload-pack&service=git-receive-pack', 'service=git-receive-pack&service=git-upload-pack', 'service=git-upload-pack&%73ervice=git-receive-pack']) {
+  for (const query of [
+    'service=git-upload-pack&service=git-receive-pack',
+    'service=git-receive-pack&service=git-upload-pack',
+    'service=git-upload-pack&%73ervice=git-receive-pack',
+  ]) {
     const res = await fetch(`${url}/info/refs?${query}`);
     t.is(res.status, 400, query);
   }
@@ -51,7 +55,10 @@ test('the same hand-made push with the credentials lands: the refusals above are
   const res = await fetch(`${url}/git-receive-pack`, {
     method: 'POST',
     body,
-    headers: { 'content-type': 'application/x-git-receive-pack-request', authorization: `Basic ${Buffer.from('minik8s:test-token-0123456789').toString('base64')}` },
+    headers: {
+      'content-type': 'application/x-git-receive-pack-request',
+      authorization: `Basic ${Buffer.from('minik8s:test-token-0123456789').toString('base64')}`,
+    },
   });
   t.is(res.status, 200);
   await res.arrayBuffer();

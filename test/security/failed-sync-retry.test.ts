@@ -43,7 +43,11 @@ test('a failed prune is recorded at once and retried within seconds, not at the 
   fault.failures = 2;
   let resolveDeleted: (at: number) => void = () => undefined;
   const deleted = new Promise<number>((resolve) => (resolveDeleted = resolve));
-  const watch = await c.store.watch('Pod', { afterRevision: afterAdd }, (e) => e.type === 'DELETED' && e.object.metadata.name === 'doomed' && resolveDeleted(Date.now()));
+  const watch = await c.store.watch(
+    'Pod',
+    { afterRevision: afterAdd },
+    (e) => e.type === 'DELETED' && e.object.metadata.name === 'doomed' && resolveDeleted(Date.now()),
+  );
   t.teardown(() => watch.close());
   const removed = await commitAndPush(dir, { 'apps/doomed.yaml': null });
   if (!removed.ok) return t.fail(removed.output);

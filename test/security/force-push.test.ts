@@ -41,6 +41,12 @@ test('a cluster that allows force pushes takes one, and mkctl history still list
   const forced = await runGit(['rev-parse', 'HEAD'], { cwd: dir });
   t.is(await c.sync.controller.source.latestRevision(), forced);
   const entries = await history(c);
-  t.like(entries.find((e) => e.revision === forced), { message: 'rewritten' });
-  t.like(entries.find((e) => e.revision === second.revision), { message: 'add b', replaced: true, sync: { reason: 'Succeeded' } });
+  t.like(
+    entries.find((e) => e.revision === forced),
+    { message: 'rewritten' },
+  );
+  t.like(
+    entries.find((e) => e.revision === second.revision),
+    { message: 'add b', replaced: true, sync: { reason: 'Succeeded' } },
+  );
 });

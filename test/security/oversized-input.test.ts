@@ -1,11 +1,11 @@
 import test from 'ava';
 import { ApiError } from '../../common/client/api-client.js';
-import { isStoreError } from '../../reconciler/store/store-error.js';
+import { runGit } from '../../reconciler/git/run-git.js';
 import { MAX_FILE_BYTES, MAX_OBJECT_BYTES } from '../../reconciler/store/size-limits.js';
-import { makeNode, makePod } from '../helpers/fixtures.js';
+import { isStoreError } from '../../reconciler/store/store-error.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { testEtcdKV } from '../helpers/etcd.js';
-import { runGit } from '../../reconciler/git/run-git.js';
+import { makeNode, makePod } from '../helpers/fixtures.js';
 import { cloneRepo, commitAndPush, type GitCluster, podYaml, startGitCluster } from '../sync/git-cluster.js';
 
 /** A pod manifest whose one env value makes it about `bytes` long. */
@@ -14,7 +14,10 @@ const bigPodYaml = (name: string, bytes: number) => `${podYaml(name)}      env:\
 /** The pods, their UIDs and the branch history: what a refused push must leave as it was. */
 async function snapshot(c: GitCluster) {
   const { items } = await c.store.list('Pod');
-  return { pods: items.map((p) => `${p.metadata.name}:${p.metadata.uid}:${p.metadata.resourceVersion}`).sort(), log: await runGit(['--git-dir', c.sync.controller.source.gitdir, 'log', '--format=%H', 'main']) };
+  return {
+    pods: items.map((p) => `${p.metadata.name}:${p.metadata.uid}:${p.metadata.resourceVersion}`).sort(),
+    log: await runGit(['--git-dir', c.sync.controller.source.gitdir, 'log', '--format=%H', 'main']),
+  };
 }
 
 async function clusterWithOnePod(t: Parameters<typeof startGitCluster>[0]) {

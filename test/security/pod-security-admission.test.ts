@@ -1,9 +1,9 @@
 import test from 'ava';
 import type { ApiObject, Pod } from '../../common/schema/index.js';
+import { planPod } from '../../node-agent/pods/pod-actions.js';
+import { dockerSecurityOptions, runAsNonRootViolation } from '../../node-agent/runtime/security-context.js';
 import { checkPodSecurity, hostPathAllowed } from '../../reconciler/admission/pod-security.js';
 import { loadManifests, ManifestCache } from '../../reconciler/sync/manifest-loader.js';
-import { dockerSecurityOptions, runAsNonRootViolation } from '../../node-agent/runtime/security-context.js';
-import { planPod } from '../../node-agent/pods/pod-actions.js';
 import { makePod } from '../helpers/fixtures.js';
 
 function pod(spec: Partial<Pod['spec']> = {}, container: Partial<Pod['spec']['containers'][number]> = {}): Pod {
@@ -14,13 +14,23 @@ const paths = (o: ApiObject, level: 'baseline' | 'restricted' | 'privileged' = '
   checkPodSecurity(o, { level, allowedHostPaths }).map((e) => e.path);
 
 test('baseline admits an ordinary pod with emptyDir and the capabilities it allows', (t) => {
-  t.deepEqual(paths(pod({ volumes: [{ name: 'scratch', emptyDir: {} }] }, { securityContext: { capabilities: { add: ['NET_BIND_SERVICE', 'CHOWN'], drop: ['NET_RAW'] }, runAsUser: 0 } })), []);
+  t.deepEqual(
+    paths(
+      pod(
+        { volumes: [{ name: 'scratch', emptyDir: {} }] },
+        { securityContext: { capabilities: { add: ['NET_BIND_SERVICE', 'CHOWN'], drop: ['NET_RAW'] }, runAsUser: 0 } },
+      ),
+    ),
+    [],
+  );
 });
 
 test('baseline refuses privileged, host namespaces, extra capabilities and hostPath, each at its field path', (t) => {
   t.deepEqual(paths(pod({}, { securityContext: { privileged: true } })), ['spec.containers[0].securityContext.privileged']);
   t.deepEqual(paths(pod({ hostPID: true, hostIPC: true })), ['spec.hostPID', 'spec.hostIPC']);
-  t.deepEqual(paths(pod({}, { securityContext: { capabilities: { add: ['CHOWN', 'SYS_ADMIN'] } } })), ['spec.containers[0].securityContext.capabilities.add[1]']);
+  t.deepEqual(paths(pod({}, { securityContext: { capabilities: { add: ['CHOWN', 'SYS_ADMIN'] } } })), [
+    'spec.containers[0].securityContext.capabilities.add[1]',
+  ]);
   t.deepEqual(paths(pod({ volumes: [{ name: 'root', hostPath: { path: '/' } }] })), ['spec.volumes[0].hostPath.path']);
 });
 
@@ -44,7 +54,10 @@ test('restricted asks for non-root, no privilege escalation and all capabilities
     'spec.containers[0].securityContext.capabilities.drop',
     'spec.containers[0].securityContext.runAsNonRoot',
   ]);
-  const hardened = pod({ securityContext: { runAsNonRoot: true, runAsUser: 1000 } }, { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } });
+  const hardened = pod(
+    { securityContext: { runAsNonRoot: true, runAsUser: 1000 } },
+    { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } },
+  );
   t.deepEqual(paths(hardened, 'restricted'), []);
 });
 
@@ -75,7 +88,17 @@ spec:
 });
 
 test('the security context maps onto Docker options: user, read-only root, capabilities, no-new-privileges', (t) => {
-  const p = pod({ securityContext: { runAsUser: 1000, runAsGroup: 3000 } }, { securityContext: { runAsUser: 2000, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } } });
+  const p = pod(
+    { securityContext: { runAsUser: 1000, runAsGroup: 3000 } },
+    {
+      securityContext: {
+        runAsUser: 2000,
+        readOnlyRootFilesystem: true,
+        allowPrivilegeEscalation: false,
+        capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] },
+      },
+    },
+  );
   t.deepEqual(dockerSecurityOptions(p, p.spec.containers[0]!), {
     User: '2000:3000',
     HostConfig: { ReadonlyRootfs: true, CapAdd: ['NET_BIND_SERVICE'], CapDrop: ['ALL'], SecurityOpt: ['no-new-privileges'] },
@@ -92,7 +115,14 @@ test('runAsNonRoot refuses root images with a CreateContainerConfigError and run
   t.is(runAsNonRootViolation(pod({ securityContext: { runAsNonRoot: true, runAsUser: 65534 } }), c, ''), undefined);
   const plan = planPod({
     pod: { ...p, spec: { ...p.spec, nodeName: 'n1' } },
-    observed: { uid: 'uid-p', namespace: 'default', name: 'p', containers: [], graceSeconds: 30, sandbox: { id: 'pause', running: true, createdAt: '2026-01-01T00:00:00Z' } },
+    observed: {
+      uid: 'uid-p',
+      namespace: 'default',
+      name: 'p',
+      containers: [],
+      graceSeconds: 30,
+      sandbox: { id: 'pause', running: true, createdAt: '2026-01-01T00:00:00Z' },
+    },
     imagesPresent: new Set(['busybox:latest']),
     imageUsers: new Map([['busybox:latest', '']]),
     pullFailures: new Map(),

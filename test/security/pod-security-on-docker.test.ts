@@ -9,15 +9,19 @@ const running = (p: Pod) => p.status?.phase === 'Running';
 
 test('runAsUser, runAsGroup, readOnlyRootFilesystem and dropped capabilities are applied by Docker', async (t) => {
   const h = await startAgentHarness(t);
-  await h.createPod('locked', [
-    {
-      name: 'app',
-      image: 'busybox:latest',
-      command: idle,
-      volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
-      securityContext: { runAsUser: 1234, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-    },
-  ], { securityContext: { runAsGroup: 5678 }, volumes: [{ name: 'scratch', emptyDir: {} }] });
+  await h.createPod(
+    'locked',
+    [
+      {
+        name: 'app',
+        image: 'busybox:latest',
+        command: idle,
+        volumeMounts: [{ name: 'scratch', mountPath: '/scratch' }],
+        securityContext: { runAsUser: 1234, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+      },
+    ],
+    { securityContext: { runAsGroup: 5678 }, volumes: [{ name: 'scratch', emptyDir: {} }] },
+  );
   const pod = await h.waitForPod('locked', running);
   const id = pod.status?.containerStatuses?.[0]?.containerID?.replace('docker://', '') ?? '';
   const run = async (cmd: string) => (await h.runtime.exec(id, ['sh', '-c', cmd])).output.trim();

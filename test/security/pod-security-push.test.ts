@@ -52,10 +52,16 @@ test('a push of a pod mounting / or a template asking for host namespaces is ref
   t.false(push.ok);
   t.regex(push.output, /apps\/escape\.yaml:14:\d+: spec\.volumes\[0\]\.hostPath\.path: \/ is not an allowed host path under Pod Security "baseline"/);
   t.regex(push.output, /apps\/root-rs\.yaml:13:\d+: spec\.template\.spec\.hostPID: must not be true/);
-  t.regex(push.output, /apps\/root-rs\.yaml:18:\d+: spec\.template\.spec\.containers\[0\]\.securityContext\.capabilities\.add\[0\]: SYS_ADMIN may not be added/);
+  t.regex(
+    push.output,
+    /apps\/root-rs\.yaml:18:\d+: spec\.template\.spec\.containers\[0\]\.securityContext\.capabilities\.add\[0\]: SYS_ADMIN may not be added/,
+  );
 
   t.is(await runGit(['--git-dir', c.sync.controller.source.gitdir, 'log', '--format=%H', 'main']), log);
-  t.deepEqual((await c.store.list('Pod')).items.map((p) => p.metadata.uid), [web?.metadata.uid]);
+  t.deepEqual(
+    (await c.store.list('Pod')).items.map((p) => p.metadata.uid),
+    [web?.metadata.uid],
+  );
   t.is(await c.store.get({ kind: 'ReplicaSet', namespace: 'default', name: 'root-rs' }), undefined);
 });
 
@@ -68,7 +74,11 @@ test('the API checks pods too: a server-side dry run of a pod mounting / is 403 
     spec: { containers: [{ name: 'app', image: 'busybox:latest' }], volumes: [{ name: 'root', hostPath: { path: '/' } }] },
   };
   const post = (body: unknown) =>
-    fetch(`${url}/api/v1/namespaces/default/pods?dryRun=All`, { method: 'POST', headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    fetch(`${url}/api/v1/namespaces/default/pods?dryRun=All`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
   const res = await post(pod);
   t.is(res.status, 403);
   const status = (await res.json()) as { reason: string; message: string };

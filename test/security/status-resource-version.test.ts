@@ -1,8 +1,8 @@
 import test from 'ava';
 import { ApiError } from '../../common/client/api-client.js';
 import type { Pod } from '../../common/schema/index.js';
-import { makePod } from '../helpers/fixtures.js';
 import { startTestApi } from '../helpers/api-server.js';
+import { makePod } from '../helpers/fixtures.js';
 import { ensureTestPodNetwork, startAgentHarness } from '../node-agent/agent-harness.js';
 
 test.before(ensureTestPodNetwork);
