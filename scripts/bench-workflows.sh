@@ -3,7 +3,7 @@
 # test/bench/workflows.bench.ts; what it started is taken down at the end.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages network dockerd services kafka nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages supervisor network dockerd services kafka nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 source "$MINIK8S_REPO/test/harness/test-env.sh"
 require_root
 cd "$MINIK8S_REPO"
