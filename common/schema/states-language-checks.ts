@@ -37,6 +37,7 @@ export function checkStateMachine(machine: StateMachine, at: Array<string | numb
   const names = Object.keys(machine.States);
   const known = (n: string) => Object.hasOwn(machine.States, n);
   const hint = `(states: ${names.join(', ')})`;
+  let dangling = false;
   if (!known(machine.StartAt)) error(['StartAt'], `names no state "${machine.StartAt}" ${hint}`);
 
   for (const [name, state] of Object.entries(machine.States)) {
@@ -45,7 +46,11 @@ export function checkStateMachine(machine: StateMachine, at: Array<string | numb
       const s = state as { Next?: string; End?: true };
       if ((s.Next === undefined) === (s.End === undefined)) error(here, 'needs exactly one of Next or End');
     }
-    for (const t of transitions(state)) if (!known(t.target)) error([...here, ...t.path], `names no state "${t.target}" ${hint}`);
+    for (const t of transitions(state))
+      if (!known(t.target)) {
+        dangling = true;
+        error([...here, ...t.path], `names no state "${t.target}" ${hint}`);
+      }
     if (state.Type === 'Choice') {
       state.Choices.forEach((rule, i) => {
         if (rule.Next === undefined) error([...here, 'Choices', i], 'a top-level Choice rule needs a Next');
@@ -66,7 +71,8 @@ export function checkStateMachine(machine: StateMachine, at: Array<string | numb
   if (known(machine.StartAt)) {
     const reached = reachable(machine, [machine.StartAt], (s) => transitions(s).map((t) => t.target));
     for (const name of names) if (!reached.has(name)) error(['States', name], `is never reached from StartAt "${machine.StartAt}"`);
-    for (const name of reached) {
+    // With a transition to nowhere, "no way out" would only repeat that mistake.
+    for (const name of dangling ? [] : reached) {
       const canEnd = [...reachable(machine, [name], (s) => transitions(s).map((t) => t.target))].some((n) => isTerminal(machine.States[n]!));
       if (!canEnd) error(['States', name], 'has no way out: every path from here loops without reaching End, Succeed or Fail');
     }

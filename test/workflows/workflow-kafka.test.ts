@@ -114,3 +114,57 @@ maybe('the gateway starts a workflow by POST: synchronously with its output, or 
   t.is((await fetch(`${base}/workflow/nope`, { method: 'POST' })).status, 404);
   t.is((await fetch(`${base}/workflow/web`, { method: 'POST', body: 'not json' })).status, 400);
 });
+
+maybe('over Kafka, Retry recovers a function that fails twice, Catch routes a failure, and Map keeps the items’ order', async (t) => {
+  const c = await cluster(t);
+  const [flaky, broken, square] = [`flaky-${unique()}`, `broken-${unique()}`, `square-${unique()}`];
+  let flakyCalls = 0;
+  const fns = await serveKafkaFunctions(clients!, 'default', {
+    [flaky]: (i) => {
+      flakyCalls += 1;
+      if (flakyCalls <= 2) throw Object.assign(new Error('not yet'), { name: 'ConnectionError' });
+      return i;
+    },
+    [broken]: () => {
+      throw Object.assign(new Error('cannot decode'), { name: 'ValueError' });
+    },
+    [square]: async (i) => {
+      const n = i as number;
+      await new Promise((r) => setTimeout(r, (5 - n) * 20)); // later items answer first
+      return n * n;
+    },
+  });
+  t.teardown(() => fns.stop());
+  await c.cp.store.create(
+    workflow('resilient', {
+      StartAt: 'Flaky',
+      States: {
+        Flaky: {
+          Type: 'Task',
+          Resource: flaky,
+          Retry: [{ ErrorEquals: ['ConnectionError'], IntervalSeconds: 0.1, MaxAttempts: 3, BackoffRate: 2 }],
+          Next: 'Each',
+        },
+        Each: {
+          Type: 'Map',
+          ItemsPath: '$.items',
+          MaxConcurrency: 3,
+          ItemProcessor: { StartAt: 'Sq', States: { Sq: { Type: 'Task', Resource: square, End: true } } },
+          ResultPath: '$.squares',
+          Next: 'Broken',
+        },
+        Broken: { Type: 'Task', Resource: broken, Catch: [{ ErrorEquals: ['ValueError'], Next: 'Handled', ResultPath: '$.error' }], End: true },
+        Handled: { Type: 'Pass', End: true },
+      },
+    }),
+  );
+  const e = await startWorkflow(c.client, 'default', 'resilient', { items: [1, 2, 3, 4] }, 'cli');
+  const done = await waitForExecution(c.client, 'default', e.metadata.name, 30_000);
+  t.is(done?.status?.phase, 'Succeeded');
+  t.deepEqual(done?.status?.output, { items: [1, 2, 3, 4], squares: [1, 4, 9, 16], error: { Error: 'ValueError', Cause: 'cannot decode' } });
+  t.is(flakyCalls, 3);
+  t.deepEqual(
+    done?.status?.history.filter((h) => h.state === 'Flaky' && h.type === 'StateEntered').map((h) => h.attempt),
+    [1, 2, 3],
+  );
+});
