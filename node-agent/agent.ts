@@ -4,7 +4,7 @@ import { createLogger, type Logger } from '../common/log/log.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
 import type { NodeNet } from './host/node-net.js';
-import type { StatsSource } from './metrics/container-sample.js';
+import type { ContainerSample, StatsSource } from './metrics/container-sample.js';
 import { startMetricsReporter } from './metrics/metrics-reporter.js';
 import type { FunctionCode } from './functions/function-code.js';
 import { startFunctionCodeWatcher } from './functions/function-code-watcher.js';
@@ -30,6 +30,8 @@ export interface AgentDeps {
   metricsIntervalMs?: number;
   /** The node's function code; given, the agent keeps it at each function's current revision. */
   functionCode?: FunctionCode;
+  /** Handed each round of `stats` samples (for the agent server's /metrics/cadvisor). */
+  onStatsSamples?: (samples: readonly ContainerSample[]) => void;
 }
 
 export interface RunningAgent {
@@ -76,7 +78,16 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
     const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, serviceCIDR: config.serviceCIDR, nodeIP: config.nodeIP, log }));
     const code = deps.functionCode && (await startFunctionCodeWatcher(api, deps.functionCode, log));
-    const metrics = deps.stats && startMetricsReporter({ api, nodeName: config.nodeName, source: deps.stats, log, ...(deps.metricsIntervalMs && { intervalMs: deps.metricsIntervalMs }) });
+    const metrics =
+      deps.stats &&
+      startMetricsReporter({
+        api,
+        nodeName: config.nodeName,
+        source: deps.stats,
+        log,
+        ...(deps.metricsIntervalMs && { intervalMs: deps.metricsIntervalMs }),
+        ...(deps.onStatsSamples && { onSamples: deps.onStatsSamples }),
+      });
     log.info({ podCIDR }, 'node agent running');
     return {
       podCIDR,

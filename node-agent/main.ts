@@ -9,6 +9,8 @@ import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
 import { nodeNet } from './host/node-net.js';
 import { functionSourcePath, functionSourcePayloadSchema } from '../common/functions/function-source-api.js';
 import { FunctionCode } from './functions/function-code.js';
+import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
+import type { ContainerSample } from './metrics/container-sample.js';
 import { DockerStatsSource } from './metrics/docker-stats-source.js';
 import { DockerExec } from './runtime/docker-exec.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
@@ -17,10 +19,18 @@ import { type AgentServer, startAgentServer } from './server/agent-server.js';
 const log = createLogger('node-agent');
 
 /** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
-async function startWhenReachable(config: AgentConfig, api: ApiClient, docker: Docker, runtime: DockerRuntime, functionCode: FunctionCode, signal: AbortSignal): Promise<RunningAgent | undefined> {
+async function startWhenReachable(
+  config: AgentConfig,
+  api: ApiClient,
+  docker: Docker,
+  runtime: DockerRuntime,
+  functionCode: FunctionCode,
+  onStatsSamples: (samples: readonly ContainerSample[]) => void,
+  signal: AbortSignal,
+): Promise<RunningAgent | undefined> {
   for (let attempt = 0; !signal.aborted; attempt++) {
     try {
-      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName), functionCode });
+      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName), functionCode, onStatsSamples });
     } catch (err) {
       const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
       log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
@@ -56,8 +66,18 @@ async function main(): Promise<void> {
   });
   const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir, functionCode });
   // Logs and exec are served from Docker alone, so they keep working while the control plane is away.
-  server = await startAgentServer({ host: config.nodeIP, port: config.agentPort, tokens: [config.joinToken], runtime, exec: new DockerExec(docker), log });
-  agent = await startWhenReachable(config, api, docker, runtime, functionCode, stopping.signal);
+  let latestSamples: readonly ContainerSample[] = [];
+  server = await startAgentServer({
+    host: config.nodeIP,
+    port: config.agentPort,
+    tokens: [config.joinToken],
+    runtime,
+    exec: new DockerExec(docker),
+    log,
+    metrics: { tokens: config.metricsToken ? [config.metricsToken] : [], latestSamples: () => latestSamples, nodeExporterUrl: config.nodeExporterUrl },
+  });
+  collectProcessMetrics();
+  agent = await startWhenReachable(config, api, docker, runtime, functionCode, (samples) => (latestSamples = samples), stopping.signal);
   if (stopping.signal.aborted) await Promise.all([agent?.stop(), server.stop()]);
 }
 

@@ -8,7 +8,7 @@ import { evictionRouter } from './api/eviction-router.js';
 import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
 import { Informer } from '../common/client/informer.js';
 import { storeListWatch } from './store/store-list-watch.js';
-import type { ClusterConfig } from '../common/config/cluster-config.js';
+import { type ClusterConfig, DEFAULT_PROMETHEUS_URL } from '../common/config/cluster-config.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
@@ -19,6 +19,10 @@ import { SchedulerController } from './controllers/scheduler-controller.js';
 import { ServiceIPController } from './controllers/service-ip-controller.js';
 import { defaultServiceNetwork } from './services/service-addresses.js';
 import { EtcdKV } from './store/etcd-kv.js';
+import { InstrumentedKV } from './store/instrumented-kv.js';
+import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
+import { observabilityRouter } from './observability/observability-router.js';
+import { prometheusProxy } from './observability/prometheus-proxy.js';
 import { ObjectStore } from './store/object-store.js';
 import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
@@ -65,7 +69,8 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { config } = opts;
   const log = createLogger('control-plane');
-  const kv = new EtcdKV(config.etcdEndpoints, config.etcdPrefix);
+  const kv = new InstrumentedKV(new EtcdKV(config.etcdEndpoints, config.etcdPrefix));
+  collectProcessMetrics();
   const store = new ObjectStore(kv);
 
   // Listen first: the pre-receive hook is told the real address, which port 0 only gives after listening.
@@ -96,23 +101,28 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     podSecurity,
   });
   const activity = new FunctionActivity();
+  const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api'), podSecurity },
     {
-      unauthenticated: [Router().use('/git', git.gitRouter)],
+      unauthenticated: [
+        Router().use('/git', git.gitRouter),
+        // Its own credential check: the scrape token is good here and nowhere else.
+        observabilityRouter({ tokens: [config.token, ...(config.metricsToken ? [config.metricsToken] : [])], pods, nodes }),
+      ],
       authenticated: [
         git.syncRouter,
         evictionRouter(store),
         createPodProxyRouter({ store, joinToken: config.joinToken }),
         functionSourceRouter(store, () => git.gitdir),
         functionActivityRouter(activity),
+        prometheusProxy(config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL),
       ],
     },
   );
   server.on('request', app);
   routeUpgrades(server, app);
 
-  const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
   const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });
   const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const replicaSets = new Informer(source, 'ReplicaSet', { log: createLogger('informer', { kind: 'ReplicaSet' }) });

@@ -4,11 +4,11 @@
 # nodes this host already has, else 3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages supervisor network dockerd services kafka cluster-config nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages supervisor network dockerd services kafka cluster-config prometheus nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 t0=$(now)
-N=10
+N=11
 step 1 $N "packages"; ensure_packages; ok
 
 step 2 $N "state in $MINIK8S_HOME, config, supervisor"
@@ -40,6 +40,8 @@ done
 
 step 10 $N "gateway"; start_gateway "${nodes[0]}"; ok "$gateway_note"
 
+step 11 $N "Prometheus on $PROMETHEUS_ADDR"; start_prometheus; ok "$prometheus_note"
+
 cat <<SUMMARY
 
 minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
@@ -50,6 +52,8 @@ minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
   nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
   node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps
   gateway:   curl -H 'Host: <DNS host>' http://$(node_ip "${nodes[0]}"):30080/<path>
+  Prometheus: http://$PROMETHEUS_ADDR (loopback; through the API: $(cluster_config_get apiUrl)/minik8s/v1/prometheus/api/v1/query)
+  console:   $(cluster_config_get apiUrl)/console/   (sign in with the token)
   logs:      $MINIK8S_LOGS   (restarts: supervisord.log)
   processes: supervisorctl -c $SUPERVISOR_CONF status
 SUMMARY

@@ -28,6 +28,10 @@ export const clusterConfigSchema = z.strictObject({
   token: z.string().min(16),
   /** Token a node agent presents to join. */
   joinToken: z.string().min(16),
+  /** Prometheus' credential: read-only, accepted only by the scrape endpoints (/metrics, service discovery, the agents' /metrics). */
+  metricsToken: z.string().min(16).optional(),
+  /** Prometheus' HTTP API, which the control plane forwards queries to (default http://127.0.0.1:9090). */
+  prometheusUrl: z.url().optional(),
   etcdEndpoints: z.array(z.string()).min(1),
   /** Key prefix in etcd, so several clusters (or tests) can share one etcd. */
   etcdPrefix: z.string().default(''),
@@ -54,6 +58,9 @@ export const clusterConfigSchema = z.strictObject({
 export type ClusterConfig = z.infer<typeof clusterConfigSchema>;
 
 export const GIT_USER = 'minik8s';
+
+/** Where Prometheus listens unless the cluster config says otherwise: the control-plane host's loopback. */
+export const DEFAULT_PROMETHEUS_URL = 'http://127.0.0.1:9090';
 
 export function readClusterConfig(path = clusterConfigPath()): ClusterConfig {
   let raw: unknown;

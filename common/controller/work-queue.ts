@@ -1,4 +1,6 @@
 import type { Logger } from '../log/log.js';
+import { secondsSince } from '../metrics/registry.js';
+import { workQueueMetrics as metrics } from './work-queue-metrics.js';
 
 /** What a reconcile asks of the queue: nothing, or to look again later (polling what has no watch). */
 export interface ReconcileResult {
@@ -55,6 +57,7 @@ export class WorkQueue {
     if (this.#queued.has(key)) return;
     this.#queued.add(key);
     this.#queue.push(key);
+    metrics.adds.inc({ name: this.name });
     this.#pump();
   }
 
@@ -99,19 +102,27 @@ export class WorkQueue {
       this.#running++;
       void this.#run(key);
     }
+    metrics.depth.set({ name: this.name }, this.#queue.length);
     if (this.#queue.length === 0 && this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
   async #run(key: string): Promise<void> {
+    const start = process.hrtime.bigint();
+    const controller = this.name;
     try {
       const result = await this.reconcile(key);
+      metrics.reconciles.inc({ controller, result: 'success' });
       this.#failures.delete(key);
       if (result?.requeueAfterMs !== undefined) this.addAfter(key, result.requeueAfterMs);
     } catch (err) {
+      metrics.errors.inc({ controller });
       if (err instanceof TerminalError) {
+        metrics.reconciles.inc({ controller, result: 'terminal_error' });
         this.#failures.delete(key);
         this.log.warn({ queue: this.name, key, err: err.message }, 'reconcile failed; not retrying');
       } else {
+        metrics.reconciles.inc({ controller, result: 'error' });
+        metrics.retries.inc({ name: controller });
         const n = (this.#failures.get(key) ?? 0) + 1;
         this.#failures.set(key, n);
         const delay = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** (n - 1));
@@ -119,6 +130,7 @@ export class WorkQueue {
         this.addAfter(key, delay);
       }
     } finally {
+      metrics.duration.observe({ controller }, secondsSince(start));
       this.#active.delete(key);
       this.#running--;
       if (this.#dirty.delete(key)) this.add(key);

@@ -11,6 +11,10 @@ export const agentConfigSchema = z.strictObject({
   labels: labelsSchema.default({}),
   apiUrl: z.url(),
   joinToken: z.string().min(1),
+  /** Prometheus' scrape credential: accepted on the agent's /metrics routes only. */
+  metricsToken: z.string().min(16).optional(),
+  /** The node exporter the agent forwards /metrics/node-exporter to (it listens on the node's loopback only). */
+  nodeExporterUrl: z.url().default('http://127.0.0.1:9100/metrics'),
   dockerSocket: z.string().min(1).default('/var/run/docker.sock'),
   nodeIP: ipv4,
   agentPort: z.number().int().min(1).max(65535).default(10250),

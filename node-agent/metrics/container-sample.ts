@@ -12,6 +12,16 @@ export interface ContainerSample {
   at: number;
   /** Memory in use less the file cache the kernel can drop: what Kubernetes calls the working set. */
   workingSetBytes: number;
+  /** The attempt this container was created for (0 for the first run). */
+  restartCount?: number;
+  /** The pod's network counters per interface (read from its sandbox, whose namespace every container of the pod shares). */
+  network?: readonly NetworkCounters[];
+}
+
+export interface NetworkCounters {
+  interface: string;
+  rxBytes: number;
+  txBytes: number;
 }
 
 /** Where the agent's samples come from (Docker on a node, a fake in unit tests). */

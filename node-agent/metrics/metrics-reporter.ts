@@ -12,6 +12,8 @@ export interface MetricsReporterDeps {
   log: Logger;
   /** How often the pods are sampled and the report written (5 s). */
   intervalMs?: number;
+  /** Handed every round as soon as it is taken (the agent's /metrics/cadvisor serves the latest one). */
+  onSamples?: (samples: readonly ContainerSample[]) => void;
 }
 
 /** Replaces the node's report, creating it the first time: one write per interval, whatever the number of pods. */
@@ -37,6 +39,7 @@ export function startMetricsReporter(deps: MetricsReporterDeps): { stop(): Promi
     while (!abort.signal.aborted) {
       try {
         const samples = await deps.source.sample();
+        deps.onSamples?.(samples);
         await writeNodeMetrics(deps.api, nodeMetricsFrom(deps.nodeName, previous, samples, Date.now()));
         previous = new Map(samples.map((s) => [s.id, s]));
         if (failing) deps.log.info('metrics reported again');

@@ -35,6 +35,7 @@ import { createLogger, type Logger } from '../../common/log/log.js';
 import type { ContainerExec, ExecOptions, ExecSession } from '../runtime/container-exec.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
 import { findPodContainer, type PodContainerRef } from './find-pod-container.js';
+import { metricsRoutes, type MetricsRoutesOptions } from './metrics-routes.js';
 
 export interface AgentServerOptions {
   /** The address to bind: the node IP, where the API server reaches the agent. */
@@ -45,6 +46,8 @@ export interface AgentServerOptions {
   runtime: Pick<PodRuntime, 'listPods' | 'logs'>;
   exec: ContainerExec;
   log?: Logger;
+  /** The /metrics routes (metrics-routes.ts); their tokens are accepted there besides `tokens`. */
+  metrics?: Omit<MetricsRoutesOptions, 'runtime'>;
 }
 
 export interface AgentServer {
@@ -77,6 +80,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   // Upgraded connections are no longer the HTTP server's: stop() ends them itself.
   const upgraded = new Set<Duplex>();
   app.disable('x-powered-by');
+  if (opts.metrics) app.use(metricsRoutes({ ...opts.metrics, tokens: [...opts.tokens, ...opts.metrics.tokens], runtime: opts.runtime }));
   app.use(bearerAuth(opts.tokens));
 
   const refOf = (req: Request): PodContainerRef => ({

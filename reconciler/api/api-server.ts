@@ -7,6 +7,7 @@ import { defaultNodeHealthOptions } from '../controllers/node-health.js';
 import { createDerivedRouter } from './derived-router.js';
 import { createDiscoveryRouter } from './discovery-router.js';
 import { createResourceRouter } from './resource-router.js';
+import { requestMetrics } from './request-metrics.js';
 import { storeHttpError } from './store-http-error.js';
 import type { PodSecurityConfig } from '../../common/config/cluster-config.js';
 import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
@@ -58,6 +59,7 @@ export function createApiApp(deps: ApiDeps, options: ApiAppOptions = {}): Expres
   const log = deps.log ?? createLogger('api');
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestMetrics());
   app.get('/healthz', (_req, res) => void res.type('text/plain').send('ok'));
   for (const h of options.unauthenticated ?? []) app.use(h);
   app.use(createApiRouter({ ...deps, log }));

@@ -6,8 +6,16 @@ import { type Pod, parseRefKey, refKey, refOf } from '../../common/schema/index.
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
+import { counter, histogram, secondsSince } from '../../common/metrics/registry.js';
 
 const SOURCE = { component: 'scheduler' };
+
+const attempts = counter({ name: 'scheduler_schedule_attempts_total', help: 'Scheduling decisions by result (scheduled, unschedulable).', labelNames: ['result'] });
+const attemptLatency = histogram({
+  name: 'scheduler_scheduling_attempt_duration_seconds',
+  help: 'From reading the pod to its binding (or its Unschedulable condition) written.',
+  labelNames: ['result'],
+});
 
 export interface SchedulerControllerDeps {
   store: ObjectStore;
@@ -56,10 +64,13 @@ export class SchedulerController {
       const assumedNode = this.#assumed.get(refKey(refOf(p)));
       return assumedNode ? { ...p, spec: { ...p.spec, nodeName: assumedNode } } : p;
     });
+    const start = process.hrtime.bigint();
     const usage = usageByNode(known);
     const decision = schedule(pod, nodes.list(), usage, this.#tieBreak++);
     if (decision.node === undefined) {
       await this.#markUnschedulable(pod, decision.message);
+      attempts.inc({ result: 'unschedulable' });
+      attemptLatency.observe({ result: 'unschedulable' }, secondsSince(start));
       return;
     }
     try {
@@ -70,6 +81,8 @@ export class SchedulerController {
       throw err;
     }
     this.#assumed.set(key, decision.node);
+    attempts.inc({ result: 'scheduled' });
+    attemptLatency.observe({ result: 'scheduled' }, secondsSince(start));
     assume(usage, pod, decision.node);
     await recordEvent(store, pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${decision.node}`, SOURCE);
   }

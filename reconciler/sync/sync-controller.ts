@@ -11,6 +11,7 @@ import { createLogger } from '../../common/log/log.js';
 import { applyPlan } from './apply-plan.js';
 import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { planSync } from './plan.js';
+import { syncMetrics } from './sync-metrics.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { SyncReason, SyncResult, SyncStatus } from './sync-types.js';
 
@@ -147,6 +148,9 @@ export class SyncController {
         status.lastResult = full;
         await this.#opts.status.write(status);
         log.info({ revision, reason: full.reason, counts: full.counts, durationMs: full.durationMs, phases }, 'sync finished');
+        syncMetrics.syncs.inc({ result: full.reason });
+        syncMetrics.duration.observe({ result: full.reason }, full.durationMs / 1000);
+        for (const action of ['created', 'configured', 'pruned'] as const) syncMetrics.objects.inc({ action }, full.counts[action]);
         if (revision) this.#results.emit(revision, full);
         if (revision && status.lastAppliedRevision === revision && previous?.lastAppliedRevision !== revision) this.#opts.onApplied?.(revision, previous?.lastAppliedRevision);
       }

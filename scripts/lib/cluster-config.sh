@@ -6,7 +6,7 @@ cluster_config_path() { echo "${MINIK8S_CONFIG:-$MINIK8S_HOME/cluster.json}"; }
 # ensure_cluster_config NODE_COUNT — NODE_COUNT nodes Ready is what the first sync waits for.
 ensure_cluster_config() {
   local path nodes=${1:-0}; path=$(cluster_config_path)
-  [[ -s $path ]] && return 0
+  if [[ -s $path ]]; then ensure_metrics_token "$path"; return 0; fi
   mkdir -p "$(dirname "$path")"
   umask 077
   cat >"$path" <<JSON
@@ -15,6 +15,7 @@ ensure_cluster_config() {
   "gitUrl": "http://127.0.0.1:$API_PORT/git/cluster.git",
   "token": "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')",
   "joinToken": "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')",
+  "metricsToken": "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')",
   "etcdEndpoints": ["http://$ETCD_CLIENT"],
   "etcdPrefix": "",
   "listen": { "host": "0.0.0.0", "port": $API_PORT },
@@ -22,6 +23,17 @@ ensure_cluster_config() {
 }
 JSON
   umask 022
+}
+
+# ensure_metrics_token PATH — gives a cluster.json from before Prometheus its scrape token (atomically, mode 0600).
+ensure_metrics_token() {
+  node -e '
+    const fs = require("fs"), crypto = require("crypto"), [path] = process.argv.slice(1);
+    const c = JSON.parse(fs.readFileSync(path, "utf8"));
+    if (c.metricsToken) process.exit(0);
+    c.metricsToken = crypto.randomBytes(24).toString("hex");
+    fs.writeFileSync(path + ".new", JSON.stringify(c, null, 2) + "\n", { mode: 0o600 });
+    fs.renameSync(path + ".new", path);' "$1"
 }
 
 # cluster_config_get KEY — one top-level string field.

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# A local node: namespace mk8s-node-N wired to mk8s0, its own dockerd inside, its node agent.
+# A local node: namespace mk8s-node-N wired to mk8s0, its own dockerd inside, its node agent and node
+# exporter (scripts/lib/prometheus.sh).
 
 node_ns() { echo "mk8s-node-$(node_index "$1")"; }
 node_veth() { echo "mk8s-veth$(node_index "$1")"; }
@@ -19,6 +20,7 @@ node_up() {
   # shellcheck disable=SC2046
   start_dockerd "$name" "$state" "$run" "$ns" $(node_dockerd_args)
   write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" | write_atomically "$state/agent.yaml" || true
+  start_node_exporter "$name" "$ns"
   start_agent "$name" "$ns" "$state/agent.yaml"
 }
 
@@ -26,6 +28,7 @@ node_up() {
 write_agent_config() {
   sed -e "s|@NODE_NAME@|$1|g" -e "s|@NODE_IP@|$2|g" -e "s|@DOCKER_SOCKET@|$3|g" -e "s|@STATE_DIR@|$4|g" \
     -e "s|@API_URL@|http://$BRIDGE_IP:$API_PORT|g" -e "s|@JOIN_TOKEN@|$(cluster_config_get joinToken)|g" \
+    -e "s|@METRICS_TOKEN@|$(cluster_config_get metricsToken)|g" \
     "$MINIK8S_REPO/templates/node-agent.yaml" | sed '/^# *EXAMPLE-ONLY/,$d'
 }
 
@@ -40,9 +43,10 @@ start_agent() {
   supervise_program "agent-$name" nsenter "--net=/run/netns/$ns" env MINIK8S_HOME="$MINIK8S_HOME" node "$main" --config "$config"
 }
 
-# node_stop NAME — agent, then dockerd (state kept).
+# node_stop NAME — agent, node exporter, then dockerd (state kept).
 node_stop() {
   stop_program "agent-$1"
+  stop_program "node-exporter-$1"
   stop_dockerd "$1" "$(node_run "$1")" "$(node_state "$1")"
 }
 

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # The Debian packages a minik8s host needs; installs only what is missing.
 
-MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-registry supervisor debootstrap git curl util-linux ca-certificates debian-archive-keyring gpgv wrk openjdk-17-jre-headless maven python3)
+MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-registry supervisor debootstrap git curl util-linux ca-certificates debian-archive-keyring gpgv wrk openjdk-17-jre-headless maven python3
+  prometheus prometheus-node-exporter chromium)
 
 ensure_packages() {
   local missing=() p
@@ -10,7 +11,7 @@ ensure_packages() {
   done
   if ((${#missing[@]} == 0)); then return 0; fi
   printf '(installing %s) ' "${missing[*]}"
-  # Keep the packages' own services (etcd on 2379, the system dockerd) from starting: minik8s runs its own.
+  # Keep the packages' own services (etcd on 2379, the system dockerd, Prometheus) from starting: minik8s runs its own.
   local policy=/usr/sbin/policy-rc.d created=
   if [[ ! -e $policy ]]; then printf '#!/bin/sh\nexit 101\n' >"$policy"; chmod +x "$policy"; created=1; fi
   local rc=0

@@ -45,6 +45,8 @@ test_node_up() {
     ensure_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")" "$(test_node_ip "$i")/24" || return 1
     # shellcheck disable=SC2046
     start_dockerd_detached "test-$i" "$test_tmp/node-$i" "$(test_node_run "$i")" "$(test_node_ns "$i")" $(node_dockerd_args) || return 1
+    # What a node agent forwards /metrics/node-exporter to (scripts/lib/prometheus.sh), on the node's loopback.
+    start_node_exporter_detached "test-$i" "$(test_node_ns "$i")" "$test_tmp/node-exporter-$i.pid" || return 1
     nodes+=("test-$i,$(test_node_ip "$i"),/run/netns/$(test_node_ns "$i"),$(test_node_run "$i")/docker.sock")
   done
   export MINIK8S_TEST_DOCKER_SOCKET="$(test_node_run 1)/docker.sock"
@@ -70,6 +72,7 @@ test_env_cleanup() {
     local i run
     for ((i = 1; i <= TEST_NODE_COUNT; i++)); do
       run=$(test_node_run "$i")
+      stop_pid "$test_tmp/node-exporter-$i.pid" 10 prometheus-node-exporter
       remove_containers "$run/docker.sock"
       stop_dockerd "test-$i" "$run" "$test_tmp/node-$i"
       remove_netns "$(test_node_ns "$i")" "$(test_node_veth "$i")"

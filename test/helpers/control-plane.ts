@@ -17,6 +17,7 @@ export async function startTestControlPlane(t: ExecutionContext, { listenHost = 
     gitUrl: 'http://127.0.0.1:0/git/cluster.git',
     token,
     joinToken: randomBytes(16).toString('hex'),
+    metricsToken: randomBytes(16).toString('hex'),
     etcdEndpoints: [TEST_ETCD],
     etcdPrefix: uniquePrefix(),
     listen: { host: listenHost, port: 0 },

@@ -89,6 +89,7 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
       labels: { 'minik8s.io/hostname': name },
       apiUrl: `http://${BRIDGE_IP}:${port}`,
       joinToken: config.joinToken,
+      metricsToken: config.metricsToken,
       dockerSocket: node.dockerSocket,
       nodeIP: node.ip,
       stateDir: join(dir, name),

@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import type { Informer } from '../../common/client/informer.js';
+import { bearerAuth } from '../../common/http/bearer-auth.js';
+import { HttpError } from '../../common/http/http-error.js';
+import { metricsHandler } from '../../common/metrics/metrics-handler.js';
+import { SD_PATH } from './sd-paths.js';
+import { isNodeRole, NODE_ROLES, nodeTargetGroups, podTargetGroups } from './scrape-targets.js';
+
+export interface ObservabilityRouterDeps {
+  /** Accepted here: the cluster token and Prometheus' scrape token (which the resource API refuses). */
+  tokens: readonly string[];
+  pods: Informer<'Pod'>;
+  nodes: Informer<'Node'>;
+}
+
+/**
+ * What Prometheus reads from the control plane, each with the scrape token:
+ *   GET /metrics                       the control plane's own series
+ *   GET /minik8s/v1/sd/nodes?role=R     http_sd targets: every node's agent, R = node-exporter | agent | cadvisor
+ *   GET /minik8s/v1/sd/pods             http_sd targets: pods annotated prometheus.io/scrape
+ * Answered from the informers' caches, so Prometheus' frequent refreshes cost no etcd read.
+ */
+export function observabilityRouter(deps: ObservabilityRouterDeps): Router {
+  const router = Router();
+  const auth = bearerAuth(deps.tokens);
+  router.get('/metrics', auth, metricsHandler());
+  router.get(`${SD_PATH}/nodes`, auth, (req, res) => {
+    const role = String(req.query.role ?? '');
+    if (!isNodeRole(role)) throw new HttpError(400, 'BadRequest', `role must be one of ${Object.keys(NODE_ROLES).join(', ')}, not "${role}"`);
+    res.json(nodeTargetGroups(deps.nodes.list(), role));
+  });
+  router.get(`${SD_PATH}/pods`, auth, (_req, res) => void res.json(podTargetGroups(deps.pods.list(), deps.nodes.list())));
+  return router;
+}

@@ -1,0 +1,52 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import test from 'ava';
+import { parse } from 'yaml';
+import { renderPrometheusConfig } from '../../reconciler/observability/prometheus-config.js';
+
+const input = { apiUrl: 'http://127.0.0.1:6443', tokenFile: '/var/lib/minik8s/prometheus/metrics-token', listenAddress: '127.0.0.1:9090' };
+
+interface Job {
+  job_name: string;
+  http_sd_configs?: Array<{ url: string; refresh_interval: string; authorization: { credentials_file: string } }>;
+  authorization?: { credentials_file: string };
+  static_configs?: Array<{ targets: string[] }>;
+}
+
+const jobs = (yaml: string) => (parse(yaml) as { scrape_configs: Job[] }).scrape_configs;
+
+test('nodes and pods are discovered from the control plane every 5 s, with the scrape token on every request', (t) => {
+  const byName = new Map(jobs(renderPrometheusConfig(input)).map((j) => [j.job_name, j]));
+  t.deepEqual([...byName.keys()], ['prometheus', 'minik8s-control-plane', 'node-exporter', 'minik8s-agent', 'cadvisor', 'pods']);
+  const pods = byName.get('pods')!;
+  t.is(pods.http_sd_configs![0]!.url, 'http://127.0.0.1:6443/minik8s/v1/sd/pods');
+  t.is(pods.http_sd_configs![0]!.refresh_interval, '5s');
+  t.is(pods.http_sd_configs![0]!.authorization.credentials_file, input.tokenFile);
+  t.is(pods.authorization!.credentials_file, input.tokenFile);
+  t.is(byName.get('node-exporter')!.http_sd_configs![0]!.url, 'http://127.0.0.1:6443/minik8s/v1/sd/nodes?role=node-exporter');
+  t.deepEqual(byName.get('minik8s-control-plane')!.static_configs![0]!.targets, ['127.0.0.1:6443']);
+});
+
+test('the same input renders the same file', (t) => {
+  t.is(renderPrometheusConfig(input), renderPrometheusConfig({ ...input }));
+});
+
+test('promtool accepts the rendered configuration, TLS included', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'minik8s-promcfg-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const tokenFile = join(dir, 'token');
+  const caFile = join(dir, 'ca.crt');
+  await writeFile(tokenFile, 'x'.repeat(32));
+  await writeFile(caFile, '');
+  for (const [name, cfg] of [
+    ['plain.yml', renderPrometheusConfig({ ...input, tokenFile })],
+    ['tls.yml', renderPrometheusConfig({ ...input, apiUrl: 'https://127.0.0.1:6443', tokenFile, caFile })],
+  ] as const) {
+    await writeFile(join(dir, name), cfg);
+    const { stdout } = await promisify(execFile)('promtool', ['check', 'config', '--syntax-only', join(dir, name)]);
+    t.regex(stdout, /SUCCESS/);
+  }
+});
