@@ -23,6 +23,7 @@ import { InstrumentedKV } from './store/instrumented-kv.js';
 import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
 import { observabilityRouter } from './observability/observability-router.js';
 import { prometheusProxy } from './observability/prometheus-proxy.js';
+import { consoleRouter } from './console/console-router.js';
 import { ObjectStore } from './store/object-store.js';
 import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
@@ -102,10 +103,13 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   });
   const activity = new FunctionActivity();
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
+  const webConsole = consoleRouter({ tokens: [config.token] });
   const app = createApiApp(
     { store, tokens: [config.token, config.joinToken], log: createLogger('api'), podSecurity },
     {
       unauthenticated: [
+        webConsole.session,
+        webConsole.router,
         Router().use('/git', git.gitRouter),
         // Its own credential check: the scrape token is good here and nowhere else.
         observabilityRouter({ tokens: [config.token, ...(config.metricsToken ? [config.metricsToken] : [])], pods, nodes }),

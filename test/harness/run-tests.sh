@@ -1,9 +1,9 @@
 #!/bin/bash
 # npm test: the whole suite, starting what it needs by itself (cluster up or not), then cleaning up.
-#   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .) and lint (npm run lint)
+#   1. missing Debian packages (fast when present)     2. typecheck (npx tsc --noEmit -p .), console bundle (dist/console) and lint (npm run lint)
 #   3. a test etcd on 127.0.0.1:23790 unless one is healthy there (or MINIK8S_TEST_ETCD is set)
 #   4. for Docker-based tests: bridge mk8s0, registry and base images, and three private test nodes
-#      (netns mk8s-test-N, 10.100.0.20N, own dockerd each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
+#      (netns mk8s-test-N, 10.100.0.20N, own dockerd and node exporter each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
 #   5. a private Kafka broker (MINIK8S_TEST_KAFKA_CLIENTS names its clients file); MINIK8S_TEST_KAFKA=0 skips it
 #   6. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
@@ -28,8 +28,8 @@ test_env_init
 
 failed=0 passed=0
 step 1 5 "packages"; ensure_packages; ok
-step 2 5 "typecheck"
-if tsc_out=$(npx tsc --noEmit -p . 2>&1); then ok; else
+step 2 5 "typecheck, console bundle"
+if tsc_out=$(npx tsc --noEmit -p . 2>&1 && npm run --silent build:console 2>&1); then ok; else
   echo "FAILED"; printf '%s\n' "$tsc_out" | head -n 60; failed=$((failed + 1))
 fi
 step 2 5 "lint"

@@ -9,7 +9,10 @@ import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
 
 /** A whole control plane in-process: real etcd (own prefix), real HTTP, real Git; stopped when the test ends. */
-export async function startTestControlPlane(t: ExecutionContext, { listenHost = '127.0.0.1', ...opts }: Partial<ControlPlaneOptions> & { listenHost?: string } = {}) {
+export async function startTestControlPlane(
+  t: ExecutionContext,
+  { listenHost = '127.0.0.1', clusterConfig, ...opts }: Partial<ControlPlaneOptions> & { listenHost?: string; clusterConfig?: Partial<ClusterConfig> } = {},
+) {
   const home = await mkdtemp(join(tmpdir(), 'minik8s-cp-'));
   const token = randomBytes(16).toString('hex');
   const config: ClusterConfig = {
@@ -21,6 +24,7 @@ export async function startTestControlPlane(t: ExecutionContext, { listenHost = 
     etcdEndpoints: [TEST_ETCD],
     etcdPrefix: uniquePrefix(),
     listen: { host: listenHost, port: 0 },
+    ...clusterConfig,
   };
   let cp: ControlPlane | undefined = await startControlPlane({ config, home, ...opts });
   const port = Number(new URL(cp.url).port);

@@ -14,6 +14,7 @@ import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js'
 import type { ApiClient } from '../../common/client/api-client.js';
 import { execInPod, podLogs } from '../../common/client/pod-streams.js';
 import type { ControlPlaneOptions } from '../../reconciler/control-plane.js';
+import type { ClusterConfig } from '../../common/config/cluster-config.js';
 import type { Node } from '../../common/schema/index.js';
 import { cloneRepo, commitAndPush, type PushResult } from '../sync/git-cluster.js';
 import { startTestControlPlane } from './control-plane.js';
@@ -58,7 +59,7 @@ async function lockTestNodes(): Promise<() => void> {
  * each test node's namespace, joined as `npm start` joins its nodes. Torn down with the test: agents
  * stopped, their containers, routes and pod networks removed.
  */
-export async function startTestCluster(t: ExecutionContext, opts: { nodes?: number; controlPlane?: Partial<ControlPlaneOptions> } = {}) {
+export async function startTestCluster(t: ExecutionContext, opts: { nodes?: number; controlPlane?: Partial<ControlPlaneOptions> & { clusterConfig?: Partial<ClusterConfig> } } = {}) {
   const nodes = testNodes().slice(0, opts.nodes ?? 3);
   if (nodes.length < (opts.nodes ?? 3)) throw new Error('the test nodes are not running (run through npm test)');
   const release = await lockTestNodes();
@@ -126,6 +127,8 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
     stopControlPlane: controlPlane.stopControlPlane,
     startControlPlane: controlPlane.startControlPlane,
     client,
+    /** The cluster's config (its tokens), as cluster.json holds it. */
+    config,
     configPath,
     pushUrl,
     gitUrl,
