@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { GIT_USER } from '../../common/config/cluster-config.js';
+import { DEFAULT_PROMETHEUS_URL, GIT_USER } from '../../common/config/cluster-config.js';
 import { cliContext } from '../cli-context.js';
 import { columnsFor, nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
 import { formatTable } from '../printers/table.js';
@@ -23,16 +23,20 @@ export function register(program: Command): void {
   const cluster = program.command('cluster').description('Cluster-wide information, and stopping or starting the control plane');
   cluster
     .command('info')
-    .description('Print the API URL, the Git URL with its push credential, and the nodes')
+    .description('Print the API URL, the Git URL with its push credential, Prometheus and the web console, and the nodes')
     .option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
       if (opts.output !== undefined && opts.output !== 'json') throw new Error(`unknown output format "${opts.output}" (cluster info supports: json)`);
       const { config, client } = cliContext();
       const { items: nodes } = await client.list('Node');
+      const prometheus = { url: config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL, viaApi: `${config.apiUrl}/minik8s/v1/prometheus/api/v1/` };
+      const consoleUrl = `${config.apiUrl}/console/`;
       if (opts.output === 'json') {
         const info = {
           api: config.apiUrl,
           git: config.gitUrl,
+          prometheus,
+          console: consoleUrl,
           gitCredentials: { username: GIT_USER, password: config.token },
           nodes: nodes.map((n) => ({ name: n.metadata.name, status: nodeStatus(n), internalIP: nodeInternalIP(n) ?? null })),
         };
@@ -46,6 +50,9 @@ export function register(program: Command): void {
         `Git repository:  ${config.gitUrl}`,
         `Git credential:  user ${GIT_USER}, password ${config.token}`,
         `                 (git clone ${config.gitUrl}; push with that user and password)`,
+        `Prometheus:      ${prometheus.url}   (loopback on the control-plane host)`,
+        `                 elsewhere, with the token: ${prometheus.viaApi}query?query=up`,
+        `Web console:     ${consoleUrl}   (sign in with the token)`,
         '',
         nodes.length === 0
           ? 'No nodes have joined yet.'

@@ -69,7 +69,8 @@ export function consoleRouter(opts: ConsoleOptions): { router: Router; session: 
     res.set('Set-Cookie', `${SESSION_COOKIE}=; HttpOnly; SameSite=Strict; Path=/; Max-Age=0`);
     res.status(204).end();
   });
-  router.get(CONSOLE_PATH, (_req, res) => res.redirect(`${CONSOLE_PATH}/`));
+  // Non-strict routing matches /console/ here too: only the bare path is sent on.
+  router.get(CONSOLE_PATH, (req, res, next) => (req.path === CONSOLE_PATH ? res.redirect(`${CONSOLE_PATH}/`) : next()));
   router.use(CONSOLE_PATH, (req, res, next) => {
     if (!existsSync(join(assets, 'index.html'))) throw new HttpError(404, 'NotFound', 'the console is not built (npm run build)');
     // The page holds no data (that comes from the API with the session): it is served to anyone.

@@ -130,7 +130,7 @@ test.serial('describe shows the object and its events', async (t) => {
   t.false(r.stdout.includes('not this one'));
 });
 
-test.serial('cluster info prints the API, the Git URL with its credential, and the nodes', async (t) => {
+test.serial('cluster info prints the API, the Git URL with its credential, Prometheus, the console and the nodes', async (t) => {
   const { store, mkctl, url } = await cluster(t);
   const node = makeNode('node-1');
   node.status!.addresses = [{ type: 'InternalIP', address: '192.168.1.10' }];
@@ -141,10 +141,14 @@ test.serial('cluster info prints the API, the Git URL with its credential, and t
     api: url,
     git: 'http://127.0.0.1:6443/git/cluster.git',
     gitCredentials: { username: 'minik8s', password: 'test-cluster-token-0123456789' },
+    prometheus: { url: 'http://127.0.0.1:9090', viaApi: `${url}/minik8s/v1/prometheus/api/v1/` },
+    console: `${url}/console/`,
     nodes: [{ name: 'node-1', status: 'Ready', internalIP: '192.168.1.10' }],
   });
 
   const text = (await mkctl('cluster', 'info')).stdout;
   t.true(text.startsWith(`API server:      ${url}\nGit repository:  http://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`));
+  t.true(text.includes('Prometheus:      http://127.0.0.1:9090   (loopback on the control-plane host)\n'));
+  t.true(text.includes(`Web console:     ${url}/console/`));
   t.regex(text, /NAME\s+STATUS\s+ROLES\s+INTERNAL-IP\s+AGE\nnode-1\s+Ready\s+<none>\s+192\.168\.1\.10\s+/);
 });

@@ -51,7 +51,7 @@ test('the scrape token reads metrics and targets only; nodes, agents, the contro
   t.true(await eventually(() => up('minik8s-control-plane', 1), 30_000), await explain());
   t.is((await prometheus.query('count(node_load1)'))[0]?.value[1], '3', 'one node_load1 per node, from the node exporters');
   t.true((await prometheus.query('sum(apiserver_request_total)')).length > 0, 'API request counts scraped from the control plane');
-  t.true((await prometheus.query('workqueue_adds_total{name="scheduler"}')).length > 0, 'work-queue series scraped from the control plane');
+  t.true((await prometheus.query('workqueue_adds_total{name="node-lifecycle"}')).length > 0, 'work-queue series scraped from the control plane');
 
   await cluster.push({ 'shop.yaml': metricsPodYaml('shop', 42) });
   const pod = await waitForPod(cluster.client, 'shop', (p) => p.status?.phase === 'Running', 60_000);

@@ -1,0 +1,130 @@
+/**
+ * Observability figures on the local cluster (npm start first; it runs Prometheus and the node exporters).
+ * Run: flock /work/wt/cluster.lock npm run bench:observability
+ *   - discovery: ROUNDS annotated pods pushed one at a time; commit → Running (the baseline: what any pod
+ *     takes) and commit → first sample of the pod's own metric in Prometheus; p50 of each and of the gap;
+ *     then delete → target gone
+ *   - memory: resident set of Prometheus, each node exporter, and each node agent (for scale)
+ *   - the agent's /metrics/cadvisor: Prometheus' own scrape_duration_seconds and client-timed GETs, with the
+ *     node's pods only, then with PODS more pods on that node; node-exporter's scrape beside it
+ */
+import { readFile } from 'node:fs/promises';
+import { performance } from 'node:perf_hooks';
+import { stringify as toYaml } from 'yaml';
+import { DEFAULT_PROMETHEUS_URL, readClusterConfig } from '../../common/config/cluster-config.js';
+import { connectLocalCluster, ms, pct } from './local-cluster.js';
+
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
+const PODS = Number(process.env.BENCH_PODS ?? 30);
+const NODE = process.env.BENCH_NODE ?? 'node-1';
+const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
+const config = readClusterConfig();
+const prometheus = config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
+
+const metricsPod = (name: string, nodeSelector?: Record<string, string>) =>
+  toYaml({
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name, labels: { bench: 'observability' }, annotations: { 'prometheus.io/scrape': 'true', 'prometheus.io/port': '8000' } },
+    spec: {
+      terminationGracePeriodSeconds: 0,
+      ...(nodeSelector && { nodeSelector }),
+      containers: [{ name: 'main', image: 'busybox:latest', command: ['sh', '-c', "mkdir /www && echo 'bench_up 1' > /www/metrics && exec httpd -f -p 8000 -h /www"] }],
+    },
+  });
+
+async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  return body.data.result;
+}
+
+/** Polls (Prometheus has no watch) every 50 ms; resolves with performance.now() when `check` first holds. */
+async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise<number> {
+  for (const deadline = performance.now() + timeoutMs; performance.now() < deadline; ) {
+    if (await check()) return performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error('timed out');
+}
+
+const targetUp = async (pod: string) => (await query(`bench_up{pod="${pod}"}`)).length > 0;
+const targetListed = async (pod: string) => {
+  const body = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Array<{ labels: Record<string, string> }> } };
+  return body.data.activeTargets.some((x) => x.labels.pod === pod);
+};
+
+async function rssMiB(pidFile: string): Promise<number | undefined> {
+  const pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
+  const status = pid && (await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
+  const kb = status ? Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) : NaN;
+  return Number.isFinite(kb) ? kb / 1024 : undefined;
+}
+
+/** Client-timed GETs of an agent route with the scrape token: p50 over `n`. */
+async function timedGets(url: string, n: number): Promise<{ p50: number; bytes: number }> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now();
+    const res = await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` } });
+    bytes = (await res.arrayBuffer()).byteLength;
+    times.push(performance.now() - t0);
+  }
+  return { p50: pct(times, 50), bytes };
+}
+
+async function scrapeDuration(job: string): Promise<number> {
+  const [r] = await query(`avg_over_time(scrape_duration_seconds{job="${job}",node="${NODE}"}[1m])`);
+  return Number(r?.value[1] ?? NaN) * 1000;
+}
+
+const cluster = await connectLocalCluster();
+try {
+  const toRunning: number[] = [];
+  const toSample: number[] = [];
+  const toGone: number[] = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    const name = `bench-obs-${i}`;
+    const running = cluster.when([name], 'Running');
+    const t0 = performance.now();
+    await cluster.push({ [`${name}.yaml`]: metricsPod(name) }, `bench: ${name}`);
+    const sampled = until(() => targetUp(name));
+    toRunning.push((await running).get(name)! - t0);
+    toSample.push((await sampled) - t0);
+    const gone = cluster.when([name], 'gone');
+    const d0 = performance.now();
+    await cluster.push({ [`${name}.yaml`]: null }, `bench: remove ${name}`);
+    await gone;
+    toGone.push((await until(async () => !(await targetListed(name)))) - d0);
+  }
+  const gaps = toSample.map((s, i) => s - toRunning[i]!);
+  console.log(`discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`);
+
+  const nodes = (await cluster.client.list('Node')).items.map((n) => n.metadata.name).sort();
+  const mem = [`Prometheus ${(await rssMiB(`${RUN}/prometheus.pid`))?.toFixed(0)} MiB`];
+  for (const n of nodes) mem.push(`${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`);
+  console.log(`memory (resident): ${mem.join('; ')}`);
+
+  const node = (await cluster.client.get({ kind: 'Node', name: NODE }))!;
+  const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
+  const cadvisor = `http://${ip}:${node.status?.daemonEndpoints?.agentPort ?? 10250}/metrics/cadvisor`;
+  const before = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
+  const names = Array.from({ length: PODS }, (_, i) => `bench-obs-load-${i}`);
+  const running = cluster.when(names, 'Running');
+  await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, metricsPod(n, { 'minik8s.io/hostname': NODE })])), `bench: ${PODS} pods on ${NODE}`);
+  await running;
+  // Two sampling rounds (5 s each) so every new container is in the agent's latest samples, then a minute of scrapes.
+  await until(async () => Number((await query(`count(container_memory_working_set_bytes{node="${NODE}",pod=~"bench-obs-load-.*"})`))[0]?.value[1] ?? 0) === PODS, 120_000);
+  await new Promise((resolve) => setTimeout(resolve, 60_000));
+  const after = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
+  const gone = cluster.when(names, 'gone');
+  await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, null])), 'bench: remove the load pods');
+  await gone;
+  console.log(
+    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
+      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
+      `node-exporter scrape beside it ${before.exporter.toFixed(1)} → ${after.exporter.toFixed(1)} ms`,
+  );
+} finally {
+  await cluster.close();
+}
