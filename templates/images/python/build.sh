@@ -1,10 +1,11 @@
 #!/bin/bash
-# python image rootfs: Debian bookworm minbase with python3 and the libraries the examples use (Pillow), trimmed,
+# python image rootfs: Debian bookworm minbase with python3 and the libraries the examples use (Pillow;
+# prometheus_client for programs exposing their own metrics, cluster-repo/apps/orders-metrics.yaml), trimmed,
 # plus the function runtime (runtime/minik8s_runtime.py → /opt/minik8s/runtime.py): build.sh ROOTFS
 # The debootstrap result is cached outside the repository by package list, so a runtime change rebuilds in seconds.
 set -euo pipefail
 root=$1
-packages=python3,python3-pil
+packages=python3,python3-pil,python3-prometheus-client
 cache_dir=${MINIK8S_IMAGE_CACHE:-/var/cache/minik8s/images}
 cache="$cache_dir/python-rootfs-$(printf '%s' "$packages" | sha256sum | cut -c1-12).tar"
 # Debian's default mirror. Progress: one line per phase and every 20 packages, warnings and errors as they come.
