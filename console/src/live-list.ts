@@ -72,6 +72,7 @@ export class LiveList {
 
   #apply(e: { type: string; object: ApiObject }): void {
     if (e.type === 'ERROR') throw new Error('watch ended; listing again');
+    if (e.type === 'BOOKMARK') return;
     if (e.type === 'DELETED') this.items.delete(keyOf(e.object));
     else this.items.set(keyOf(e.object), e.object);
   }
