@@ -7,6 +7,7 @@ import { applyEvent, type EngineEvent, type ExecutionStatus, startExecution } fr
 import { StatesError } from './engine/errors.js';
 import { parseStepCallId, StepCallRefused, type StepReply, type StepTransport, stepCallId } from './step-transport.js';
 import { TimerSet } from './timer-set.js';
+import { recordExecutionPhase } from './execution-metrics.js';
 
 export interface WorkflowExecutorDeps {
   store: ObjectStore;
@@ -148,7 +149,9 @@ export class WorkflowExecutor {
 
   /** Writes the status, guarded by the resourceVersion read: a conflict throws and the queue retries from fresh state. */
   async #write(execution: Execution, status: NonNullable<Execution['status']>): Promise<Execution> {
-    return this.#deps.store.update<Execution>({ ...execution, status });
+    const written = await this.#deps.store.update<Execution>({ ...execution, status });
+    recordExecutionPhase(execution, status);
+    return written;
   }
 
   #forget(key: string): void {
