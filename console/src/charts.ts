@@ -64,12 +64,19 @@ export function mountChart(el: HTMLElement, spec: ChartSpec): void {
       const { labels, data, points } = toColumns(m.data, spec.legend);
       el.dataset.points = String(points);
       empty.textContent = points ? '' : 'no data yet';
+      if (!points) {
+        plot?.destroy();
+        plot = undefined;
+        return;
+      }
       if (plot && shape === labels.join('|')) return plot.setData(data);
       plot?.destroy();
       shape = labels.join('|');
       const opts: uPlot.Options = {
         width: Math.max(plotEl.clientWidth, 300),
         height: 180,
+        // Always the whole window, so a series that just started sits at the right edge.
+        scales: { x: { time: true, range: () => [Date.now() / 1000 - WINDOW_S, Date.now() / 1000] } },
         series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length]!, width: 1.5, value: (_u: uPlot, v: number | null) => formatValue(spec.unit, v) }))],
         axes: [{}, { size: 70, values: (_u: uPlot, vals: number[]) => vals.map((v) => formatValue(spec.unit, v)) }],
         legend: { live: false },
