@@ -42,7 +42,8 @@ export function histogram<L extends string>(spec: HistogramSpec<L>, registry = p
   return defineOnce(
     registry,
     spec.name,
-    () => new Histogram({ name: spec.name, help: spec.help, labelNames: spec.labelNames ?? [], buckets: spec.buckets ?? latencyBuckets, registers: [registry] }),
+    () =>
+      new Histogram({ name: spec.name, help: spec.help, labelNames: spec.labelNames ?? [], buckets: spec.buckets ?? latencyBuckets, registers: [registry] }),
   );
 }
 

@@ -33,7 +33,12 @@ export async function getText(path: string): Promise<string> {
 }
 
 export async function signIn(token: string): Promise<void> {
-  const res = await fetch('/console/login', { method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const res = await fetch('/console/login', {
+    method: 'POST',
+    credentials: 'same-origin',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (!res.ok) throw new Error(((await res.json().catch(() => ({}))) as { message?: string }).message ?? `sign-in failed (${res.status})`);
 }
 

@@ -43,7 +43,13 @@ export function toColumns(m: Matrix, legend: string[]): { labels: string[]; data
     }
     return col;
   });
-  const labels = m.result.map((s) => legend.map((l) => s.metric[l]).filter(Boolean).join('/') || 'value');
+  const labels = m.result.map(
+    (s) =>
+      legend
+        .map((l) => s.metric[l])
+        .filter(Boolean)
+        .join('/') || 'value',
+  );
   return { labels, data: [times, ...columns] as uPlot.AlignedData, points };
 }
 
@@ -77,7 +83,15 @@ export function mountChart(el: HTMLElement, spec: ChartSpec): void {
         height: 180,
         // Always the whole window, so a series that just started sits at the right edge.
         scales: { x: { time: true, range: () => [Date.now() / 1000 - WINDOW_S, Date.now() / 1000] } },
-        series: [{}, ...labels.map((label, i) => ({ label, stroke: COLORS[i % COLORS.length]!, width: 1.5, value: (_u: uPlot, v: number | null) => formatValue(spec.unit, v) }))],
+        series: [
+          {},
+          ...labels.map((label, i) => ({
+            label,
+            stroke: COLORS[i % COLORS.length]!,
+            width: 1.5,
+            value: (_u: uPlot, v: number | null) => formatValue(spec.unit, v),
+          })),
+        ],
         axes: [{}, { size: 70, values: (_u: uPlot, vals: number[]) => vals.map((v) => formatValue(spec.unit, v)) }],
         legend: { live: false },
       };

@@ -1,27 +1,36 @@
-import { type ApiObject, type Collection } from './api.js';
+import type { ApiObject, Collection } from './api.js';
 import { age, h } from './dom.js';
 
 type Cell = (o: ApiObject) => Node | string;
 
-const get = (o: unknown, path: string): unknown => path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+const get = (o: unknown, path: string): unknown =>
+  path.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
 const str = (o: unknown, path: string) => String(get(o, path) ?? '');
 
-export const nodeReady = (n: ApiObject) => ((get(n, 'status.conditions') as Array<{ type: string; status: string }> | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
+export const nodeReady = (n: ApiObject) =>
+  ((get(n, 'status.conditions') as Array<{ type: string; status: string }> | undefined) ?? []).some((c) => c.type === 'Ready' && c.status === 'True');
 
 const podReady = (p: ApiObject) => {
   const statuses = (get(p, 'status.containerStatuses') as Array<{ ready?: boolean }> | undefined) ?? [];
   return `${statuses.filter((s) => s.ready).length}/${((get(p, 'spec.containers') as unknown[]) ?? []).length}`;
 };
-const restarts = (p: ApiObject) => String(((get(p, 'status.containerStatuses') as Array<{ restartCount?: number }> | undefined) ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0));
+const restarts = (p: ApiObject) =>
+  String(((get(p, 'status.containerStatuses') as Array<{ restartCount?: number }> | undefined) ?? []).reduce((n, s) => n + (s.restartCount ?? 0), 0));
 const podLink = (p: ApiObject) => h('a', { href: `#/pods/${p.metadata.namespace ?? 'default'}/${p.metadata.name}` }, p.metadata.name);
-const ports = (s: ApiObject) => ((get(s, 'spec.ports') as Array<{ port: number; nodePort?: number; protocol?: string }> | undefined) ?? []).map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`).join(',');
+const ports = (s: ApiObject) =>
+  ((get(s, 'spec.ports') as Array<{ port: number; nodePort?: number; protocol?: string }> | undefined) ?? [])
+    .map((p) => `${p.port}${p.nodePort ? `:${p.nodePort}` : ''}/${p.protocol ?? 'TCP'}`)
+    .join(',');
 
 /** The columns of each table, as mkctl get prints them. */
 export const COLUMNS: Record<Exclude<Collection, 'events'>, Array<[string, Cell]>> = {
   nodes: [
     ['NAME', (n) => n.metadata.name],
     ['STATUS', (n) => (nodeReady(n) ? 'Ready' : 'NotReady') + (get(n, 'spec.unschedulable') ? ',SchedulingDisabled' : '')],
-    ['INTERNAL-IP', (n) => ((get(n, 'status.addresses') as Array<{ type: string; address: string }> | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address ?? ''],
+    [
+      'INTERNAL-IP',
+      (n) => ((get(n, 'status.addresses') as Array<{ type: string; address: string }> | undefined) ?? []).find((a) => a.type === 'InternalIP')?.address ?? '',
+    ],
     ['POD CIDR', (n) => str(n, 'spec.podCIDR')],
     ['CPU', (n) => str(n, 'status.capacity.cpu')],
     ['AGE', (n) => age(n.metadata.creationTimestamp)],

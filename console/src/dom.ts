@@ -17,6 +17,12 @@ export function table(headers: string[], rows: Array<Array<Node | string>>, attr
     'table',
     attrs,
     h('thead', {}, h('tr', {}, ...headers.map((x) => h('th', {}, x)))),
-    h('tbody', {}, ...(rows.length ? rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c)))) : [h('tr', {}, h('td', { colspan: String(headers.length), class: 'none' }, 'none'))])),
+    h(
+      'tbody',
+      {},
+      ...(rows.length
+        ? rows.map((r) => h('tr', {}, ...r.map((c) => h('td', {}, c))))
+        : [h('tr', {}, h('td', { colspan: String(headers.length), class: 'none' }, 'none'))]),
+    ),
   );
 }

@@ -1,4 +1,4 @@
-import { type ApiObject, type Collection, COLLECTIONS, keyOf, Unauthorized } from './api.js';
+import { type ApiObject, COLLECTIONS, type Collection, keyOf, Unauthorized } from './api.js';
 
 type State = 'loading' | 'live' | 'unavailable';
 

@@ -9,7 +9,13 @@ const logout = document.getElementById('logout')!;
 
 function showLogin(message = ''): void {
   logout.hidden = true;
-  const input = h('input', { type: 'password', name: 'token', autocomplete: 'current-password', placeholder: 'cluster token', required: '' }) as HTMLInputElement;
+  const input = h('input', {
+    type: 'password',
+    name: 'token',
+    autocomplete: 'current-password',
+    placeholder: 'cluster token',
+    required: '',
+  }) as HTMLInputElement;
   const error = h('p', { class: 'error' }, message);
   const form = h(
     'form',
@@ -54,7 +60,8 @@ function route(): View {
 
 function render(): void {
   if (unauthorized || !lists) return;
-  for (const a of document.querySelectorAll('#nav a')) a.classList.toggle('active', location.hash.split('/')[1] === (a.getAttribute('href') ?? '').split('/')[1]);
+  for (const a of document.querySelectorAll('#nav a'))
+    a.classList.toggle('active', location.hash.split('/')[1] === (a.getAttribute('href') ?? '').split('/')[1]);
   main.replaceChildren();
   route()(main, lists);
 }

@@ -36,7 +36,12 @@ const warnings = (events: LiveList) =>
 const eventRows = (events: ApiObject[]) =>
   events.map((e) => {
     const involved = e.involvedObject as { kind?: string; name?: string } | undefined;
-    return [age(String(e.lastTimestamp ?? e.metadata.creationTimestamp ?? '')), String(e.reason ?? ''), `${involved?.kind ?? ''}/${involved?.name ?? ''}`, String(e.message ?? '')];
+    return [
+      age(String(e.lastTimestamp ?? e.metadata.creationTimestamp ?? '')),
+      String(e.reason ?? ''),
+      `${involved?.kind ?? ''}/${involved?.name ?? ''}`,
+      String(e.message ?? ''),
+    ];
   });
 
 const NODE_CHARTS: ChartSpec[] = [
@@ -56,7 +61,14 @@ const FUNCTION_CHART: ChartSpec = {
 export const overview: View = (main, lists) => {
   const cards = h('div', { class: 'cards' });
   const events = h('section');
-  main.append(h('h2', {}, 'Overview'), cards, h('h2', {}, 'Recent warnings'), events, h('h2', {}, 'Cluster'), charts([NODE_CHARTS[0]!, NODE_CHARTS[1]!, FUNCTION_CHART]));
+  main.append(
+    h('h2', {}, 'Overview'),
+    cards,
+    h('h2', {}, 'Recent warnings'),
+    events,
+    h('h2', {}, 'Cluster'),
+    charts([NODE_CHARTS[0]!, NODE_CHARTS[1]!, FUNCTION_CHART]),
+  );
   live(cards, [lists.nodes, lists.pods, lists.functions], () => {
     const nodes = lists.nodes.list();
     const phases = new Map<string, number>();
@@ -64,13 +76,18 @@ export const overview: View = (main, lists) => {
       const phase = String(p.status?.phase ?? 'Pending');
       phases.set(phase, (phases.get(phase) ?? 0) + 1);
     }
-    const card = (title: string, value: string, detail: string) => h('div', { class: 'card' }, h('h3', {}, title), h('p', { class: 'big' }, value), h('p', {}, detail));
+    const card = (title: string, value: string, detail: string) =>
+      h('div', { class: 'card' }, h('h3', {}, title), h('p', { class: 'big' }, value), h('p', {}, detail));
     return h(
       'div',
       { class: 'cards' },
       card('Nodes Ready', `${nodes.filter(nodeReady).length}/${nodes.length}`, nodes.map((n) => `${n.metadata.name} ${nodeReady(n) ? '✓' : '✗'}`).join(' · ')),
       card('Pods', String(lists.pods.items.size), [...phases].map(([p, n]) => `${p} ${n}`).join(' · ') || 'none'),
-      card('Functions', lists.functions.state === 'unavailable' ? '—' : String(lists.functions.items.size), lists.functions.state === 'unavailable' ? 'not served by this cluster' : 'deployed'),
+      card(
+        'Functions',
+        lists.functions.state === 'unavailable' ? '—' : String(lists.functions.items.size),
+        lists.functions.state === 'unavailable' ? 'not served by this cluster' : 'deployed',
+      ),
     );
   });
   live(events, [lists.events], () => table(['AGE', 'REASON', 'OBJECT', 'MESSAGE'], eventRows(warnings(lists.events))));
@@ -110,8 +127,18 @@ export function podView(namespace: string, name: string): View {
       charts([
         { title: 'CPU', query: `sum by (container) (rate(container_cpu_usage_seconds_total{${selector}}[1m]))`, legend: ['container'], unit: 'cores' },
         { title: 'Memory (working set)', query: `sum by (container) (container_memory_working_set_bytes{${selector}})`, legend: ['container'], unit: 'bytes' },
-        { title: 'Network received', query: `sum by (interface) (rate(container_network_receive_bytes_total{${selector}}[1m]))`, legend: ['interface'], unit: 'bytes/s' },
-        { title: 'Network sent', query: `sum by (interface) (rate(container_network_transmit_bytes_total{${selector}}[1m]))`, legend: ['interface'], unit: 'bytes/s' },
+        {
+          title: 'Network received',
+          query: `sum by (interface) (rate(container_network_receive_bytes_total{${selector}}[1m]))`,
+          legend: ['interface'],
+          unit: 'bytes/s',
+        },
+        {
+          title: 'Network sent',
+          query: `sum by (interface) (rate(container_network_transmit_bytes_total{${selector}}[1m]))`,
+          legend: ['interface'],
+          unit: 'bytes/s',
+        },
       ]),
       h('h2', {}, 'Logs'),
       logs,
@@ -120,7 +147,8 @@ export function podView(namespace: string, name: string): View {
     live(summary, [lists.pods], () => {
       const pod = lists.pods.items.get(key);
       if (!pod) return h('p', {}, 'This pod does not exist (any more).');
-      const statuses = (pod.status?.containerStatuses as Array<{ name: string; ready?: boolean; restartCount?: number; state?: Record<string, unknown> }> | undefined) ?? [];
+      const statuses =
+        (pod.status?.containerStatuses as Array<{ name: string; ready?: boolean; restartCount?: number; state?: Record<string, unknown> }> | undefined) ?? [];
       const specs = (pod.spec?.containers as Array<{ name: string; image: string }> | undefined) ?? [];
       container ||= specs[0]?.name ?? '';
       return h(
@@ -137,11 +165,16 @@ export function podView(namespace: string, name: string): View {
       );
     });
     live(events, [lists.events], () =>
-      table(['AGE', 'REASON', 'OBJECT', 'MESSAGE'], eventRows(lists.events.list().filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === name && e.metadata.namespace === namespace))),
+      table(
+        ['AGE', 'REASON', 'OBJECT', 'MESSAGE'],
+        eventRows(lists.events.list().filter((e) => (e.involvedObject as { name?: string } | undefined)?.name === name && e.metadata.namespace === namespace)),
+      ),
     );
     const loadLogs = async () => {
       if (!logs.isConnected && logs.textContent !== 'loading…') return;
-      if (container) logs.textContent = (await getText(`/api/v1/namespaces/${namespace}/pods/${name}/log?container=${encodeURIComponent(container)}&tailLines=200`)) || '(no output yet)';
+      if (container)
+        logs.textContent =
+          (await getText(`/api/v1/namespaces/${namespace}/pods/${name}/log?container=${encodeURIComponent(container)}&tailLines=200`)) || '(no output yet)';
       if (logs.isConnected || logs.textContent === 'loading…') setTimeout(() => void loadLogs().catch(() => undefined), 5000);
     };
     void loadLogs().catch((err: Error) => (logs.textContent = err.message));

@@ -38,7 +38,8 @@ export function metricsRoutes(opts: MetricsRoutesOptions): Router {
   router.get('/metrics/node-exporter', (_req, res) => proxyGet(nodeExporter, res));
   router.get('/metrics/pods/:namespace/:pod', async (req, res) => {
     const port = Number(req.query.port);
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new HttpError(400, 'BadRequest', `port must be a port number, not "${String(req.query.port ?? '')}"`);
+    if (!Number.isInteger(port) || port < 1 || port > 65535)
+      throw new HttpError(400, 'BadRequest', `port must be a port number, not "${String(req.query.port ?? '')}"`);
     const path = typeof req.query.path === 'string' && req.query.path ? req.query.path : '/metrics';
     if (!path.startsWith('/')) throw new HttpError(400, 'BadRequest', `path must start with "/", not "${path}"`);
     const { namespace, pod } = req.params;

@@ -24,6 +24,18 @@ export function requestLabels(method: string, path: string, watch: boolean): Req
   const item = resource.length >= 2;
   const sub = resource[2];
   const verb =
-    method === 'GET' ? (watch ? 'watch' : item ? 'get' : 'list') : method === 'POST' ? 'create' : method === 'PUT' ? 'update' : method === 'DELETE' ? 'delete' : method.toLowerCase();
+    method === 'GET'
+      ? watch
+        ? 'watch'
+        : item
+          ? 'get'
+          : 'list'
+      : method === 'POST'
+        ? 'create'
+        : method === 'PUT'
+          ? 'update'
+          : method === 'DELETE'
+            ? 'delete'
+            : method.toLowerCase();
   return { verb, kind: sub ? `${kind}/${sub}` : kind };
 }

@@ -3,8 +3,8 @@ import type { Informer } from '../../common/client/informer.js';
 import { bearerAuth } from '../../common/http/bearer-auth.js';
 import { HttpError } from '../../common/http/http-error.js';
 import { metricsHandler } from '../../common/metrics/metrics-handler.js';
-import { SD_PATH } from './sd-paths.js';
 import { isNodeRole, NODE_ROLES, nodeTargetGroups, podTargetGroups } from './scrape-targets.js';
+import { SD_PATH } from './sd-paths.js';
 
 export interface ObservabilityRouterDeps {
   /** Accepted here: the cluster token and Prometheus' scrape token (which the resource API refuses). */

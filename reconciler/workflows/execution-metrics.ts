@@ -18,5 +18,6 @@ export function recordExecutionPhase(before: Execution, after: NonNullable<Execu
   if (before.status?.phase === after.phase) return;
   const labels = { namespace: before.metadata.namespace ?? 'default', workflow: before.spec.workflow, status: after.phase };
   executions.inc(labels);
-  if (after.phase !== 'Running' && after.completionTime) duration.observe(labels, Math.max(0, Date.parse(after.completionTime) - Date.parse(after.startTime)) / 1000);
+  if (after.phase !== 'Running' && after.completionTime)
+    duration.observe(labels, Math.max(0, Date.parse(after.completionTime) - Date.parse(after.startTime)) / 1000);
 }

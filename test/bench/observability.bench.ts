@@ -29,12 +29,16 @@ const metricsPod = (name: string, nodeSelector?: Record<string, string>) =>
     spec: {
       terminationGracePeriodSeconds: 0,
       ...(nodeSelector && { nodeSelector }),
-      containers: [{ name: 'main', image: 'busybox:latest', command: ['sh', '-c', "mkdir /www && echo 'bench_up 1' > /www/metrics && exec httpd -f -p 8000 -h /www"] }],
+      containers: [
+        { name: 'main', image: 'busybox:latest', command: ['sh', '-c', "mkdir /www && echo 'bench_up 1' > /www/metrics && exec httpd -f -p 8000 -h /www"] },
+      ],
     },
   });
 
 async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  const body = (await (await fetch(`${prometheus}/api/v1/query?query=${encodeURIComponent(promql)}`)).json()) as {
+    data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> };
+  };
   return body.data.result;
 }
 
@@ -49,7 +53,9 @@ async function until(check: () => Promise<boolean>, timeoutMs = 60_000): Promise
 
 const targetUp = async (pod: string) => (await query(`bench_up{pod="${pod}"}`)).length > 0;
 const targetListed = async (pod: string) => {
-  const body = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as { data: { activeTargets: Array<{ labels: Record<string, string> }> } };
+  const body = (await (await fetch(`${prometheus}/api/v1/targets?state=active`)).json()) as {
+    data: { activeTargets: Array<{ labels: Record<string, string> }> };
+  };
   return body.data.activeTargets.some((x) => x.labels.pod === pod);
 };
 
@@ -98,11 +104,16 @@ try {
     toGone.push((await until(async () => !(await targetListed(name)))) - d0);
   }
   const gaps = toSample.map((s, i) => s - toRunning[i]!);
-  console.log(`discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`);
+  console.log(
+    `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
+  );
 
   const nodes = (await cluster.client.list('Node')).items.map((n) => n.metadata.name).sort();
   const mem = [`Prometheus ${(await rssMiB(`${RUN}/prometheus.pid`))?.toFixed(0)} MiB`];
-  for (const n of nodes) mem.push(`${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`);
+  for (const n of nodes)
+    mem.push(
+      `${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`,
+    );
   console.log(`memory (resident): ${mem.join('; ')}`);
 
   const node = (await cluster.client.get({ kind: 'Node', name: NODE }))!;
@@ -114,7 +125,10 @@ try {
   await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, metricsPod(n, { 'minik8s.io/hostname': NODE })])), `bench: ${PODS} pods on ${NODE}`);
   await running;
   // Two sampling rounds (5 s each) so every new container is in the agent's latest samples, then a minute of scrapes.
-  await until(async () => Number((await query(`count(container_memory_working_set_bytes{node="${NODE}",pod=~"bench-obs-load-.*"})`))[0]?.value[1] ?? 0) === PODS, 120_000);
+  await until(
+    async () => Number((await query(`count(container_memory_working_set_bytes{node="${NODE}",pod=~"bench-obs-load-.*"})`))[0]?.value[1] ?? 0) === PODS,
+    120_000,
+  );
   await new Promise((resolve) => setTimeout(resolve, 60_000));
   const after = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
   const gone = cluster.when(names, 'gone');

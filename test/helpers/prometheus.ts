@@ -36,9 +36,13 @@ export async function startTestPrometheus(opts: { apiUrl: string; metricsToken: 
   await writeFile(tokenFile, opts.metricsToken, { mode: 0o600 });
   await writeFile(join(dir, 'prometheus.yml'), renderPrometheusConfig({ apiUrl: opts.apiUrl, tokenFile, listenAddress: listen }));
   const log = createWriteStream(join(dir, 'prometheus.log'));
-  const child: ChildProcess = spawn('prometheus', ['--config.file', join(dir, 'prometheus.yml'), '--storage.tsdb.path', join(dir, 'data'), '--web.listen-address', listen], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    'prometheus',
+    ['--config.file', join(dir, 'prometheus.yml'), '--storage.tsdb.path', join(dir, 'data'), '--web.listen-address', listen],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const url = `http://${listen}`;
@@ -51,7 +55,13 @@ export async function startTestPrometheus(opts: { apiUrl: string; metricsToken: 
   const ready = async () => {
     for (const deadline = Date.now() + 30_000; Date.now() < deadline; ) {
       if (child.exitCode !== null) break;
-      if (await fetch(`${url}/-/ready`).then((r) => r.ok, () => false)) return;
+      if (
+        await fetch(`${url}/-/ready`).then(
+          (r) => r.ok,
+          () => false,
+        )
+      )
+        return;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     throw new Error(`Prometheus did not become ready: ${await readFile(join(dir, 'prometheus.log'), 'utf8')}`);

@@ -26,7 +26,10 @@ test('the console signs in with the token, shows a pod created meanwhile without
   // A little CPU and some output, for the graphs and the log pane.
   await cluster.push({ 'busy.yaml': podYaml('busy', 'while true; do echo tick; i=0; while [ $i -lt 20000 ]; do i=$((i+1)); done; sleep 1; done') });
   await waitForPod(cluster.client, 'busy', (p) => p.status?.phase === 'Running', 60_000);
-  t.true(await eventually(async () => (await prometheus.query('container_cpu_usage_seconds_total{pod="busy"}')).length > 0, 30_000), 'the pod is in Prometheus before the page asks');
+  t.true(
+    await eventually(async () => (await prometheus.query('container_cpu_usage_seconds_total{pod="busy"}')).length > 0, 30_000),
+    'the pod is in Prometheus before the page asks',
+  );
 
   const browser = await launchChromium();
   t.teardown(() => browser.close());
@@ -43,7 +46,9 @@ test('the console signs in with the token, shows a pod created meanwhile without
   const cookie = (await browser.context.cookies()).find((c) => c.name === 'minik8s_console');
   t.true(cookie?.httpOnly, 'the session cookie is out of scripts’ reach');
   t.is(cookie?.sameSite, 'Strict');
-  const writeWithCookie = await page.evaluate(async () => (await fetch('/api/v1/namespaces/default/events', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status);
+  const writeWithCookie = await page.evaluate(
+    async () => (await fetch('/api/v1/namespaces/default/events', { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } })).status,
+  );
   t.is(writeWithCookie, 401, 'the cookie reads, it never writes');
 
   await page.click('#nav >> text=Pods');
@@ -54,11 +59,15 @@ test('the console signs in with the token, shows a pod created meanwhile without
 
   await page.click('[data-testid=pods-table] >> text=busy');
   await page.waitForSelector('text=Pod default/busy');
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-testid=chart]')].some((e) => Number(e.dataset.points) > 0), undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-testid=chart]')].some((e) => Number(e.dataset.points) > 0), undefined, {
+    timeout: 30_000,
+  });
   await page.waitForSelector('.logs >> text=tick');
 
   await page.click('#nav >> text=Overview');
-  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-testid=chart]')].some((e) => Number(e.dataset.points) > 0), undefined, { timeout: 30_000 });
+  await page.waitForFunction(() => [...document.querySelectorAll<HTMLElement>('[data-testid=chart]')].some((e) => Number(e.dataset.points) > 0), undefined, {
+    timeout: 30_000,
+  });
   const shot = process.env.MINIK8S_CONSOLE_SCREENSHOT ?? join(await mkdtemp(join(tmpdir(), 'minik8s-console-')), 'console.png');
   await page.screenshot({ path: shot });
   t.log(`screenshot: ${shot}`);

@@ -47,7 +47,8 @@ test('the scrape token reads metrics and targets only; nodes, agents, the contro
   const up = async (pool: string, count: number) => (await prometheus.targets()).filter((x) => x.scrapePool === pool && x.health === 'up').length >= count;
   const explain = async () => JSON.stringify((await prometheus.targets()).map((x) => [x.scrapePool, x.labels.instance, x.health, x.lastError]));
 
-  for (const pool of ['node-exporter', 'minik8s-agent', 'cadvisor']) t.true(await eventually(() => up(pool, 3), 30_000), `${pool} targets up: ${await explain()}`);
+  for (const pool of ['node-exporter', 'minik8s-agent', 'cadvisor'])
+    t.true(await eventually(() => up(pool, 3), 30_000), `${pool} targets up: ${await explain()}`);
   t.true(await eventually(() => up('minik8s-control-plane', 1), 30_000), await explain());
   t.is((await prometheus.query('count(node_load1)'))[0]?.value[1], '3', 'one node_load1 per node, from the node exporters');
   t.true((await prometheus.query('sum(apiserver_request_total)')).length > 0, 'API request counts scraped from the control plane');
@@ -61,7 +62,10 @@ test('the scrape token reads metrics and targets only; nodes, agents, the contro
   t.log(`pod running → first sample: ${Date.now() - running} ms`);
   const [series] = await prometheus.query('shop_orders_total');
   t.like(series?.metric, { job: 'pods', namespace: 'default', pod: 'shop', app: 'shop', node: pod.spec.nodeName, instance: `${pod.status?.podIP}:8000` });
-  t.true(await eventually(async () => (await prometheus.query('container_memory_working_set_bytes{pod="shop",container="main"}')).length === 1, BOUND_MS), "the pod's container in the agent's cAdvisor series");
+  t.true(
+    await eventually(async () => (await prometheus.query('container_memory_working_set_bytes{pod="shop",container="main"}')).length === 1, BOUND_MS),
+    "the pod's container in the agent's cAdvisor series",
+  );
 
   await cluster.push({ 'shop.yaml': null });
   await waitForObject(cluster.client, 'Pod', 'shop', (p) => !p, { timeoutMs: 60_000 });
