@@ -25,7 +25,7 @@ JSON
   umask 022
 }
 
-# ensure_metrics_token PATH — gives a cluster.json from before Prometheus its scrape token (atomically, mode 0600).
+# ensure_metrics_token [PATH] — gives a cluster.json from before Prometheus its scrape token (atomically, mode 0600).
 ensure_metrics_token() {
   node -e '
     const fs = require("fs"), crypto = require("crypto"), [path] = process.argv.slice(1);
@@ -33,7 +33,7 @@ ensure_metrics_token() {
     if (c.metricsToken) process.exit(0);
     c.metricsToken = crypto.randomBytes(24).toString("hex");
     fs.writeFileSync(path + ".new", JSON.stringify(c, null, 2) + "\n", { mode: 0o600 });
-    fs.renameSync(path + ".new", path);' "$1"
+    fs.renameSync(path + ".new", path);' "${1:-$(cluster_config_path)}"
 }
 
 # cluster_config_get KEY — one top-level string field.

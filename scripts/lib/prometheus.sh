@@ -24,6 +24,7 @@ start_prometheus() {
   prometheus_note="skipped: dist/ not built (npm run build)"
   [[ -f $writer ]] || return 0
   mkdir -p "$dir/data"
+  ensure_metrics_token
   MINIK8S_HOME="$MINIK8S_HOME" node "$writer" --dir "$dir" --listen "$PROMETHEUS_ADDR"
   prometheus_note="http://$PROMETHEUS_ADDR (queries through the API: /minik8s/v1/prometheus/api/v1/...)"
   supervise_program --stop-wait 20 prometheus env GOMEMLIMIT="$PROMETHEUS_MEMORY_LIMIT" prometheus \
