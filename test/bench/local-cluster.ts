@@ -90,6 +90,8 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
         }
       }
       await runGit(['add', '--all'], { cwd: dir });
+      // Removing what a crashed earlier run never added changes nothing: nothing to commit or push.
+      if (await runGit(['diff', '--cached', '--quiet'], { cwd: dir }).then(() => true, () => false)) return;
       await runGit(['commit', '--quiet', '-m', message], { cwd: dir });
       await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: dir });
     },

@@ -7,6 +7,7 @@
  *   - memory: resident set of Prometheus, each node exporter, and each node agent (for scale)
  *   - the agent's /metrics/cadvisor: Prometheus' own scrape_duration_seconds and client-timed GETs, with the
  *     node's pods only, then with PODS more pods on that node; node-exporter's scrape beside it
+ *   - the cluster-repo example (Python, prometheus_client): commit → its metric in Prometheus
  */
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
@@ -85,12 +86,15 @@ async function scrapeDuration(job: string): Promise<number> {
 }
 
 const cluster = await connectLocalCluster();
+// Names of this run's own, so pods an interrupted run left behind (removed first) cannot be mistaken for them.
+const run = Date.now().toString(36);
 try {
+  await cluster.push(Object.fromEntries(Array.from({ length: ROUNDS }, (_, i) => [`bench-obs-${i}.yaml`, null])), 'bench: remove leftovers');
   const toRunning: number[] = [];
   const toSample: number[] = [];
   const toGone: number[] = [];
   for (let i = 0; i < ROUNDS; i++) {
-    const name = `bench-obs-${i}`;
+    const name = `bench-obs-${run}-${i}`;
     const running = cluster.when([name], 'Running');
     const t0 = performance.now();
     await cluster.push({ [`${name}.yaml`]: metricsPod(name) }, `bench: ${name}`);
@@ -120,7 +124,7 @@ try {
   const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
   const cadvisor = `http://${ip}:${node.status?.daemonEndpoints?.agentPort ?? 10250}/metrics/cadvisor`;
   const before = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
-  const names = Array.from({ length: PODS }, (_, i) => `bench-obs-load-${i}`);
+  const names = Array.from({ length: PODS }, (_, i) => `bench-obs-load-${run}-${i}`);
   const running = cluster.when(names, 'Running');
   await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, metricsPod(n, { 'minik8s.io/hostname': NODE })])), `bench: ${PODS} pods on ${NODE}`);
   await running;
@@ -139,6 +143,15 @@ try {
       `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
       `node-exporter scrape beside it ${before.exporter.toFixed(1)} → ${after.exporter.toFixed(1)} ms`,
   );
+
+  // The cluster-repo example, as a user would deploy it: its own metrics appear with no Prometheus change.
+  const example = await readFile(new URL('../../cluster-repo/apps/orders-metrics.yaml', import.meta.url), 'utf8');
+  const e0 = performance.now();
+  await cluster.push({ 'orders-metrics.yaml': example }, 'bench: the orders example');
+  const seen = await until(async () => (await query('shop_orders_total{app="orders"}')).length > 0, 180_000);
+  const [series] = await query('sum(shop_orders_total{app="orders"})');
+  console.log(`cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ${series?.value[1]} orders counted so far`);
+  await cluster.push({ 'orders-metrics.yaml': null }, 'bench: remove the orders example');
 } finally {
   await cluster.close();
 }
