@@ -1,6 +1,14 @@
 import express, { Router } from 'express';
 import { FUNCTION_ACTIVITY_PATH, type FunctionActivityEntry, functionActivitySchema } from '../../common/functions/function-activity-api.js';
 import { HttpError } from '../../common/http/http-error.js';
+import { counter, gauge } from '../../common/metrics/registry.js';
+
+const invocations = counter({
+  name: 'minik8s_function_invocations_total',
+  help: "Calls a function served, as the gateways report them (the console's request-rate graph).",
+  labelNames: ['namespace', 'function'],
+});
+const concurrency = gauge({ name: 'minik8s_function_concurrency', help: 'Calls in flight or waiting, per function, from the latest gateway report.', labelNames: ['namespace', 'function'] });
 
 /** A function's activity as the autoscaler sees it now. */
 export interface FunctionActivityNow {
@@ -37,6 +45,9 @@ export class FunctionActivity {
       // A reporter's counter only grows; a new reporter (a restarted gateway) starts from 0.
       const delta = served?.reporter === reporter ? Math.max(0, entry.served - served.counted) : entry.served;
       this.#served.set(k, { reporter, counted: entry.served, pending: (served?.pending ?? 0) + delta });
+      const labels = { namespace: entry.namespace, function: entry.name };
+      invocations.inc(labels, delta);
+      concurrency.set(labels, entry.inFlight + entry.queued);
       const demand = entry.inFlight + entry.queued;
       const hadDemand = before ? before.entry.inFlight + before.entry.queued > 0 : false;
       if (demand > 0 && (!hadDemand || entry.queued > 0)) for (const l of this.#listeners) l(k);
