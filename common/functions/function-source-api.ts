@@ -6,6 +6,9 @@ export function functionSourcePath(namespace: string, name: string): string {
   return `${MINIK8S_API}/namespaces/${encodeURIComponent(namespace)}/functions/${encodeURIComponent(name)}/source`;
 }
 
+/** The same path as an express route. */
+export const FUNCTION_SOURCE_ROUTE = `${MINIK8S_API}/namespaces/:namespace/functions/:name/source`;
+
 /** The answer: the revision, the source's object id, and every file (paths relative to the source folder, base64). */
 export const functionSourcePayloadSchema = z.object({
   revision: z.string(),

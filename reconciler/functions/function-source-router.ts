@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { functionSourcePath } from '../../common/functions/function-source-api.js';
+import { FUNCTION_SOURCE_ROUTE } from '../../common/functions/function-source-api.js';
 import { HttpError } from '../../common/http/http-error.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { readFunctionSource } from './function-source.js';
@@ -11,7 +11,7 @@ import { readFunctionSource } from './function-source.js';
  */
 export function functionSourceRouter(store: ObjectStore, gitdir: () => string): Router {
   const router = Router();
-  router.get(functionSourcePath(':namespace', ':name'), async (req, res) => {
+  router.get(FUNCTION_SOURCE_ROUTE, async (req, res) => {
     const { namespace, name } = req.params as { namespace: string; name: string };
     const fn = await store.get({ kind: 'Function', namespace, name });
     if (!fn) throw new HttpError(404, 'NotFound', `function ${namespace}/${name} not found`);

@@ -35,5 +35,7 @@ test('without a bridge there is only the loopback client listener', (t) => {
 });
 
 test('the broker needs its own user', (t) => {
-  t.throws(() => renderBrokerProperties({ dataDir: '/d', client: { host: '127.0.0.1', port: 1 }, controllerPort: 2, users: { gateway: 'x'.repeat(16) } }), { message: /controlplane/ });
+  t.throws(() => renderBrokerProperties({ dataDir: '/d', client: { host: '127.0.0.1', port: 1 }, controllerPort: 2, users: { gateway: 'x'.repeat(16) } }), {
+    message: /controlplane/,
+  });
 });

@@ -43,7 +43,11 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   const missing = await t.throwsAsync(cluster.push({ 'nothere.yaml': fnYaml('nothere', { source: 'functions/nothere/' }) }));
   t.regex(missing!.message, /nothere\.yaml:\d+: spec\.source: Function nothere: no file or folder "functions\/nothere\/"/);
 
+  // The refused commits stay in the test's clone: this push takes their files out again.
   const v1 = await cluster.push({
+    'functions/bad/handler.py': null,
+    'bad.yaml': null,
+    'nothere.yaml': null,
     'functions/hello/handler.py': HELLO_V1,
     'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3, target: 2 } }),
   });

@@ -25,6 +25,11 @@ maybe('a client with its own user produces and consumes; a wrong password is ref
   const got = await new Promise<string>((resolve) => void consumer.run({ eachMessage: async ({ message }) => resolve(message.value!.toString()) }));
   t.is(got, 'hello');
 
-  const intruder = new Kafka({ ...kafkaClientConfig(clients!, 'gateway', 'host'), sasl: { mechanism: 'plain', username: 'gateway', password: 'not-the-password' }, retry: { retries: 0 }, logLevel: logLevel.NOTHING });
+  const intruder = new Kafka({
+    ...kafkaClientConfig(clients!, 'gateway', 'host'),
+    sasl: { mechanism: 'plain', username: 'gateway', password: 'not-the-password' },
+    retry: { retries: 0 },
+    logLevel: logLevel.NOTHING,
+  });
   await t.throwsAsync(intruder.admin().connect(), { message: /Authentication failed/ });
 });
