@@ -24,6 +24,7 @@ import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
 import { observabilityRouter } from './observability/observability-router.js';
 import { prometheusProxy } from './observability/prometheus-proxy.js';
 import { consoleRouter } from './console/console-router.js';
+import type { KV } from './store/kv.js';
 import { ObjectStore } from './store/object-store.js';
 import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
@@ -54,6 +55,8 @@ export interface ControlPlaneOptions {
   kafka?: KafkaClients;
   /** The workflow executor's reply topic and group; tests that share one broker give each control plane its own. */
   workflowReplies?: WorkflowReplies;
+  /** Where the state lives: etcd at the config's endpoints unless another KV (the in-memory one, in tests) is given. */
+  kv?: KV;
 }
 
 export interface ControlPlane {
@@ -70,7 +73,7 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { config } = opts;
   const log = createLogger('control-plane');
-  const kv = new InstrumentedKV(new EtcdKV(config.etcdEndpoints, config.etcdPrefix));
+  const kv = new InstrumentedKV(opts.kv ?? new EtcdKV(config.etcdEndpoints, config.etcdPrefix));
   collectProcessMetrics();
   const store = new ObjectStore(kv);
 

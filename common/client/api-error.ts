@@ -1,12 +1,14 @@
+import { ReasonError } from '../errors/reason-error.js';
+
 /** A failed API call: the server's `Status` (status code, reason, message), or `Unreachable` with status 0. */
-export class ApiError extends Error {
+export class ApiError extends ReasonError {
   constructor(
     readonly status: number,
-    readonly reason: string,
+    reason: string,
     message: string,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(reason, message, options);
     this.name = 'ApiError';
   }
 }

@@ -1,3 +1,4 @@
+import { hasReason } from '../errors/reason-error.js';
 import type { Logger } from '../log/log.js';
 import { secondsSince } from '../metrics/registry.js';
 import { workQueueMetrics as metrics } from './work-queue-metrics.js';
@@ -10,7 +11,7 @@ export interface ReconcileResult {
 // biome-ignore lint/suspicious/noConfusingVoidType: a reconcile with nothing to ask of the queue returns nothing
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
 
-/** An error retrying cannot fix (bad input): reported once, not retried. */
+/** An error retrying cannot fix (bad input): reported once, not retried; the key runs again when it is next added. */
 export class TerminalError extends Error {
   override name = 'TerminalError';
 }
@@ -24,7 +25,9 @@ export interface WorkQueueOptions {
 /**
  * A queue of keys in the manner of client-go's workqueue: a key is queued at most once, never
  * reconciled twice at the same time, and a key added while it is being reconciled runs again after.
- * Failures retry with per-key exponential back-off; success resets it.
+ * The error policy of every controller lives here: a failure retries with per-key exponential back-off
+ * (success resets it); a write conflict (the object moved since it was read) retries the same way but
+ * quietly, since the next run reads it afresh; a TerminalError is logged and not retried.
  */
 export class WorkQueue {
   readonly #queue: string[] = [];
@@ -126,7 +129,9 @@ export class WorkQueue {
         const n = (this.#failures.get(key) ?? 0) + 1;
         this.#failures.set(key, n);
         const delay = Math.min(this.#opts.maxDelayMs, this.#opts.baseDelayMs * 2 ** (n - 1));
-        this.log.warn({ queue: this.name, key, attempt: n, retryInMs: delay, err: (err as Error).message }, 'reconcile failed; retrying');
+        const fields = { queue: this.name, key, attempt: n, retryInMs: delay, err: (err as Error).message };
+        if (hasReason(err, 'Conflict')) this.log.debug(fields, 'object changed since it was read; retrying');
+        else this.log.warn(fields, 'reconcile failed; retrying');
         this.addAfter(key, delay);
       }
     } finally {

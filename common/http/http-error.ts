@@ -1,3 +1,5 @@
+import { ReasonError } from '../errors/reason-error.js';
+
 /** The reasons a Kubernetes `Status` carries, as minik8s uses them. */
 export type StatusReason =
   | 'BadRequest'
@@ -36,14 +38,14 @@ export interface Status {
 }
 
 /** An error that is the client's answer: a status code, a reason and a plain message. */
-export class HttpError extends Error {
+export class HttpError extends ReasonError<StatusReason> {
   constructor(
     readonly code: number,
-    readonly reason: StatusReason,
+    reason: StatusReason,
     message: string,
     options?: ErrorOptions & { details?: StatusDetails },
   ) {
-    super(message, options);
+    super(reason, message, options);
     this.name = 'HttpError';
     this.details = options?.details;
   }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { ApiError } from '../../common/client/api-error.js';
 import type { ApiClient } from '../../common/client/api-client.js';
 import { type ApiObject, type Kind, type ObjectOf, resourceTypes } from '../../common/schema/index.js';
-import { controllerRef } from '../../reconciler/workloads/owner-references.js';
+import { controllerRef } from '../../common/controller/owner-key.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';

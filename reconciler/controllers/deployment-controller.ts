@@ -1,13 +1,14 @@
 import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
-import { type Deployment, type ObjectRef, type Pod, parseRefKey, type ReplicaSet, refOf } from '../../common/schema/index.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import { controllerRef } from '../../common/controller/owner-key.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import { type Deployment, type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetNameFor, replicaSetsBeyondHistory, revisionOf } from '../workloads/deployment-replica-set.js';
 import { deploymentCounts, nextDeploymentStatus } from '../workloads/deployment-status.js';
-import { claimedObjects, controllerKey, controllerRef } from '../workloads/owner-references.js';
+import { claimedObjects } from '../workloads/owner-references.js';
 import { countPods } from '../workloads/pod-availability.js';
 import { deploymentStrategy, type ReplicaSetState, rolloutStep, type ScaleChange } from '../workloads/rollout-step.js';
 import { statusChanged } from '../workloads/status-changed.js';
@@ -29,42 +30,30 @@ const byCreation = (a: ReplicaSet, b: ReplicaSet) => (a.metadata.creationTimesta
  * the status with its Available/Progressing conditions. Pods and ReplicaSets are read from the store;
  * the ReplicaSet informer only says when to look (their status moves when their pods do).
  */
-export class DeploymentController {
+export class DeploymentController extends Controller<'Deployment'> {
   readonly #deps: DeploymentControllerDeps;
-  readonly #queue: WorkQueue;
 
   constructor(deps: DeploymentControllerDeps) {
+    super('Deployment', 'deployment', deps.log);
     this.#deps = deps;
-    this.#queue = new WorkQueue('deployment', (key) => this.reconcile(key), deps.log);
-    deps.deployments.onChange((e) => this.#queue.add(e.key));
-    deps.replicaSets.onChange((e) => {
-      const owner = controllerKey(e.object, 'Deployment');
-      if (owner) this.#queue.add(owner);
-    });
+    this.watch(deps.deployments);
+    this.watchOwned(deps.replicaSets);
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  protected read(ref: KindRef<'Deployment'>): Promise<Deployment | undefined> {
+    return this.#deps.store.get(ref);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  protected async sync(ref: KindRef<'Deployment'>, d: Deployment | undefined): Promise<ReconcileResult> {
     const { store } = this.#deps;
-    const ref = { ...parseRefKey(key), kind: 'Deployment' as const };
-    const d = await store.get(ref);
     const { owned, orphans } = claimedObjects((await store.list('ReplicaSet', ref.namespace)).items, 'Deployment', ref.name, d);
     // Their pods follow through the ReplicaSet controller.
     for (const rs of orphans) await store.delete(refOf(rs));
     if (!d) return {};
-    try {
-      return await this.#sync(ref, d, owned, (await store.list('Pod', ref.namespace)).items);
-    } catch (err) {
-      // A ReplicaSet changed under us: its informer event brings this deployment back with fresh state.
-      if (isStoreError(err, 'Conflict')) return {};
-      throw err;
-    }
+    return this.#rollout(ref, d, owned, (await store.list('Pod', ref.namespace)).items);
   }
 
-  async #sync(ref: ObjectRef & { kind: 'Deployment' }, d: Deployment, owned: ReplicaSet[], pods: Pod[]): Promise<ReconcileResult> {
+  async #rollout(ref: KindRef<'Deployment'>, d: Deployment, owned: ReplicaSet[], pods: Pod[]): Promise<ReconcileResult> {
     const { store } = this.#deps;
     const now = Date.now();
     const minReadySeconds = d.spec.minReadySeconds ?? 0;

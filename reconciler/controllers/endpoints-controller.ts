@@ -1,7 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Informer } from '../../common/client/informer.js';
-import { WorkQueue } from '../../common/controller/work-queue.js';
-import { type Endpoints, parseRefKey, type Pod, refKey, refOf, type Service } from '../../common/schema/index.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import { type Endpoints, type Pod, refKey, refOf, type Service } from '../../common/schema/index.js';
 import { endpointSubsets, hasSelector, selectsPod } from '../services/endpoint-subsets.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../../common/log/log.js';
@@ -26,42 +27,44 @@ function controlledBy(endpoints: Endpoints, service: { uid?: string | undefined 
  * picks, with named target ports resolved per pod. Services without a selector are left to whoever
  * writes their Endpoints; the Endpoints of a deleted service go with it. Keys are services'.
  */
-export class EndpointsController {
+export class EndpointsController extends Controller<'Service'> {
   readonly #deps: EndpointsControllerDeps;
-  readonly #queue: WorkQueue;
 
   constructor(deps: EndpointsControllerDeps) {
+    super('Service', 'endpoints', deps.log);
     this.#deps = deps;
-    this.#queue = new WorkQueue('endpoints', (key) => this.reconcile(key), deps.log);
-    deps.services.onChange((e) => this.#queue.add(e.key));
-    deps.endpoints.onChange((e) => this.#queue.add(serviceKey(e.object.metadata.namespace, e.object.metadata.name)));
-    deps.pods.onChange((e) => this.#podChanged(e.object));
-  }
-
-  stop(): Promise<void> {
-    return this.#queue.stop();
+    this.watch(deps.services);
+    this.watch(deps.endpoints, (e) => serviceKey(e.object.metadata.namespace, e.object.metadata.name));
+    this.watch(deps.pods, (e) => this.#servicesOf(e.object));
   }
 
   /** Services that select the pod now, or list it among their endpoints still (its labels may have changed). */
-  #podChanged(pod: Pod): void {
+  #servicesOf(pod: Pod): string[] {
     const listed = (s: Service) =>
       this.#deps.endpoints
         .get(refKey({ ...refOf(s), kind: 'Endpoints' }))
         ?.subsets.some((sub) => sub.addresses.some((a) => a.targetRef?.name === pod.metadata.name && a.targetRef.namespace === pod.metadata.namespace));
-    for (const s of this.#deps.services.list()) if (selectsPod(s, pod) || listed(s)) this.#queue.add(refKey(refOf(s)));
+    return this.#deps.services
+      .list()
+      .filter((s) => selectsPod(s, pod) || listed(s))
+      .map((s) => refKey(refOf(s)));
   }
 
-  async reconcile(key: string): Promise<void> {
-    const { store, services, pods, endpoints } = this.#deps;
-    const { namespace = 'default', name } = parseRefKey(key);
+  /** From the cache: the endpoints are computed from the pod cache, and a service as current as those pods is what they must match. */
+  protected async read(ref: KindRef<'Service'>): Promise<Service | undefined> {
+    return this.#deps.services.get(refKey(ref));
+  }
+
+  protected async sync(serviceRef: KindRef<'Service'>, service: Service | undefined, key: string): Promise<ReconcileResult> {
+    const { store, pods, endpoints } = this.#deps;
+    const { namespace = 'default', name } = serviceRef;
     const ref = { kind: 'Endpoints' as const, namespace, name };
-    const service = services.get(key);
     const current = endpoints.get(refKey(ref));
     if (!service) {
       if (current && controlledBy(current, {})) await store.delete(ref);
-      return;
+      return {};
     }
-    if (!hasSelector(service)) return;
+    if (!hasSelector(service)) return {};
     const desired: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
@@ -72,11 +75,12 @@ export class EndpointsController {
       },
       subsets: endpointSubsets(service, pods.list()),
     };
-    if (current && controlledBy(current, service.metadata) && isDeepStrictEqual(current.subsets, desired.subsets)) return;
-    // A conflict (the cache was behind) is thrown and retried: the next try sees the object as it is.
+    if (current && controlledBy(current, service.metadata) && isDeepStrictEqual(current.subsets, desired.subsets)) return {};
+    // A conflict (the cache was behind) is thrown and retried by the queue: the next try sees the object as it is.
     if (current) await store.update<Endpoints>({ ...desired, metadata: { ...desired.metadata, resourceVersion: current.metadata.resourceVersion } });
     else await store.create(desired);
     this.#deps.log.debug({ service: key, addresses: desired.subsets.reduce((n, s) => n + s.addresses.length, 0) }, 'endpoints written');
+    return {};
   }
 }
 

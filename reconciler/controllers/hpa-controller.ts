@@ -3,13 +3,13 @@ import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autosca
 import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
 import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
 import type { Informer } from '../../common/client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import {
   ANNOTATION_REPLICAS_MANAGED_BY,
   type Condition,
   type Deployment,
   type HorizontalPodAutoscaler,
-  parseRefKey,
   type Pod,
   type ReplicaSet,
   selectorMatches,
@@ -20,7 +20,6 @@ import type { Logger } from '../../common/log/log.js';
 import { statusChanged } from '../workloads/status-changed.js';
 
 const SOURCE = { component: 'horizontal-pod-autoscaler' };
-const CONFLICT_RETRY_MS = 200;
 type HpaStatus = NonNullable<HorizontalPodAutoscaler['status']>;
 type Target = Deployment | ReplicaSet;
 
@@ -62,35 +61,32 @@ const isManaged = (t: Target) => t.metadata.annotations?.[ANNOTATION_REPLICAS_MA
  * status and a SuccessfulRescale event say what happened. Metrics have no watch worth following, so each
  * HPA is looked at every sync period. Recommendations and scale events live in memory, as in Kubernetes.
  */
-export class HpaController {
+export class HpaController extends Controller<'HorizontalPodAutoscaler'> {
   readonly #deps: HpaControllerDeps;
   readonly #options: HpaOptions;
-  readonly #queue: WorkQueue;
   readonly #history = new Map<string, ScalingHistory>();
   readonly #generations = new Map<string, number | undefined>();
 
   constructor(deps: HpaControllerDeps) {
+    super('HorizontalPodAutoscaler', 'hpa', deps.log);
     this.#deps = deps;
     this.#options = { ...defaultHpaOptions, ...deps.options };
-    this.#queue = new WorkQueue('hpa', (key) => this.reconcile(key), deps.log);
     // Its own status writes must not bring an HPA back early (its period paces it): only new specs do.
-    deps.hpas.onChange((e) => {
+    this.watch(deps.hpas, (e) => {
       const generation = e.object.metadata.generation;
-      if (e.type !== 'DELETED' && this.#generations.get(e.key) === generation) return;
+      if (e.type !== 'DELETED' && this.#generations.get(e.key) === generation) return undefined;
       if (e.type === 'DELETED') this.#generations.delete(e.key);
       else this.#generations.set(e.key, generation);
-      this.#queue.add(e.key);
+      return e.key;
     });
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  protected read(ref: KindRef<'HorizontalPodAutoscaler'>): Promise<HorizontalPodAutoscaler | undefined> {
+    return this.#deps.store.get(ref);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  protected async sync(ref: KindRef<'HorizontalPodAutoscaler'>, hpa: HorizontalPodAutoscaler | undefined, key: string): Promise<ReconcileResult> {
     const { store } = this.#deps;
-    const ref = { ...parseRefKey(key), kind: 'HorizontalPodAutoscaler' as const };
-    const hpa = await store.get(ref);
     if (!hpa) {
       this.#history.delete(key);
       await this.#releaseTargets(ref.namespace ?? 'default');
@@ -109,8 +105,9 @@ export class HpaController {
 
     const pods = this.#podsOf(target);
     const decision = autoscale({ hpa, currentReplicas: target.spec.replicas, pods, metrics: this.#metricsOf(pods, now), history: this.#history.get(key), now });
-    // The target changed under us (its status moves with its pods): decide again on what it is now.
-    if (!(await this.#scale(hpa, target, decision))) return { requeueAfterMs: CONFLICT_RETRY_MS };
+    // A target that changed under us (its status moves with its pods) fails the write with a conflict:
+    // the queue runs this again, deciding on what the target is then.
+    await this.#scale(hpa, target, decision);
     this.#history.set(key, decision.history);
     if (decision.warning) await recordEvent(store, hpa, 'Warning', decision.warning.reason, decision.warning.message, SOURCE);
     const stamp = new Date(now).toISOString();
@@ -141,25 +138,16 @@ export class HpaController {
     return out;
   }
 
-  /**
-   * Writes the decided replicas, and the annotation that hands the count over from Git, when either
-   * changes. False when the target changed or went away since it was read.
-   */
-  async #scale(hpa: HorizontalPodAutoscaler, target: Target, d: AutoscaleDecision): Promise<boolean> {
-    if (!d.rescale && isManaged(target)) return true;
+  /** Writes the decided replicas, and the annotation that hands the count over from Git, when either changes. */
+  async #scale(hpa: HorizontalPodAutoscaler, target: Target, d: AutoscaleDecision): Promise<void> {
+    if (!d.rescale && isManaged(target)) return;
     const { store, log } = this.#deps;
     const annotations = { ...target.metadata.annotations, [ANNOTATION_REPLICAS_MANAGED_BY]: 'hpa' };
-    try {
-      await store.update<Target>({ ...target, metadata: { ...target.metadata, annotations }, spec: { ...target.spec, replicas: d.desiredReplicas } } as Target);
-    } catch (err) {
-      if (isStoreError(err, 'Conflict') || isStoreError(err, 'NotFound')) return false;
-      throw err;
-    }
+    await store.update<Target>({ ...target, metadata: { ...target.metadata, annotations }, spec: { ...target.spec, replicas: d.desiredReplicas } } as Target);
     if (d.rescale) {
       log.info({ hpa: hpa.metadata.name, target: `${target.kind}/${target.metadata.name}`, from: target.spec.replicas, to: d.desiredReplicas, reason: d.reason }, 'rescaled');
       await recordEvent(store, hpa, 'Normal', 'SuccessfulRescale', `New size: ${d.desiredReplicas}; reason: ${d.reason}`, SOURCE);
     }
-    return true;
   }
 
   async #writeStatus(hpa: HorizontalPodAutoscaler, status: HpaStatus): Promise<void> {
@@ -183,8 +171,8 @@ export class HpaController {
         await store.update<Target>({ ...t, metadata: { ...t.metadata, annotations } } as Target);
         log.info({ target: `${t.kind}/${namespace}/${t.metadata.name}` }, 'no autoscaler scales it any more: replicas are Git\'s again');
       } catch (err) {
-        // Changed or gone meanwhile: nothing to give back, or the next HPA deletion looks again.
-        if (!isStoreError(err, 'Conflict') && !isStoreError(err, 'NotFound')) throw err;
+        // Gone meanwhile: nothing to give back. (A conflict is retried by the queue, which looks again.)
+        if (!isStoreError(err, 'NotFound')) throw err;
       }
     }
   }

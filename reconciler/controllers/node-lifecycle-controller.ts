@@ -1,7 +1,8 @@
 import type { Informer } from '../../common/client/informer.js';
 import { recordEvent } from '../api/events.js';
-import { WorkQueue, type ReconcileResult } from '../../common/controller/work-queue.js';
-import { type Node, parseRefKey } from '../../common/schema/index.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Node } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../../common/log/log.js';
 import { allocatePodCIDR, type NodeHealthOptions, notReadyForMs, podsToEvict, staleReadyCondition } from './node-health.js';
@@ -21,26 +22,24 @@ export interface NodeLifecycleDeps {
  * its pods once it has been NotReady past the eviction grace period, so their owners replace them.
  * Time is part of the state here, so each reconcile asks to look again when the next deadline falls.
  */
-export class NodeLifecycleController {
+export class NodeLifecycleController extends Controller<'Node'> {
   readonly #deps: NodeLifecycleDeps;
-  readonly #queue: WorkQueue;
   /** Grace periods run from here at the earliest: a restarted control plane gives every node a fresh chance. */
   readonly #watchingSince = Date.now();
 
   constructor(deps: NodeLifecycleDeps) {
+    super('Node', 'node-lifecycle', deps.log);
     this.#deps = deps;
-    this.#queue = new WorkQueue('node-lifecycle', (key) => this.reconcile(key), deps.log);
-    deps.nodes.onChange((e) => this.#queue.add(e.key));
+    this.watch(deps.nodes);
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  protected read(ref: KindRef<'Node'>): Promise<Node | undefined> {
+    return this.#deps.store.get(ref);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  protected async sync(ref: KindRef<'Node'>, read: Node | undefined): Promise<ReconcileResult> {
     const { store, health } = this.#deps;
-    const ref = { ...parseRefKey(key), kind: 'Node' as const };
-    let node = await store.get(ref);
+    let node = read;
     if (!node) return {};
     if (!node.spec.podCIDR) {
       // Fresh list, not the cache: two nodes joining at once must not get the same subnet.

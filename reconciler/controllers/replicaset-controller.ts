@@ -1,11 +1,12 @@
 import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
-import { type Pod, parseRefKey, type ReplicaSet, refOf } from '../../common/schema/index.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import { type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
-import { claimedObjects, controllerKey } from '../workloads/owner-references.js';
+import { claimedObjects } from '../workloads/owner-references.js';
 import { countPods } from '../workloads/pod-availability.js';
 import { podForReplicaSet, randomSuffix } from '../workloads/pod-for-replica-set.js';
 import { diffReplicaSet } from '../workloads/replica-set-diff.js';
@@ -26,28 +27,22 @@ export interface ReplicaSetControllerDeps {
  * pods of a ReplicaSet that is gone (garbage collection by owner reference). Pods are read from the
  * store, not the cache, on every reconcile: a pod created a moment ago must count, or it would be made twice.
  */
-export class ReplicaSetController {
+export class ReplicaSetController extends Controller<'ReplicaSet'> {
   readonly #deps: ReplicaSetControllerDeps;
-  readonly #queue: WorkQueue;
 
   constructor(deps: ReplicaSetControllerDeps) {
+    super('ReplicaSet', 'replicaset', deps.log, { concurrency: 2 });
     this.#deps = deps;
-    this.#queue = new WorkQueue('replicaset', (key) => this.reconcile(key), deps.log, { concurrency: 2 });
-    deps.replicaSets.onChange((e) => this.#queue.add(e.key));
-    deps.pods.onChange((e) => {
-      const owner = controllerKey(e.object, 'ReplicaSet');
-      if (owner) this.#queue.add(owner);
-    });
+    this.watch(deps.replicaSets);
+    this.watchOwned(deps.pods);
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  protected read(ref: KindRef<'ReplicaSet'>): Promise<ReplicaSet | undefined> {
+    return this.#deps.store.get(ref);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  protected async sync(ref: KindRef<'ReplicaSet'>, rs: ReplicaSet | undefined): Promise<ReconcileResult> {
     const { store } = this.#deps;
-    const ref = { ...parseRefKey(key), kind: 'ReplicaSet' as const };
-    const rs = await store.get(ref);
     const { owned, orphans } = claimedObjects((await store.list('Pod', ref.namespace)).items, 'ReplicaSet', ref.name, rs);
     for (const pod of orphans) {
       await store.delete(refOf(pod));

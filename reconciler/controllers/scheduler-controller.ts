@@ -1,8 +1,9 @@
 import type { Informer } from '../../common/client/informer.js';
 import { recordEvent } from '../api/events.js';
-import { WorkQueue } from '../../common/controller/work-queue.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import { assume, schedule, usageByNode } from '../scheduler/schedule.js';
-import { type Pod, parseRefKey, refKey, refOf } from '../../common/schema/index.js';
+import { type Pod, refKey, refOf } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
@@ -29,37 +30,42 @@ export interface SchedulerControllerDeps {
  * changes, since either can make room. Bindings this scheduler wrote but the informer has not shown
  * yet are "assumed", so a burst of pods is spread by its own earlier decisions.
  */
-export class SchedulerController {
+export class SchedulerController extends Controller<'Pod'> {
   readonly #deps: SchedulerControllerDeps;
-  readonly #queue: WorkQueue;
   readonly #assumed = new Map<string, string>();
   #tieBreak = 0;
 
   constructor(deps: SchedulerControllerDeps) {
+    super('Pod', 'scheduler', deps.log);
     this.#deps = deps;
-    this.#queue = new WorkQueue('scheduler', (key) => this.reconcile(key), deps.log);
-    deps.pods.onChange((e) => {
-      if (e.type === 'DELETED' || e.object.spec.nodeName) {
-        this.#assumed.delete(e.key);
-        this.#requeuePending();
-      } else this.#queue.add(e.key);
+    this.watch(deps.pods, (e) => {
+      if (e.type !== 'DELETED' && !e.object.spec.nodeName) return e.key;
+      this.#assumed.delete(e.key);
+      return this.#pending();
     });
-    deps.nodes.onChange(() => this.#requeuePending());
+    this.watch(deps.nodes, () => this.#pending());
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  /** Pending pods not bound by an earlier decision: a bound or deleted pod, or a new node, may make room for them. */
+  #pending(): string[] {
+    return this.#deps.pods
+      .list()
+      .filter((p) => !p.spec.nodeName && !this.#assumed.has(refKey(refOf(p))))
+      .map((p) => refKey(refOf(p)));
   }
 
-  #requeuePending(): void {
-    for (const p of this.#deps.pods.list()) if (!p.spec.nodeName && !this.#assumed.has(refKey(refOf(p)))) this.#queue.add(refKey(refOf(p)));
+  /** A pod this scheduler bound is done with, whether or not the informer has shown the binding yet. */
+  override async reconcile(key: string): Promise<ReconcileResult> {
+    return this.#assumed.has(key) ? {} : super.reconcile(key);
   }
 
-  async reconcile(key: string): Promise<void> {
+  protected read(ref: KindRef<'Pod'>): Promise<Pod | undefined> {
+    return this.#deps.store.get(ref);
+  }
+
+  protected async sync(_ref: KindRef<'Pod'>, pod: Pod | undefined, key: string): Promise<ReconcileResult> {
     const { store, pods, nodes } = this.#deps;
-    if (this.#assumed.has(key)) return;
-    const pod = await store.get({ ...parseRefKey(key), kind: 'Pod' });
-    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return;
+    if (!pod || pod.spec.nodeName || pod.metadata.deletionTimestamp) return {};
     const known = pods.list().map((p) => {
       const assumedNode = this.#assumed.get(refKey(refOf(p)));
       return assumedNode ? { ...p, spec: { ...p.spec, nodeName: assumedNode } } : p;
@@ -71,13 +77,13 @@ export class SchedulerController {
       await this.#markUnschedulable(pod, decision.message);
       attempts.inc({ result: 'unschedulable' });
       attemptLatency.observe({ result: 'unschedulable' }, secondsSince(start));
-      return;
+      return {};
     }
     try {
       await store.update<Pod>({ ...pod, spec: { ...pod.spec, nodeName: decision.node } });
     } catch (err) {
-      // The pod changed or went away since it was read: the informer brings it back if it still needs a node.
-      if (isStoreError(err, 'Conflict') || isStoreError(err, 'NotFound')) return;
+      // Deleted since it was read: nothing to place. (A pod that changed is a conflict, retried by the queue.)
+      if (isStoreError(err, 'NotFound')) return {};
       throw err;
     }
     this.#assumed.set(key, decision.node);
@@ -85,6 +91,7 @@ export class SchedulerController {
     attemptLatency.observe({ result: 'scheduled' }, secondsSince(start));
     assume(usage, pod, decision.node);
     await recordEvent(store, pod, 'Normal', 'Scheduled', `Successfully assigned ${pod.metadata.namespace}/${pod.metadata.name} to ${decision.node}`, SOURCE);
+    return {};
   }
 
   async #markUnschedulable(pod: Pod, message: string): Promise<void> {

@@ -1,8 +1,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
-import { WorkQueue } from '../../common/controller/work-queue.js';
-import { type Condition, parseRefKey, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import { type Condition, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
 import { numberToIp, type NumberRange, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
 import { addressKey, describeAddress, outOfRange, type ServiceAddress, type ServiceNetwork, specAddresses } from '../services/service-addresses.js';
 import type { ObjectStore } from '../store/object-store.js';
@@ -32,36 +33,35 @@ export interface ServiceIPControllerDeps {
  * free; one another service holds is refused with a Warning event and a False AddressesAllocated
  * condition, never silently replaced. Who holds what is kept in ServiceIPClaims.
  */
-export class ServiceIPController {
+export class ServiceIPController extends Controller<'Service'> {
   readonly #deps: ServiceIPControllerDeps;
-  readonly #queue: WorkQueue;
   readonly #claims: ServiceIPClaims;
   readonly #dynamicIPs: NumberRange;
 
   constructor(deps: ServiceIPControllerDeps) {
+    super('Service', 'service-ip', deps.log);
     this.#deps = deps;
     this.#claims = new ServiceIPClaims(deps.store.kv);
     this.#dynamicIPs = serviceIPRanges(deps.network.serviceCIDR, deps.network.reservedIPs).dynamic;
-    this.#queue = new WorkQueue('service-ip', (key) => this.reconcile(key), deps.log);
-    deps.services.onChange((e) => {
-      this.#queue.add(e.key);
+    this.watch(deps.services, (e) => [
+      e.key,
       // Any other change may free what a refused service asks for.
-      if (e.type !== 'ADDED') for (const s of deps.services.list()) if (serviceAddressesRefused(s)) this.#queue.add(refKey(refOf(s)));
-    });
+      ...(e.type === 'ADDED' ? [] : deps.services.list().filter(serviceAddressesRefused).map((s) => refKey(refOf(s)))),
+    ]);
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
-  }
-
-  async reconcile(key: string): Promise<void> {
-    const { store } = this.#deps;
+  protected async read(ref: KindRef<'Service'>): Promise<Service | undefined> {
+    // The claims first: what this reconcile decides must rest on claims no older than the service.
     await this.#claims.load();
-    const { namespace = 'default', name } = parseRefKey(key);
-    const service = await store.get({ kind: 'Service', namespace, name });
+    return this.#deps.store.get(ref);
+  }
+
+  protected async sync(ref: KindRef<'Service'>, service: Service | undefined, key: string): Promise<ReconcileResult> {
+    const { store } = this.#deps;
+    const { namespace = 'default', name } = ref;
     if (!service) {
       for (const c of this.#claims.heldBy(namespace, name)) await this.#claims.release(c.key, c.holder.uid);
-      return;
+      return {};
     }
     const holder: ClaimHolder = { namespace, name, uid: service.metadata.uid ?? '' };
     const problems: Problem[] = [];
@@ -84,9 +84,9 @@ export class ServiceIPController {
       try {
         stored = await store.update<Service>({ ...service, spec, ...(status && { status }) });
       } catch (err) {
-        // Changed or deleted since it was read: the informer brings the key back. The claims just
-        // made are given back by that reconcile (held, but not in the spec).
-        if (isStoreError(err, 'Conflict') || isStoreError(err, 'NotFound')) return;
+        // Deleted since it was read: its DELETED event brings the key back, and that reconcile gives back
+        // the claims just made. (A conflict is retried by the queue, which keeps the claims it still names.)
+        if (isStoreError(err, 'NotFound')) return {};
         throw err;
       }
       if (!isDeepStrictEqual(spec, service.spec)) this.#deps.log.info({ service: key, clusterIP: spec.clusterIP }, 'allocated service addresses');
@@ -94,6 +94,7 @@ export class ServiceIPController {
     const kept = new Set(specAddresses(stored).map(addressKey));
     for (const c of this.#claims.heldBy(namespace, name)) if (!kept.has(c.key) || c.holder.uid !== holder.uid) await this.#claims.release(c.key, c.holder.uid);
     for (const p of problems) await recordEvent(store, stored, 'Warning', p.reason, p.message, SOURCE);
+    return {};
   }
 
   /** Claims the address, taking it over from a holder that is gone or no longer names it. */

@@ -1,14 +1,12 @@
+import { ReasonError } from '../../common/errors/reason-error.js';
+
 /** `TooLarge`: an object or batch over the size limits; retrying the same write cannot succeed. */
 export type StoreErrorReason = 'NotFound' | 'AlreadyExists' | 'Conflict' | 'Invalid' | 'TooLarge';
 
 /** A store failure a caller can act on: the API maps the reason to an HTTP status. */
-export class StoreError extends Error {
-  constructor(
-    readonly reason: StoreErrorReason,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
+export class StoreError extends ReasonError<StoreErrorReason> {
+  constructor(reason: StoreErrorReason, message: string, options?: ErrorOptions) {
+    super(reason, message, options);
     this.name = 'StoreError';
   }
 }

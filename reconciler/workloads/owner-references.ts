@@ -1,15 +1,5 @@
-import { type ApiObject, type Kind, type OwnerReference, refKey } from '../../common/schema/index.js';
-
-/** The owner reference that says which controller manages an object, if any. */
-export function controllerRef(o: ApiObject): OwnerReference | undefined {
-  return o.metadata.ownerReferences?.find((r) => r.controller === true);
-}
-
-/** The work-queue key of `o`'s controller when it is of `kind`: what an owner's controller enqueues when a dependent changes. */
-export function controllerKey(o: ApiObject, kind: Kind): string | undefined {
-  const ref = controllerRef(o);
-  return ref?.kind === kind ? refKey({ kind, namespace: o.metadata.namespace, name: ref.name }) : undefined;
-}
+import { controllerRef } from '../../common/controller/owner-key.js';
+import type { ApiObject, OwnerReference } from '../../common/schema/index.js';
 
 /** The reference a controller puts on what it creates (a ReplicaSet on its pods, a Deployment on its ReplicaSets). */
 export function ownerReferenceTo(owner: ApiObject): OwnerReference {

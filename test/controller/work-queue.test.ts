@@ -1,6 +1,7 @@
 import test from 'ava';
 import { pino } from 'pino';
 import { TerminalError, WorkQueue } from '../../common/controller/work-queue.js';
+import { StoreError } from '../../reconciler/store/store-error.js';
 
 const log = pino({ level: 'silent' });
 
@@ -77,4 +78,15 @@ test('a failing key is retried until it succeeds; a terminal error is not retrie
   await reconciled(4);
   await queue.whenIdle();
   t.deepEqual(runs.map((r) => r.key), ['bad', 'flaky', 'flaky', 'flaky']);
+});
+
+test('a write conflict is retried until the write goes through', async (t) => {
+  const { queue, runs, reconciled } = recordingQueue(async (_key, attempt) => {
+    if (attempt === 1) throw new StoreError('Conflict', 'the object has been modified');
+  });
+  t.teardown(() => queue.stop());
+  queue.add('a');
+  await reconciled(2);
+  await queue.whenIdle();
+  t.deepEqual(runs.map((r) => r.key), ['a', 'a']);
 });
