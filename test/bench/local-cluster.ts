@@ -48,10 +48,27 @@ export interface LocalCluster {
   close(): Promise<void>;
 }
 
+/** Without a running local cluster a bench can do nothing: it says in one line what to start, and exits. */
+function needCluster(why: string): never {
+  process.stderr.write(`this needs the local cluster (${why}): start it with npm start (NODES=3 npm start for three nodes)\n`);
+  process.exit(2);
+}
+
 export async function connectLocalCluster(): Promise<LocalCluster> {
-  const config = readClusterConfig();
+  let config: ReturnType<typeof readClusterConfig>;
+  let nodes: number;
+  try {
+    config = readClusterConfig();
+  } catch (err) {
+    needCluster(`no cluster config: ${(err as Error).message}`);
+  }
   const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token });
-  if (!(await client.list('Node')).items.length) throw new Error('no nodes: bring the cluster up first (npm start)');
+  try {
+    nodes = (await client.list('Node')).items.length;
+  } catch (err) {
+    needCluster(`its API at ${config.apiUrl} does not answer: ${(err as Error).message}`);
+  }
+  if (nodes === 0) needCluster('it has no nodes');
   const dir = await mkdtemp(join(tmpdir(), 'minik8s-bench-'));
   const url = config.gitUrl.replace('://', `://${GIT_USER}:${config.token}@`);
   await runGit(['clone', '--quiet', url, dir]);
