@@ -44,7 +44,10 @@ function fakeApi(reads: Array<Node | Error>, watchFails = false): PodSubnetDeps[
 function fakeTime() {
   let now = 0;
   const slept: number[] = [];
-  return { clock: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)), slept };
+  return { clock: () => now, sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    }, slept };
 }
 
 test('takes the subnet the control plane allocated', async (t) => {

@@ -31,7 +31,10 @@ function fakeRuntime(outcomes: Array<'ok' | Error>) {
 function fakeTime() {
   let now = 0;
   const slept: number[] = [];
-  return { clock: () => now, sleep: async (ms: number) => void (slept.push(ms), (now += ms)), slept, advance: (ms: number) => (now += ms) };
+  return { clock: () => now, sleep: async (ms: number) => {
+      slept.push(ms);
+      now += ms;
+    }, slept, advance: (ms: number) => (now += ms) };
 }
 
 function resubscribed() {
