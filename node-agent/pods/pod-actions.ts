@@ -96,7 +96,7 @@ export function planPod(input: PodSyncInput): PodPlan {
   if (!observed?.sandbox?.running) {
     // Without a live sandbox the app containers' network namespace is gone: start the pod over.
     const stale = observed && (observed.sandbox || observed.containers.length > 0) ? planTeardown(observed, 0).filter((a) => a.type !== 'removePodDir') : [];
-    const containers = pod.spec.containers.map((c) => waitingPlan(c, 0, input));
+    const containers = pod.spec.containers.map((c) => waitingPlan(c, nextAttempt(c.name, input), input));
     return {
       actions: stale.length > 0 ? stale : [{ type: 'createSandbox' }],
       status: podStatus(input, containers),
@@ -113,7 +113,7 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
   // Keep the last dead attempt (its exit is lastState); older ones are garbage.
   const garbage: PodAction[] = older.length > 0 ? [{ type: 'removeContainers', ids: older.map((o) => o.id) }] : [];
   const lastState = previous && terminatedState(previous);
-  if (!current) return waitingPlan(spec, 0, input);
+  if (!current) return waitingPlan(spec, nextAttempt(spec.name, input), input);
 
   const base = { name: spec.name, image: spec.image, imageID: current.imageID ?? '', containerID: `docker://${current.id}`, restartCount: current.restartCount };
   if (current.state === 'running') {
@@ -157,6 +157,18 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
     status: { ...next.status, containerID: base.containerID, state: terminated, ...(lastState && { lastState }) },
     neverRan: false,
   };
+}
+
+/**
+ * The attempt number of a container created anew when none of it is left in Docker (its sandbox died with
+ * the node's dockerd, or it was removed): one past the last attempt Docker or the pod's status knows of, so
+ * RESTARTS counts containers recreated after a restart; 0 for a container that never existed.
+ */
+function nextAttempt(name: string, input: PodSyncInput): number {
+  const seen = (input.observed?.containers ?? []).filter((c) => c.name === name).map((c) => c.restartCount + 1);
+  const reported = input.pod.status?.containerStatuses?.find((c) => c.name === name);
+  const fromStatus = reported ? reported.restartCount + (reported.containerID ? 1 : 0) : 0;
+  return Math.max(0, fromStatus, ...seen);
 }
 
 /** A container to be (re)created as attempt `restartCount`: pull first when needed, honouring pull back-off. */

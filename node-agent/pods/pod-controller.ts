@@ -12,6 +12,7 @@ import type { Prober } from '../probes/prober.js';
 import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
 import { followRuntimeEvents } from '../runtime/runtime-events.js';
 import { effectiveSecurityContext } from '../runtime/security-context.js';
+import { claimsUnobserved } from './unobserved-claims.js';
 import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
 
 /** The API calls the pod controller makes besides list/watch. */
@@ -71,6 +72,7 @@ export class PodController {
     });
     await this.#informer.start();
     await this.#watchRuntime();
+    await this.#correctUnobserved();
     await this.#enqueueAll();
     this.#resync = setInterval(() => void this.#enqueueAll(), this.#opts.resyncMs * (0.9 + Math.random() * 0.2));
     this.#resync.unref();
@@ -102,6 +104,7 @@ export class PodController {
     const now = this.#opts.clock();
     let observed = instances.find((p) => p.uid === desired.metadata.uid);
     let plan = await this.#plan(desired, observed, now);
+    if (plan.actions.length > 0 && claimsUnobserved(desired.status, plan.status)) await this.#writeStatus(desired, plan.status);
     for (let round = 0; plan.actions.length > 0 && round < MAX_ROUNDS; round++) {
       await this.#apply(desired, observed, plan.actions);
       observed = (await this.#opts.runtime.listPods({ namespace, name })).find((p) => p.uid === desired.metadata.uid);
@@ -110,6 +113,21 @@ export class PodController {
     await this.#writeStatus(desired, plan.status);
     if (plan.actions.length > 0) return { requeueAfterMs: 0 };
     return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+  }
+
+  /**
+   * Before the first reconcile: every pod of this node whose stored status claims what Docker does not
+   * show (after a dockerd restart: old IPs, Ready) is corrected in one quick pass, instead of one by one as
+   * their containers get recreated.
+   */
+  async #correctUnobserved(): Promise<void> {
+    const running = await this.#opts.runtime.listPods();
+    const now = this.#opts.clock();
+    for (const pod of this.#informer.list()) {
+      if (pod.spec.nodeName !== this.#opts.nodeName || pod.metadata.deletionTimestamp) continue;
+      const plan = await this.#plan(pod, running.find((p) => p.uid === pod.metadata.uid), now);
+      if (claimsUnobserved(pod.status, plan.status)) await this.#writeStatus(pod, plan.status).catch((err: Error) => this.#log.warn({ err: err.message, pod: pod.metadata.name }, 'could not correct a pod status'));
+    }
   }
 
   async #plan(pod: Pod, observed: ObservedPod | undefined, now: number) {

@@ -223,3 +223,24 @@ test('tears a pod down: app containers with the grace period, then the sandbox, 
     { type: 'removePodDir', uid: 'u1' },
   ]);
 });
+
+test('counts the containers recreated after the sandbox died as restarts', (t) => {
+  const ran: Pod = {
+    ...pod(),
+    status: { phase: 'Running', containerStatuses: [{ name: 'app', image: 'busybox:latest', ready: true, restartCount: 2, containerID: 'docker://c0', state: { running: { startedAt: T0 } } }] },
+  };
+  // Everything of it is gone from Docker (the node's dockerd was restarted and the stale containers removed).
+  const plan = planPod(input({ pod: ran, observed: undefined }));
+  t.deepEqual(plan.actions, [{ type: 'createSandbox' }]);
+  t.is(plan.status.containerStatuses?.[0]?.restartCount, 3);
+  t.is(plan.status.phase, 'Running');
+  t.is(plan.status.conditions?.find((c) => c.type === 'Ready')?.status, 'False');
+  // In the new sandbox, the container is created as that next attempt.
+  const next = planPod(input({ pod: ran, observed: observed([]) }));
+  t.deepEqual(next.actions, [{ type: 'runContainer', container: 'app', restartCount: 3 }]);
+});
+
+test('keeps counting from what Docker still holds of the dead sandbox', (t) => {
+  const dead: ObservedPod = { ...observed([container({ restartCount: 4, state: 'exited', exitCode: 137 })]), sandbox: { id: 'pause', running: false, createdAt: T0 } };
+  t.is(planPod(input({ observed: dead })).status.containerStatuses?.[0]?.restartCount, 5);
+});
