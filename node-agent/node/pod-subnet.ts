@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { Node } from '../../common/schema/index.js';
 import type { Logger } from '../../common/log/log.js';
+import type { Node } from '../../common/schema/index.js';
 import { backOffDelayMs } from '../pods/pod-actions.js';
 import type { NodeApi } from './node-registration.js';
 

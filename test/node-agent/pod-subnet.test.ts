@@ -44,10 +44,14 @@ function fakeApi(reads: Array<Node | Error>, watchFails = false): PodSubnetDeps[
 function fakeTime() {
   let now = 0;
   const slept: number[] = [];
-  return { clock: () => now, sleep: async (ms: number) => {
+  return {
+    clock: () => now,
+    sleep: async (ms: number) => {
       slept.push(ms);
       now += ms;
-    }, slept };
+    },
+    slept,
+  };
 }
 
 test('takes the subnet the control plane allocated', async (t) => {

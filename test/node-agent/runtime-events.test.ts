@@ -31,10 +31,15 @@ function fakeRuntime(outcomes: Array<'ok' | Error>) {
 function fakeTime() {
   let now = 0;
   const slept: number[] = [];
-  return { clock: () => now, sleep: async (ms: number) => {
+  return {
+    clock: () => now,
+    sleep: async (ms: number) => {
       slept.push(ms);
       now += ms;
-    }, slept, advance: (ms: number) => (now += ms) };
+    },
+    slept,
+    advance: (ms: number) => (now += ms),
+  };
 }
 
 function resubscribed() {

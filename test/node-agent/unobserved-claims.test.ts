@@ -6,7 +6,15 @@ const status = (ready: boolean, podIP?: string): PodStatus => ({
   phase: 'Running',
   ...(podIP && { podIP }),
   conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }],
-  containerStatuses: [{ name: 'app', image: 'busybox:latest', ready, restartCount: 0, state: ready ? { running: { startedAt: '2026-01-01T00:00:00Z' } } : { waiting: { reason: 'ContainerCreating' } } }],
+  containerStatuses: [
+    {
+      name: 'app',
+      image: 'busybox:latest',
+      ready,
+      restartCount: 0,
+      state: ready ? { running: { startedAt: '2026-01-01T00:00:00Z' } } : { waiting: { reason: 'ContainerCreating' } },
+    },
+  ],
 });
 
 test('a stored Ready pod whose sandbox Docker no longer runs claims what was not observed', (t) => {

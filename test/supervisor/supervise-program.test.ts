@@ -23,7 +23,11 @@ async function sh(snippet: string): Promise<string> {
 }
 
 const pid = (name: string) => sh(`program_pid ${name}`);
-const alive = (p: string) => stat(`/proc/${p}`).then(() => true, () => false);
+const alive = (p: string) =>
+  stat(`/proc/${p}`).then(
+    () => true,
+    () => false,
+  );
 
 test.before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'minik8s-supervisor-'));

@@ -1,10 +1,10 @@
 import test from 'ava';
 import { pino } from 'pino';
 import { Informer } from '../../common/client/informer.js';
-import { enoughNodesReady, whenNodesReady } from '../../reconciler/sync/first-sync-gate.js';
 import { MemoryKV } from '../../reconciler/store/memory-kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
+import { enoughNodesReady, whenNodesReady } from '../../reconciler/sync/first-sync-gate.js';
 import { makeNode } from '../helpers/fixtures.js';
 
 const log = pino({ level: 'silent' });
