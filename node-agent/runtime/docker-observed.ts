@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import type Dockerode from 'dockerode';
 import { LABELS, SANDBOX } from './docker-labels.js';
 import type { ObservedContainer, ObservedPod, ObservedSandbox, RuntimeEvent } from './pod-runtime.js';
@@ -47,11 +48,31 @@ function dockerTime(t: string | undefined): boolean {
   return !!t && !t.startsWith('0001-');
 }
 
-/** One line of Docker's event stream (JSON) as the pod it concerns and what happened. */
-export function runtimeEventOf(line: string): RuntimeEvent {
-  const e = JSON.parse(line) as { Action?: string; Actor?: { Attributes?: Record<string, string> } };
+/**
+ * Splits Docker's event stream into its lines as chunks arrive: a line (or a UTF-8 character) may span
+ * chunks, so the unfinished rest is kept for the next one.
+ */
+export function eventLineSplitter(): (chunk: Buffer) => string[] {
+  const decoder = new StringDecoder('utf8');
+  let rest = '';
+  return (chunk) => {
+    const lines = (rest + decoder.write(chunk)).split('\n');
+    rest = lines.pop() ?? '';
+    return lines.filter((l) => l.trim());
+  };
+}
+
+/** One line of Docker's event stream (JSON) as the pod it concerns and what happened; undefined for a line that is not a JSON object. */
+export function runtimeEventOf(line: string): RuntimeEvent | undefined {
+  let e: { Action?: unknown; Actor?: { Attributes?: Record<string, string> } };
+  try {
+    e = JSON.parse(line);
+  } catch {
+    return undefined;
+  }
+  if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
   const a = e.Actor?.Attributes ?? {};
-  return { namespace: a[LABELS.podNamespace] ?? '', name: a[LABELS.podName] ?? '', uid: a[LABELS.podUid] ?? '', action: e.Action ?? '' };
+  return { namespace: a[LABELS.podNamespace] ?? '', name: a[LABELS.podName] ?? '', uid: a[LABELS.podUid] ?? '', action: typeof e.Action === 'string' ? e.Action : '' };
 }
 
 /** Docker's multiplexed log format: 8-byte frame headers (stream, size) before each chunk. */

@@ -3,13 +3,16 @@ import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
 import { firstHost } from '../../common/net/address-ranges.js';
+import { createLogger } from '../../common/log/log.js';
 import type { Container, Pod } from '../../common/schema/index.js';
 import { podResolvConf } from '../dns/resolv-conf.js';
 import { appContainerOptions, type DockerPlacement, podNetworkOptions, sandboxOptions, withTag } from './docker-create-options.js';
 import { LABELS } from './docker-labels.js';
-import { demuxBuffer, podsOf, runtimeEventOf } from './docker-observed.js';
+import { demuxBuffer, eventLineSplitter, podsOf, runtimeEventOf } from './docker-observed.js';
 import type { ExecResult, LogOptions, NodeCapacity, ObservedPod, PodRuntime, RuntimeEvent } from './pod-runtime.js';
 import { effectiveSecurityContext } from './security-context.js';
+
+const log = createLogger('docker-runtime');
 
 export interface DockerRuntimeOptions {
   nodeName: string;
@@ -151,12 +154,21 @@ export class DockerRuntime implements PodRuntime {
     const stream = (await this.#docker.getEvents({
       filters: { type: ['container'], label: [`${LABELS.node}=${this.#opts.nodeName}`], event: ['start', 'die', 'oom', 'kill', 'destroy'] },
     })) as Readable;
-    let buffered = '';
+    const lines = eventLineSplitter();
+    // Nothing thrown here may escape: an exception in a stream's data handler ends the agent.
     stream.on('data', (chunk: Buffer) => {
-      buffered += chunk.toString('utf8');
-      const lines = buffered.split('\n');
-      buffered = lines.pop() ?? '';
-      for (const line of lines.filter((l) => l.trim())) onEvent(runtimeEventOf(line));
+      for (const line of lines(chunk)) {
+        const event = runtimeEventOf(line);
+        if (!event) {
+          log.warn({ line: line.slice(0, 200) }, 'skipped a docker event line that is not JSON (the periodic resync sees what it was about)');
+          continue;
+        }
+        try {
+          onEvent(event);
+        } catch (err) {
+          log.error({ err: (err as Error).message, event }, 'handling a docker event failed');
+        }
+      }
     });
     stream.on('error', onError);
     stream.on('end', () => onError(new Error('docker event stream ended')));
