@@ -1,19 +1,25 @@
 /**
  * npm run chaos — the fault-tolerance sequence on the local cluster (NODES=3 npm start first), printing
  * each check as it goes; exit status 1 when any failed. It deploys a 3-replica web Deployment behind a
- * NodePort service, then: kills the control plane and etcd (SIGKILL) and restarts them; kills a node
- * agent and restarts it; stops a whole node and waits for its pods to be replaced elsewhere. Leaves the
- * cluster as it found it (the node restarted, the manifests removed).
+ * NodePort service and keeps a client calling it through every node the whole time (failed requests are
+ * counted per step), then: SIGKILLs each supervised process in turn (etcd, the control plane, the registry,
+ * the gateway, the builder dockerd, every agent, and whatever else runs under the supervisor except the
+ * nodes' dockerds) and times it back; stops the control plane and etcd for a while and starts them again;
+ * stops a whole node and waits for its pods to be replaced elsewhere; then makes the pushes the cluster must
+ * refuse (an oversized manifest, a force push, an unauthenticated push on a percent-encoded path). Leaves
+ * the cluster as it found it (the node restarted, the manifests removed).
  */
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as delay } from 'node:timers/promises';
-import { LABELS } from '../../node-agent/runtime/docker-labels.js';
-import type { Endpoints, Pod } from '../../common/schema/index.js';
 import { repoRoot } from '../../common/paths/repo-root.js';
+import type { Endpoints, Pod } from '../../common/schema/index.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import { connectLocalCluster, type LocalCluster, run } from '../bench/local-cluster.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { eventually } from '../node-agent/agent-harness.js';
+import { bypassPush, forcePush, oversizedPush } from './refused-pushes.js';
+import { pollService } from './service-poller.js';
+import { killAndTimeBack, programs } from './supervised.js';
 
 const NODE_PORT = 30499;
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
@@ -35,7 +41,11 @@ const manifests = {
 async function containers(nodes: string[]): Promise<string[]> {
   const lists = await Promise.all(
     nodes.map(async (n) =>
-      (await run('docker', ['-H', `unix://${RUN}/${n}/docker.sock`, 'ps', '--filter', `label=${LABELS.podName}`, '--format', '{{.ID}}/{{.State}}'])).trim().split('\n').filter(Boolean).map((c) => `${n}/${c}`),
+      (await run('docker', ['-H', `unix://${RUN}/${n}/docker.sock`, 'ps', '--filter', `label=${LABELS.podName}`, '--format', '{{.ID}}/{{.State}}']))
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((c) => `${n}/${c}`),
     ),
   );
   return lists.flat().sort();
@@ -82,24 +92,42 @@ async function main() {
   const ips = nodes.map((n) => n.status!.addresses!.find((a) => a.type === 'InternalIP')!.address);
   if (names.length < 3) throw new Error('the chaos run needs three nodes: NODES=3 npm start');
 
-  console.log('1. deploy chaos-web (3 replicas) behind a NodePort service');
+  console.log('1. deploy chaos-web (3 replicas) behind a NodePort service; a client calls it through every node from now on');
   await cluster.push(manifests, 'chaos: deploy chaos-web');
   await until('3 ready endpoints', async () => (await readyEndpoints(cluster)).length === 3, 120_000);
   const clusterIP = (await cluster.client.get({ kind: 'Service', namespace: 'default', name: 'chaos-web' }))!.spec.clusterIP!;
   const before = await containers(names);
   const answers = await serviceAnswers(ips, clusterIP);
   check('service answers through every node port and the cluster IP', answers.nodePort.every(Boolean) && answers.clusterIP);
+  const poller = pollService([...ips], NODE_PORT, 'chaos-web-');
 
-  console.log('2. kill the control plane and etcd (SIGKILL)');
+  console.log('2. SIGKILL each supervised process in turn; the supervisor brings it back');
+  const victims = [...(await programs()).keys()].filter((p) => !/^dockerd-node-/.test(p)).sort();
+  const heal = new Map<string, number | undefined>();
+  for (const name of victims) {
+    poller.phase = `kill ${name}`;
+    const back = await killAndTimeBack(name, cluster.client);
+    heal.set(name, back);
+    check(`${name}: back within 5 s`, back !== undefined && back <= 5, back === undefined ? 'not back after 20 s' : `${back.toFixed(1)} s`);
+  }
+  poller.phase = 'after kills';
+  check('after the kills: no container stopped or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
+  const pods = (await cluster.client.list('Pod', { namespace: 'default' })).items.filter((p: Pod) => p.metadata.labels?.app === 'chaos-web');
+  check(
+    'after the kills: restart counts are 0',
+    pods.every((p) => p.status?.containerStatuses?.every((c) => c.restartCount === 0)),
+  );
+  const killFailures = victims.reduce((n, v) => n + poller.failuresIn(`kill ${v}`), 0);
+  check('no request failed while processes were killed', killFailures === 0, `${killFailures} of ${poller.requests} so far`);
+
+  console.log('3. stop the control plane and etcd; the nodes keep serving');
+  poller.phase = 'control plane down';
   await cluster.close();
-  await script('control-plane.sh', 'kill');
-  await delay(5000);
+  await script('control-plane.sh', 'stop');
   const down = await serviceAnswers(ips, clusterIP);
   check('while down: every node port answers', down.nodePort.every(Boolean), down.nodePort.join(','));
   check('while down: the cluster IP answers', down.clusterIP);
   check('while down: no container stopped or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
-
-  console.log('3. start the control plane again');
   const t0 = performance.now();
   const restartedAt = new Date().toISOString();
   await script('control-plane.sh', 'start');
@@ -107,24 +135,15 @@ async function main() {
   console.log(`  control plane answering after ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   await heartbeatsSince(cluster, names, restartedAt);
   check('after restart: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
-  const pods = (await cluster.client.list('Pod', { namespace: 'default' })).items.filter((p: Pod) => p.metadata.labels?.app === 'chaos-web');
-  check('after restart: restart counts are 0', pods.every((p) => p.status?.containerStatuses?.every((c) => c.restartCount === 0)));
   check('after restart: 3 ready endpoints', (await readyEndpoints(cluster)).length === 3);
-  const back = await serviceAnswers(ips, clusterIP);
-  check('after restart: the service answers everywhere', back.nodePort.every(Boolean) && back.clusterIP);
-
-  const agentNode = names[1]!;
-  console.log(`4. kill the agent of ${agentNode} (SIGKILL), then start it again`);
-  await script('node.sh', 'kill-agent', agentNode);
-  check('agent down: no container stopped', JSON.stringify(await containers(names)) === JSON.stringify(before));
-  const agentRestartedAt = new Date().toISOString();
-  await script('node.sh', 'start', agentNode);
-  await heartbeatsSince(cluster, [agentNode], agentRestartedAt);
-  check('agent back: no container restarted or replaced', JSON.stringify(await containers(names)) === JSON.stringify(before));
+  check('no request failed while the control plane was down', poller.failuresIn('control plane down') === 0, `${poller.failuresIn('control plane down')}`);
 
   const lost = names[2]!;
   const lostPods = pods.filter((p) => p.spec.nodeName === lost).map((p) => p.metadata.name);
-  console.log(`5. stop ${lost} (agent and dockerd); its ${lostPods.length} chaos-web pod(s) should be replaced elsewhere`);
+  console.log(`4. stop ${lost} (agent and dockerd); its ${lostPods.length} chaos-web pod(s) should be replaced elsewhere`);
+  // Calls through the lost node itself fail by design; the others must not.
+  poller.targets = ips.filter((_, i) => names[i] !== lost);
+  poller.phase = 'node lost';
   const t1 = performance.now();
   await script('node.sh', 'stop', lost);
   await until(
@@ -136,14 +155,38 @@ async function main() {
     180_000,
   );
   console.log(`  replaced after ${((performance.now() - t1) / 1000).toFixed(1)} s (NotReady after 15 s, pods failed 40 s later)`);
-  check(`3 ready endpoints, none on ${lost}`, true);
-  const survivors = await serviceAnswers(ips.filter((_, i) => names[i] !== lost), clusterIP);
+  const survivors = await serviceAnswers(
+    ips.filter((_, i) => names[i] !== lost),
+    clusterIP,
+  );
   check('the service answers on the remaining nodes', survivors.nodePort.every(Boolean) && survivors.clusterIP);
+  // Until the endpoints drop the lost node's pod, the surviving nodes still send it a share of the calls.
+  console.log(`  requests failed while ${lost} was lost: ${poller.failuresIn('node lost')} (until its pods left the endpoints)`);
 
-  console.log(`6. clean up: start ${lost} again, remove chaos-web`);
+  console.log(`5. start ${lost} again, remove chaos-web`);
+  poller.phase = 'clean up';
   await script('node.sh', 'start', lost);
+  await poller.stop();
   await cluster.push(Object.fromEntries(Object.keys(manifests).map((f) => [f, null])), 'chaos: remove chaos-web');
+
+  console.log('6. pushes the cluster must refuse (nothing lands, the API keeps answering)');
+  check('an oversized (20 MB) manifest is refused', await oversizedPush());
+  check('a force push rewriting the synced branch is refused', await forcePush());
+  check('an unauthenticated push on a percent-encoded receive-pack path is refused', await bypassPush());
+  check(
+    'the API answers after the refused pushes',
+    await cluster.client.list('Node').then(
+      () => true,
+      () => false,
+    ),
+  );
   await cluster.close();
+
+  const figures = [...heal].map(([n, s]) => `${n} ${s === undefined ? '-' : s.toFixed(1)} s`).join(', ');
+  console.log(`back after SIGKILL: ${figures}`);
+  console.log(
+    `requests: ${poller.requests}, failed: ${poller.failuresIn()} (while killing: ${killFailures}, control plane down: ${poller.failuresIn('control plane down')}, node lost: ${poller.failuresIn('node lost')})`,
+  );
   console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
   process.exitCode = failures === 0 ? 0 : 1;
 }
