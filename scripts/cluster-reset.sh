@@ -12,6 +12,12 @@ done
 "$MINIK8S_REPO/scripts/cluster-down.sh" >/dev/null
 printf 'removing network ... '; remove_forward_chain; remove_bridge; ok
 printf 'removing %s and %s ... ' "$MINIK8S_HOME" "$MINIK8S_RUN"
-unmount_under "$MINIK8S_HOME"; unmount_under "$MINIK8S_RUN"
-rm -rf "$MINIK8S_HOME" "$MINIK8S_RUN"; ok
+unmount_under "$MINIK8S_HOME"; rm -rf "$MINIK8S_HOME"
+# A test run's files (its lock, its nodes test-N) are its own: it takes them down itself.
+for entry in "$MINIK8S_RUN"/* "$MINIK8S_RUN"/.[!.]*; do
+  [[ -e $entry ]] || continue
+  case ${entry##*/} in test.lock | test-*) continue ;; esac
+  unmount_under "$entry"; rm -rf "$entry"
+done
+ok
 log "reset done"
