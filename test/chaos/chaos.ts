@@ -112,6 +112,10 @@ async function main() {
   const client = new ApiClient({ baseUrl: apiUrl, token });
   for (const name of victims) {
     poller.phase = `kill ${name}`;
+    if (!(await programs()).has(name)) {
+      check(`${name}: running before its kill`, false, 'not RUNNING in the supervisor');
+      continue;
+    }
     const back = await killAndTimeBack(name, client);
     heal.set(name, back);
     check(`${name}: back within 5 s`, back !== undefined && back <= 5, back === undefined ? 'not back after 20 s' : `${back.toFixed(1)} s`);
