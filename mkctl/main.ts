@@ -9,6 +9,7 @@ import { register as registerExec } from './commands/exec.js';
 import { register as registerFunctions } from './commands/functions.js';
 import { register as registerGet } from './commands/get.js';
 import { register as registerHistory } from './commands/history.js';
+import { register as registerKubeconfig } from './commands/kubeconfig.js';
 import { register as registerLogs } from './commands/logs.js';
 import { register as registerRollback } from './commands/rollback.js';
 import { register as registerRollout } from './commands/rollout.js';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerTop(program);
   registerFunctions(program);
   registerStartExecution(program);
+  registerKubeconfig(program);
   return program;
 }
 

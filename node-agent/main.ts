@@ -1,8 +1,9 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import Docker from 'dockerode';
-import { ApiClient } from '../common/client/api-client.js';
+import { ApiClient, isApiError } from '../common/client/api-client.js';
 import { createLogger } from '../common/log/log.js';
 import { type RunningAgent, startAgent } from './agent.js';
 import { type AgentConfig, loadAgentConfig } from './config/agent-config.js';
@@ -11,6 +12,7 @@ import { functionSourcePath, functionSourcePayloadSchema } from '../common/funct
 import { FunctionCode } from './functions/function-code.js';
 import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
 import type { ContainerSample } from './metrics/container-sample.js';
+import { forgetNodeCredentials, nodeCredentials } from './node/node-credentials.js';
 import { DockerStatsSource } from './metrics/docker-stats-source.js';
 import { DockerExec } from './runtime/docker-exec.js';
 import { DockerRuntime } from './runtime/docker-runtime.js';
@@ -18,7 +20,22 @@ import { type AgentServer, startAgentServer } from './server/agent-server.js';
 
 const log = createLogger('node-agent');
 
-/** Joins the cluster, retrying with back-off: nodes may well boot before the control plane answers. */
+/** Runs `step` until it succeeds, retrying with back-off: nodes may well boot before the control plane answers. */
+async function withBackOff<T>(what: string, signal: AbortSignal, step: () => Promise<T>): Promise<T | undefined> {
+  for (let attempt = 0; !signal.aborted; attempt++) {
+    try {
+      return await step();
+    } catch (err) {
+      if (isApiError(err) && err.status === 401) throw err;
+      const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
+      log.warn({ err: (err as Error).message, retryInMs }, `could not ${what}; retrying`);
+      await delay(retryInMs, undefined, { signal }).catch(() => undefined);
+    }
+  }
+  return undefined;
+}
+
+/** Joins with the node's own token; one the API refuses (the cluster was reset) is dropped, so a restart joins anew. */
 async function startWhenReachable(
   config: AgentConfig,
   api: ApiClient,
@@ -28,16 +45,14 @@ async function startWhenReachable(
   onStatsSamples: (samples: readonly ContainerSample[]) => void,
   signal: AbortSignal,
 ): Promise<RunningAgent | undefined> {
-  for (let attempt = 0; !signal.aborted; attempt++) {
-    try {
-      return await startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName), functionCode, onStatsSamples });
-    } catch (err) {
-      const retryInMs = Math.min(30_000, 1000 * 2 ** attempt);
-      log.warn({ err: (err as Error).message, retryInMs }, 'could not start; retrying');
-      await delay(retryInMs, undefined, { signal }).catch(() => undefined);
-    }
+  try {
+    return await withBackOff('start', signal, () =>
+      startAgent({ config, api, runtime, log, nodeNet: nodeNet(), stats: new DockerStatsSource(docker, config.nodeName), functionCode, onStatsSamples }),
+    );
+  } catch (err) {
+    await forgetNodeCredentials(config.stateDir);
+    throw new Error(`the API refused this node's credentials (${(err as Error).message}); they were dropped: restart the agent to join again`, { cause: err });
   }
-  return undefined;
 }
 
 async function main(): Promise<void> {
@@ -58,7 +73,13 @@ async function main(): Promise<void> {
     });
   }
   const docker = new Docker({ socketPath: config.dockerSocket });
-  const api = new ApiClient({ baseUrl: config.apiUrl, token: config.joinToken });
+  const ca = config.caFile === undefined ? undefined : await readFile(config.caFile, 'utf8');
+  // The bootstrap token is traded once; after that the stored credentials are used even while the control plane is away.
+  const credentials = await withBackOff('join', stopping.signal, () =>
+    nodeCredentials({ apiUrl: config.apiUrl, ca, nodeName: config.nodeName, bootstrapToken: config.joinToken, stateDir: config.stateDir }),
+  );
+  if (!credentials) return;
+  const api = new ApiClient({ baseUrl: config.apiUrl, token: credentials.token, ...(ca !== undefined && { ca }) });
   const functionCode = new FunctionCode({
     root: join(config.stateDir, 'functions'),
     fetch: async (namespace, name) => functionSourcePayloadSchema.parse(await api.request('GET', functionSourcePath(namespace, name))),
@@ -67,10 +88,11 @@ async function main(): Promise<void> {
   const runtime = new DockerRuntime(docker, { nodeName: config.nodeName, stateDir: config.stateDir, functionCode });
   // Logs and exec are served from Docker alone, so they keep working while the control plane is away.
   let latestSamples: readonly ContainerSample[] = [];
+  // Only the API server can call logs and exec: it alone presents this node's agent token.
   server = await startAgentServer({
     host: config.nodeIP,
     port: config.agentPort,
-    tokens: [config.joinToken],
+    tokens: [credentials.agentToken],
     runtime,
     exec: new DockerExec(docker),
     log,

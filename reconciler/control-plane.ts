@@ -1,4 +1,5 @@
-import { createServer } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { once } from 'node:events';
 import { Router } from 'express';
@@ -43,6 +44,10 @@ import { WorkflowExecutor } from './workflows/workflow-executor.js';
 
 /** How long a fresh cluster's first sync waits for its nodes at most. */
 const FIRST_SYNC_WAIT_MS = 120_000;
+import { clusterAuthenticator } from './auth/authenticate.js';
+import { bootstrapRouter } from './auth/bootstrap-router.js';
+import { writeComponentTokens } from './auth/component-token-files.js';
+import { scopedToken } from './auth/scoped-tokens.js';
 
 export interface ControlPlaneOptions {
   config: ClusterConfig;
@@ -73,16 +78,17 @@ export interface ControlPlane {
 export async function startControlPlane(opts: ControlPlaneOptions): Promise<ControlPlane> {
   const { config } = opts;
   const log = createLogger('control-plane');
-  const kv = new InstrumentedKV(opts.kv ?? new EtcdKV(config.etcdEndpoints, config.etcdPrefix));
+  const kv = new InstrumentedKV(opts.kv ?? new EtcdKV(config.etcdEndpoints, config.etcdPrefix, config.etcdTls));
   collectProcessMetrics();
   const store = new ObjectStore(kv);
 
+  // HTTPS only, with the certificate the cluster CA signed at first start (scripts/lib/pki.sh).
   // Listen first: the pre-receive hook is told the real address, which port 0 only gives after listening.
-  const server = createServer();
+  const server = createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) });
   server.listen(config.listen.port, config.listen.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  const url = `https://127.0.0.1:${port}`;
 
   const source = storeListWatch(store);
   const nodes = new Informer(source, 'Node', { log: createLogger('informer', { kind: 'Node' }) });
@@ -99,16 +105,23 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     token: config.token,
     gitUrl: config.gitUrl,
     apiUrlForHooks: url,
+    caFile: config.caFile,
     ...(config.remote && { remote: config.remote }),
     ...(config.firstSyncNodes && { beforeFirstSync: () => whenNodesReady(nodes, config.firstSyncNodes ?? 0, FIRST_SYNC_WAIT_MS, log) }),
     allowForcePush: config.allowForcePush ?? false,
     podSecurity,
   });
+  await writeComponentTokens(opts.home, config.tokenKey);
   const activity = new FunctionActivity();
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
   const webConsole = consoleRouter({ tokens: [config.token] });
   const app = createApiApp(
-    { store, tokens: [config.token, config.joinToken], log: createLogger('api'), podSecurity },
+    {
+      store,
+      authenticator: clusterAuthenticator({ adminToken: config.token, bootstrapToken: config.joinToken, tokenKey: config.tokenKey }),
+      log: createLogger('api'),
+      podSecurity,
+    },
     {
       unauthenticated: [
         webConsole.session,
@@ -120,7 +133,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       authenticated: [
         git.syncRouter,
         evictionRouter(store),
-        createPodProxyRouter({ store, joinToken: config.joinToken }),
+        bootstrapRouter(config.tokenKey),
+        createPodProxyRouter({ store, agentToken: (node) => scopedToken(config.tokenKey, 'agent', node) }),
         functionSourceRouter(store, () => git.gitdir),
         functionActivityRouter(activity),
         prometheusProxy(config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL),

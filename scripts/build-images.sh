@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds the base images (templates/images/<name>) and pushes them to the cluster registry as
+# Builds the base images (templates/images/<name>) and pushes them to the cluster registry's push side
+# (127.0.0.1:5001, with the push credential), so nodes pull them from its read-only side as
 # 10.100.0.1:5000/library/<name>:latest — skipping each one that is current: its stamp (a hash of the
 # template and of the busybox/debootstrap packages) matches and the registry still has the tag.
 # Usage: scripts/build-images.sh [--force] [NAME...]   (default: busybox pause python)
@@ -8,6 +9,7 @@ source "$(dirname "$0")/lib/common.sh"
 source "$MINIK8S_REPO/scripts/lib/supervisor.sh"
 source "$MINIK8S_REPO/scripts/lib/network.sh"
 source "$MINIK8S_REPO/scripts/lib/dockerd.sh"
+source "$MINIK8S_REPO/scripts/lib/pki.sh"
 source "$MINIK8S_REPO/scripts/lib/services.sh"
 require_root
 
@@ -29,7 +31,7 @@ in_registry() {
 
 build_one() {
   local name=$1 dir="$MINIK8S_REPO/templates/images/$1" stampfile="$MINIK8S_HOME/images/$1.stamp"
-  local tag="$REGISTRY/library/$name:latest" stamp rootfs start
+  local tag="$REGISTRY_PUSH/library/$name:latest" stamp rootfs start
   [[ -x $dir/build.sh ]] || die "no template templates/images/$name/build.sh"
   stamp=$(image_stamp "$name")
   if [[ -z $force && -s $stampfile && $(<"$stampfile") == "$stamp" ]] && in_registry "$name"; then
@@ -44,15 +46,21 @@ build_one() {
   while IFS= read -r line; do [[ -z $line || $line == \#* ]] || changes+=(--change "$line"); done <"$dir/changes"
   tar -C "$rootfs" --numeric-owner -c . | docker -H "unix://$BUILDER_SOCK" import "${changes[@]}" - "$tag" >/dev/null
   rm -rf "$rootfs"
-  docker -H "unix://$BUILDER_SOCK" push "$tag" >/dev/null
+  builder_docker push "$tag" >/dev/null
   mkdir -p "$MINIK8S_HOME/images"
   echo "$stamp" >"$stampfile"
   log "    $name: pushed $tag in $((SECONDS - start))s ($(docker -H "unix://$BUILDER_SOCK" image inspect -f '{{.Size}}' "$tag" | awk '{printf "%.1f MB", $1/1e6}'))"
 }
+
+# The builder's docker client, logged in to the push side; its credential stays in $REGISTRY_AUTH (0700).
+builder_docker() { docker --config "$REGISTRY_AUTH/docker" -H "unix://$BUILDER_SOCK" "$@"; }
 
 tmpdirs=()
 trap 'rm -rf "${tmpdirs[@]}"' EXIT
 ensure_bridge
 start_registry
 start_builder
+# (docker warns that the credential is kept unencrypted: it is, in a 0700 directory only root reads)
+builder_docker login -u minik8s --password-stdin "$REGISTRY_PUSH" <"$REGISTRY_AUTH/password" >/dev/null 2>"$REGISTRY_AUTH/login.log" ||
+  { cat "$REGISTRY_AUTH/login.log" >&2; die "cannot log in to the registry's push side $REGISTRY_PUSH"; }
 for n in "${names[@]}"; do build_one "$n"; done

@@ -3,7 +3,7 @@
 # the iptables chain, runtime files and $MINIK8S_HOME — leaving the host as it was.
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in supervisor network dockerd services prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in pki supervisor network dockerd services prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 for n in $(known_nodes); do

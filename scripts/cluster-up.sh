@@ -4,17 +4,17 @@
 # nodes this host already has, else 3).
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in packages supervisor network dockerd services kafka cluster-config prometheus nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages pki supervisor network dockerd services kafka cluster-config prometheus nodes gateway; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 t0=$(now)
 N=11
 step 1 $N "packages"; ensure_packages; ok
 
-step 2 $N "state in $MINIK8S_HOME, config, supervisor"
+step 2 $N "state in $MINIK8S_HOME, certificates, config, supervisor"
 mkdir -p "$MINIK8S_HOME" "$MINIK8S_LOGS" "$MINIK8S_RUN"
 mapfile -t nodes < <(node_names)
-ensure_cluster_config "${#nodes[@]}"; supervisor_up; ok "$(cluster_config_path); supervisorctl -c $SUPERVISOR_CONF status"
+ensure_pki; ensure_cluster_config "${#nodes[@]}"; supervisor_up; ok "$(cluster_config_path), CA $(pki_dir)/ca.crt; supervisorctl -c $SUPERVISOR_CONF status"
 
 step 3 $N "etcd on $ETCD_CLIENT"; start_etcd; ok
 
@@ -47,8 +47,9 @@ cat <<SUMMARY
 minik8s is up in $(awk -v a="$t0" -v b="$(now)" 'BEGIN{printf "%.1f", b-a}')s
   API URL:   $(cluster_config_get apiUrl)   (token in $(cluster_config_path))
   Git URL:   $(cluster_config_get gitUrl)   (user minik8s, password = token)
+  CA:        $(pki_dir)/ca.crt   (git -c http.sslCAInfo=$(pki_dir)/ca.crt ...; kubectl: mkctl kubeconfig)
   Kafka:     127.0.0.1:$KAFKA_CLIENT_PORT, $BRIDGE_IP:$KAFKA_BRIDGE_PORT (SASL/PLAIN, users in $MINIK8S_HOME/kafka/clients.json)
-  registry:  http://$REGISTRY   (library/busybox, library/pause, library/python)
+  registry:  http://$REGISTRY read-only (library/busybox, library/pause, library/python); pushes: $REGISTRY_PUSH (credential in $REGISTRY_AUTH)
   nodes:     $(for n in "${nodes[@]}"; do printf '%s=%s ' "$n" "$(node_ip "$n")"; done)
   node docker: docker -H unix://$MINIK8S_RUN/<node>/docker.sock ps
   gateway:   curl -H 'Host: <DNS host>' http://$(node_ip "${nodes[0]}"):30080/<path>

@@ -5,7 +5,7 @@
 #   kill  — SIGKILL at once (a crash: the supervisor starts both again)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in supervisor services; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in pki supervisor services; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 case ${1:-} in

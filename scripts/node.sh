@@ -5,7 +5,7 @@
 #   start      — bring the node back as npm start does (namespace, dockerd, agent)
 set -euo pipefail
 source "$(dirname "$0")/lib/common.sh"
-for f in supervisor network dockerd cluster-config prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in pki supervisor network dockerd cluster-config prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 require_root
 
 verb=${1:-} name=${2:-}

@@ -1,6 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Duplex } from 'node:stream';
+import { Agent } from 'undici';
 import { type ApiObject, type Event, type Kind, type ObjectOf, type ObjectRef, parseObjectOfKind, refOf } from '../schema/index.js';
 import { ApiError } from './api-error.js';
 
@@ -10,10 +11,12 @@ import type { ListOptions, ListWatchSource, ObjectList, WatchEvent, WatchOptions
 import { type EventSource, type EventType, type InvolvedObject, newEvent } from './new-event.js';
 
 export interface ApiClientOptions {
-  /** The API server's URL, e.g. http://10.0.0.1:6443 (cluster.json's apiUrl). */
+  /** The API server's URL, e.g. https://10.0.0.1:6443 (cluster.json's apiUrl). */
   baseUrl: string;
-  /** The cluster token, or the join token for node agents. */
+  /** The caller's bearer token: the admin token (mkctl), a node's own token, a component's scoped token. */
   token: string;
+  /** The cluster CA (PEM) to verify the server with; without it, the system's trusted CAs. */
+  ca?: string;
 }
 
 function parseAs<K extends Kind>(kind: K, raw: unknown): ObjectOf<K> {
@@ -62,10 +65,15 @@ async function* lines(body: ReadableStream<Uint8Array>): AsyncGenerator<string> 
 export class ApiClient implements ListWatchSource {
   readonly baseUrl: string;
   readonly #token: string;
+  readonly #ca: string | undefined;
+  /** Connections that trust the cluster CA (fetch takes its TLS options from a dispatcher). */
+  readonly #dispatcher: Agent | undefined;
 
   constructor(options: ApiClientOptions) {
     this.baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#token = options.token;
+    this.#ca = options.ca;
+    this.#dispatcher = options.ca === undefined ? undefined : new Agent({ connect: { ca: options.ca } });
   }
 
   async #fetch(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<Response> {
@@ -76,7 +84,8 @@ export class ApiClient implements ListWatchSource {
         headers: { authorization: `Bearer ${this.#token}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
         ...(body !== undefined && { body: JSON.stringify(body) }),
         ...(signal && { signal }),
-      });
+        ...(this.#dispatcher && { dispatcher: this.#dispatcher }),
+      } as RequestInit);
     } catch (err) {
       if (signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
@@ -97,6 +106,7 @@ export class ApiClient implements ListWatchSource {
     const req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, {
       method: 'GET',
       headers: { authorization: `Bearer ${this.#token}`, connection: 'Upgrade', upgrade: protocol },
+      ...(this.#ca !== undefined && { ca: this.#ca }),
     });
     return new Promise((resolve, reject) => {
       req.on('upgrade', (_res, socket, head) => {

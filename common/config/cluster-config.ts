@@ -24,15 +24,23 @@ export const clusterConfigSchema = z.strictObject({
   apiUrl: z.url(),
   /** URL of the cluster repository over Git smart HTTP. */
   gitUrl: z.url(),
-  /** Bearer token for the API and password for Git pushes (user `minik8s`). */
+  /** The admin credential: bearer token for the API and password for Git pushes (user `minik8s`). */
   token: z.string().min(16),
-  /** Token a node agent presents to join. */
+  /** The bootstrap token: good only for exchanging into a node's own credential when it joins. */
   joinToken: z.string().min(16),
   /** Prometheus' credential: read-only, accepted only by the scrape endpoints (/metrics, service discovery, the agents' /metrics). */
   metricsToken: z.string().min(16).optional(),
   /** Prometheus' HTTP API, which the control plane forwards queries to (default http://127.0.0.1:9090). */
   prometheusUrl: z.url().optional(),
+  /** Key the control plane derives node and component tokens from (reconciler/auth/scoped-tokens.ts). */
+  tokenKey: z.string().min(32),
+  /** The cluster CA (PEM): what clients trust for the API and Git. */
+  caFile: z.string().min(1),
+  /** The API and Git serving certificate, signed by the cluster CA. */
+  tls: z.strictObject({ certFile: z.string().min(1), keyFile: z.string().min(1) }),
   etcdEndpoints: z.array(z.string()).min(1),
+  /** The control plane's client certificate for etcd, and the etcd CA; only the control plane holds them. */
+  etcdTls: z.strictObject({ caFile: z.string().min(1), certFile: z.string().min(1), keyFile: z.string().min(1) }),
   /** Key prefix in etcd, so several clusters (or tests) can share one etcd. */
   etcdPrefix: z.string().default(''),
   listen: z.strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535) }),
@@ -72,6 +80,15 @@ export function readClusterConfig(path = clusterConfigPath()): ClusterConfig {
   const r = clusterConfigSchema.safeParse(raw);
   if (!r.success) throw new Error(`${path}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   return r.data;
+}
+
+/** The cluster CA's PEM: what the CLI, node agents and components verify the API's certificate with. */
+export function readClusterCa(config: Pick<ClusterConfig, 'caFile'>): string {
+  try {
+    return readFileSync(config.caFile, 'utf8');
+  } catch (err) {
+    throw new Error(`cannot read the cluster CA ${config.caFile}: ${(err as Error).message}`);
+  }
 }
 
 export async function writeClusterConfig(config: ClusterConfig, path = clusterConfigPath()): Promise<void> {

@@ -1,4 +1,5 @@
 import { type IncomingMessage, type RequestListener, type Server, ServerResponse } from 'node:http';
+import type { Server as TlsServer } from 'node:https';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 
@@ -15,7 +16,7 @@ const pending = new WeakMap<IncomingMessage, PendingUpgrade & { res: ServerRespo
  * serves the upgrade takes the socket with `takeUpgrade`; any ordinary answer (an error) is
  * written to the socket, which is then closed.
  */
-export function routeUpgrades(server: Server, app: RequestListener): void {
+export function routeUpgrades(server: Server | TlsServer, app: RequestListener): void {
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const res = new ServerResponse(req);
     res.assignSocket(socket as Socket);

@@ -23,7 +23,7 @@ export function register(program: Command): void {
   const cluster = program.command('cluster').description('Cluster-wide information, and stopping or starting the control plane');
   cluster
     .command('info')
-    .description('Print the API URL, the Git URL with its push credential, Prometheus and the web console, and the nodes')
+    .description('Print the API URL, the Git URL with its push credential, the cluster CA (and how git trusts it), Prometheus and the web console, and the nodes')
     .option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
       if (opts.output !== undefined && opts.output !== 'json') throw new Error(`unknown output format "${opts.output}" (cluster info supports: json)`);
@@ -38,6 +38,7 @@ export function register(program: Command): void {
           prometheus,
           console: consoleUrl,
           gitCredentials: { username: GIT_USER, password: config.token },
+          certificateAuthority: config.caFile,
           nodes: nodes.map((n) => ({ name: n.metadata.name, status: nodeStatus(n), internalIP: nodeInternalIP(n) ?? null })),
         };
         process.stdout.write(`${JSON.stringify(info, null, 2)}\n`);
@@ -50,6 +51,9 @@ export function register(program: Command): void {
         `Git repository:  ${config.gitUrl}`,
         `Git credential:  user ${GIT_USER}, password ${config.token}`,
         `                 (git clone ${config.gitUrl}; push with that user and password)`,
+        `Cluster CA:      ${config.caFile}`,
+        `                 (git -c http.sslCAInfo=${config.caFile} clone ..., or export GIT_SSL_CAINFO=${config.caFile};`,
+        `                  curl --cacert ${config.caFile}; kubectl: mkctl kubeconfig -o ~/.kube/config)`,
         `Prometheus:      ${prometheus.url}   (loopback on the control-plane host)`,
         `                 elsewhere, with the token: ${prometheus.viaApi}query?query=up`,
         `Web console:     ${consoleUrl}   (sign in with the token)`,

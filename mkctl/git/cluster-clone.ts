@@ -24,12 +24,14 @@ export class ClusterClone {
     readonly env: Record<string, string>,
   ) {}
 
-  static async open(gitUrl: string, token: string): Promise<ClusterClone> {
+  /** `caFile`: the cluster CA, which git verifies the server's certificate with. */
+  static async open(gitUrl: string, token: string, caFile: string): Promise<ClusterClone> {
     const dir = await mkdtemp(join(tmpdir(), 'mkctl-'));
     const env = {
       GIT_CONFIG_COUNT: '1',
       GIT_CONFIG_KEY_0: 'http.extraHeader',
       GIT_CONFIG_VALUE_0: `Authorization: Basic ${Buffer.from(`${GIT_USER}:${token}`).toString('base64')}`,
+      GIT_SSL_CAINFO: caFile,
       GIT_AUTHOR_NAME: process.env.GIT_AUTHOR_NAME ?? process.env.USER ?? 'mkctl',
       GIT_AUTHOR_EMAIL: process.env.GIT_AUTHOR_EMAIL ?? 'mkctl@localhost',
       GIT_COMMITTER_NAME: 'mkctl',

@@ -1,5 +1,5 @@
 import { ApiClient } from '../../common/client/api-client.js';
-import type { ClusterConfig } from '../../common/config/cluster-config.js';
+import { type ClusterConfig, readClusterCa } from '../../common/config/cluster-config.js';
 import { ClusterClone } from './cluster-clone.js';
 import type { ManifestTree, TreeEdit } from '../../reconciler/git/manifest-edits.js';
 import { waitForSync } from '../../reconciler/sync/sync-report.js';
@@ -19,13 +19,13 @@ export async function commitToCluster(
   config: ClusterConfig,
   change: (tree: ManifestTree) => ClusterChange,
 ): Promise<{ revision?: string; result?: SyncResult }> {
-  const clone = await ClusterClone.open(config.gitUrl, config.token);
+  const clone = await ClusterClone.open(config.gitUrl, config.token, config.caFile);
   try {
     const { edit, message } = change(await clone.manifests());
     await clone.write(edit);
     const revision = await clone.commitAndPush(message);
     if (!revision) return {};
-    const result = await waitForSync(new ApiClient({ baseUrl: config.apiUrl, token: config.token }), revision);
+    const result = await waitForSync(new ApiClient({ baseUrl: config.apiUrl, token: config.token, ca: readClusterCa(config) }), revision);
     return { revision, ...(result && { result }) };
   } finally {
     await clone.dispose();

@@ -10,6 +10,9 @@ export const agentConfigSchema = z.strictObject({
   nodeName: nameSchema,
   labels: labelsSchema.default({}),
   apiUrl: z.url(),
+  /** The cluster CA (PEM file) the API's certificate is verified with; without it, the system's CAs. */
+  caFile: z.string().startsWith('/').optional(),
+  /** The bootstrap token: exchanged once for the node's own credential (node-credentials.ts). */
   joinToken: z.string().min(1),
   /** Prometheus' scrape credential: accepted on the agent's /metrics routes only. */
   metricsToken: z.string().min(16).optional(),

@@ -1,6 +1,6 @@
 /**
  * The node agent's own HTTP server, on nodeIP:agentPort, for the API server's pod proxy (kubelet's
- * port 10250). Every route wants the cluster's join token as a bearer token; errors are Kubernetes
+ * port 10250). Every route wants this node's agent token (only the API server has it: reconciler/auth); errors are Kubernetes
  * `Status` bodies, which the API server hands on unchanged.
  *
  *   GET  /containerLogs/:namespace/:pod/:container?follow=true&tail=N&previous=true

@@ -1,7 +1,8 @@
 import express, { type Express, type RequestHandler, Router } from 'express';
 import type { ObjectStore } from '../store/object-store.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
-import { bearerAuth } from '../../common/http/bearer-auth.js';
+import type { Authenticator } from '../auth/authenticate.js';
+import { authenticate, authorizeRequests } from '../auth/auth-middleware.js';
 import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
 import { defaultNodeHealthOptions } from '../controllers/node-health.js';
 import { createDerivedRouter } from './derived-router.js';
@@ -15,8 +16,8 @@ import { MAX_API_BODY_BYTES } from '../store/size-limits.js';
 
 export interface ApiDeps {
   store: ObjectStore;
-  /** Bearer tokens accepted: the cluster token and the node join token. */
-  tokens: readonly string[];
+  /** Who a bearer token belongs to (clusterAuthenticator: admin, bootstrap, nodes, components). */
+  authenticator: Authenticator;
   log?: Logger;
   /** How often a watch that allows bookmarks gets one while nothing changes. */
   bookmarkMs?: number;
@@ -27,16 +28,20 @@ export interface ApiDeps {
 export interface ApiAppOptions {
   /** Mounted first, before body parsing and bearer auth (Git smart HTTP brings its own auth and raw bodies). */
   unauthenticated?: RequestHandler[];
-  /** Mounted after bearer auth, beside the resource API (minik8s' own `/minik8s/v1` routes). */
+  /** Mounted after authentication and authorization, beside the resource API (minik8s' own `/minik8s/v1` routes). */
   authenticated?: RequestHandler[];
 }
 
-/** The resource API behind bearer auth, with JSON bodies parsed; errors are left to the app's handler. */
+/**
+ * The resource API behind authentication and authorization (reconciler/auth), with JSON bodies parsed;
+ * errors are left to the app's handler. Its middleware guards every route mounted after it too.
+ */
 export function createApiRouter(deps: ApiDeps): Router {
   const router = Router();
-  router.use(bearerAuth(deps.tokens));
+  router.use(authenticate(deps.authenticator));
   // Patches come as application/merge-patch+json and the like.
   router.use(express.json({ limit: MAX_API_BODY_BYTES, type: ['application/json', 'application/*+json'] }));
+  router.use(authorizeRequests(deps.store));
   router.use(createDiscoveryRouter());
   router.use(createDerivedRouter({ store: deps.store, leaseDurationSeconds: defaultNodeHealthOptions.heartbeatGraceMs / 1000 }));
   const policy = deps.podSecurity ?? DEFAULT_POD_SECURITY;

@@ -19,14 +19,14 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
 }
 
 /** Opens the agent's upgraded exec connection; an agent's refusal (no such container, not running) becomes the answer. */
-export function upgradeToAgent(target: PodAgentTarget, path: string, joinToken: string): Promise<Duplex> {
+export function upgradeToAgent(target: PodAgentTarget, path: string, agentToken: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const upstream = request({
       host: target.host,
       port: target.port,
       method: 'GET',
       path,
-      headers: { authorization: `Bearer ${joinToken}`, connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL },
+      headers: { authorization: `Bearer ${agentToken}`, connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL },
     });
     upstream.on('upgrade', (_answer, socket, head) => {
       if (head.length) socket.unshift(head);

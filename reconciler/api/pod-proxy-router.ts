@@ -14,8 +14,8 @@ export { routeUpgrades } from '../../common/http/http-upgrade.js';
 
 export interface PodProxyDeps {
   store: ObjectStore;
-  /** What the API server presents to node agents. */
-  joinToken: string;
+  /** What the API server presents to a node's agent (each agent accepts only its own). */
+  agentToken: (nodeName: string) => string;
 }
 
 const POD = '/api/v1/namespaces/:namespace/pods/:name';
@@ -59,7 +59,7 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
         method: call.method,
         path: call.path,
         headers: {
-          authorization: `Bearer ${deps.joinToken}`,
+          authorization: `Bearer ${deps.agentToken(target.nodeName)}`,
           ...(body && { 'content-type': 'application/json', 'content-length': body.length }),
           ...(call.upgrade && { connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL }),
         },
@@ -113,7 +113,7 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
   /** kubectl's exec: a WebSocket speaking Kubernetes' channel protocol, bridged to the agent's exec frames. */
   const execOverWebSocket = async (req: Request) => {
     const target = await targetOf(req);
-    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.joinToken);
+    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.agentToken(target.nodeName));
     const { socket, head } = takeUpgrade(req)!;
     webSockets.handleUpgrade(req, socket, head, (ws) => bridgeExec(ws, agent));
   };

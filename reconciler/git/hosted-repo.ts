@@ -15,6 +15,8 @@ export interface HookTarget {
   token: string;
   /** Accept non-fast-forward updates of the branch (default: refused). */
   allowForcePush?: boolean;
+  /** The cluster CA, which the hook's curl verifies the API with. */
+  caFile: string;
 }
 
 /**
@@ -53,6 +55,7 @@ export async function installHooks(gitdir: string, target: HookTarget): Promise<
   const settings = {
     MINIK8S_VALIDATE_URL: target.validateUrl,
     MINIK8S_TOKEN: target.token,
+    MINIK8S_CA: target.caFile,
     MINIK8S_BRANCH: `refs/heads/${DEFAULT_BRANCH}`,
     MINIK8S_ALLOW_FORCE_PUSH: String(target.allowForcePush ?? false),
   };

@@ -7,7 +7,7 @@ export const REPLACED_REFS_PREFIX = 'refs/minik8s/replaced/';
  * new objects wait until the hook accepts them) to the control plane's validate endpoint, which reads
  * the manifests itself; the endpoint's answer is the text the user sees in `git push` output.
  * Non-fast-forward updates of the branch are refused unless the cluster allows them.
- * Settings (URL, token, branch, force pushes) are in `minik8s-hook.env` beside the hook.
+ * Settings (URL, token, CA, branch, force pushes) are in `minik8s-hook.env` beside the hook.
  */
 export const PRE_RECEIVE_HOOK = `#!/bin/sh
 . "$(dirname "$0")/minik8s-hook.env"
@@ -25,7 +25,7 @@ while read -r old new ref; do
         exit 1
       fi ;;
   esac
-  out=$(curl -s --fail-with-body -H "Authorization: Bearer $MINIK8S_TOKEN" \\
+  out=$(curl -s --fail-with-body --cacert "$MINIK8S_CA" -H "Authorization: Bearer $MINIK8S_TOKEN" \\
     --data-urlencode "revision=$new" \\
     --data-urlencode "objectDirectory=$GIT_OBJECT_DIRECTORY" \\
     --data-urlencode "alternates=$GIT_ALTERNATE_OBJECT_DIRECTORIES" \\

@@ -22,5 +22,5 @@ if (!config.metricsToken) {
 }
 const tokenFile = join(values.dir, 'metrics-token');
 await writeFileAtomic(tokenFile, config.metricsToken, 0o600);
-const rendered = renderPrometheusConfig({ apiUrl: config.apiUrl, tokenFile, listenAddress: values.listen, ...(values.ca && { caFile: values.ca }) });
+const rendered = renderPrometheusConfig({ apiUrl: config.apiUrl, tokenFile, listenAddress: values.listen, caFile: values.ca ?? config.caFile });
 await writeFileAtomic(join(values.dir, 'prometheus.yml'), rendered);

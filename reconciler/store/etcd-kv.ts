@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, retry } from 'cockatiel';
 import { ComparatorBuilder, Etcd3, GRPCResourceExhastedError, type IKeyValue, isRecoverableError, type Namespace } from 'etcd3';
 import { StoreError } from './store-error.js';
@@ -25,14 +26,25 @@ const faultHandling = {
   global: retry(handleWhen(transient), { maxAttempts: 3 }),
 };
 
-/** KV on a real etcd, optionally under a key prefix (tests use one prefix each on a shared etcd). */
+/** The control plane's client certificate for etcd and the CA etcd's serving certificate comes from (cluster.json's etcdTls). */
+export interface EtcdTlsFiles {
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+}
+
+/**
+ * KV on a real etcd, optionally under a key prefix (tests use one prefix each on a shared etcd), over
+ * client-certificate TLS when `tls` is given (etcd refuses clients without a certificate from its CA).
+ */
 export class EtcdKV implements KV {
   readonly #client: Etcd3;
   readonly #ns: Namespace;
   readonly #leases = new Map<number, { lease: ReturnType<Namespace['lease']>; grantedAt: number }>();
 
-  constructor(endpoints: string[], prefix = '') {
-    this.#client = new Etcd3({ hosts: endpoints, dialTimeout: 3000, faultHandling });
+  constructor(endpoints: string[], prefix = '', tls?: EtcdTlsFiles) {
+    const credentials = tls && { rootCertificate: readFileSync(tls.caFile), certChain: readFileSync(tls.certFile), privateKey: readFileSync(tls.keyFile) };
+    this.#client = new Etcd3({ hosts: endpoints, dialTimeout: 3000, faultHandling, ...(credentials && { credentials }) });
     this.#ns = prefix ? this.#client.namespace(prefix) : this.#client;
   }
 

@@ -26,6 +26,8 @@ export interface GitSyncOptions {
   gitUrl: string;
   /** Base URL of the API as the pre-receive hook reaches it (on the control plane's own host). */
   apiUrlForHooks: string;
+  /** The cluster CA, which the hook's curl verifies the API with. */
+  caFile: string;
   remote?: ClusterConfig['remote'];
   /** On a cluster that has never synced, the first sync waits for this (the expected nodes being Ready). */
   beforeFirstSync?: () => Promise<void>;
@@ -53,7 +55,7 @@ export interface GitSync {
 export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
   const reposRoot = join(opts.home, 'git');
   const gitdir = await ensureHostedRepo(reposRoot, opts.repoSeedDir);
-  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token, allowForcePush: opts.allowForcePush ?? false });
+  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token, caFile: opts.caFile, allowForcePush: opts.allowForcePush ?? false });
   const source: GitSource = opts.remote
     ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
     : hostedSource(gitdir, opts.gitUrl);

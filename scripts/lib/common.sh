@@ -10,6 +10,9 @@ BRIDGE=mk8s0
 BRIDGE_IP=10.100.0.1
 BRIDGE_CIDR=10.100.0.1/24
 REGISTRY="$BRIDGE_IP:5000"
+# The registry's push side: loopback only, behind the credential in $REGISTRY_AUTH (scripts/lib/services.sh).
+REGISTRY_PUSH=127.0.0.1:5001
+REGISTRY_AUTH="$MINIK8S_HOME/registry-auth"
 API_PORT=6443
 ETCD_CLIENT=127.0.0.1:2379
 ETCD_PEER=127.0.0.1:2380

@@ -11,8 +11,8 @@ start_gateway() {
   [[ -f $main ]] || return 0
   ns=$(node_ns "$node") ip=$(node_ip "$node")
   gateway_note="$ip:$GATEWAY_PORT in $ns; from the host: any node IP, port 30080"
-  supervise_program gateway nsenter "--net=/run/netns/$ns" node "$main" --config "$(cluster_config_path)" \
-    --api-url "http://$BRIDGE_IP:$API_PORT" --address "$ip" --port "$GATEWAY_PORT" --kafka "$MINIK8S_HOME/kafka/clients.json"
+  supervise_program gateway nsenter "--net=/run/netns/$ns" node "$main" --api-url "https://$BRIDGE_IP:$API_PORT" --ca-file "$(pki_dir)/ca.crt" \
+    --token-file "$MINIK8S_HOME/credentials/gateway.token" --address "$ip" --port "$GATEWAY_PORT" --kafka "$MINIK8S_HOME/kafka/clients.json"
   wait_for 30 "gateway on $ip:$GATEWAY_PORT (log: $MINIK8S_LOGS/gateway.log)" gateway_up "$ip"
 }
 

@@ -20,7 +20,9 @@ node_up() {
   # shellcheck disable=SC2046
   start_dockerd "$name" "$state" "$run" "$ns" $(node_dockerd_args)
   ensure_metrics_token
-  write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" | write_atomically "$state/agent.yaml" || true
+  # 0600: it holds the bootstrap token.
+  (umask 077 && write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" | write_atomically "$state/agent.yaml") || true
+  chmod 600 "$state/agent.yaml"
   start_node_exporter "$name" "$ns"
   start_agent "$name" "$ns" "$state/agent.yaml"
 }
@@ -28,8 +30,9 @@ node_up() {
 # write_agent_config NAME IP SOCKET STATE_DIR — templates/node-agent.yaml with this node's values.
 write_agent_config() {
   sed -e "s|@NODE_NAME@|$1|g" -e "s|@NODE_IP@|$2|g" -e "s|@DOCKER_SOCKET@|$3|g" -e "s|@STATE_DIR@|$4|g" \
-    -e "s|@API_URL@|http://$BRIDGE_IP:$API_PORT|g" -e "s|@JOIN_TOKEN@|$(cluster_config_get joinToken)|g" \
+    -e "s|@API_URL@|https://$BRIDGE_IP:$API_PORT|g" -e "s|@JOIN_TOKEN@|$(cluster_config_get joinToken)|g" \
     -e "s|@METRICS_TOKEN@|$(cluster_config_get metricsToken)|g" -e '/^metricsToken: *$/d' \
+    -e "s|@CA_FILE@|$(cluster_config_get caFile)|g" \
     "$MINIK8S_REPO/templates/node-agent.yaml" | sed '/^# *EXAMPLE-ONLY/,$d'
 }
 

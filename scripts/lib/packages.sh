@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # The Debian packages a minik8s host needs; installs only what is missing.
 
-MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-registry supervisor debootstrap git curl util-linux ca-certificates debian-archive-keyring gpgv wrk openjdk-17-jre-headless maven python3
+MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-registry supervisor debootstrap git curl util-linux ca-certificates openssl apache2-utils debian-archive-keyring gpgv wrk openjdk-17-jre-headless maven python3
   prometheus prometheus-node-exporter chromium)
 
 ensure_packages() {

@@ -3,7 +3,7 @@ import { MANAGED_BY_GIT, LABEL_MANAGED_BY, type Pod } from '../../common/schema/
 import { ApiError } from '../../common/client/api-client.js';
 import { isApiError } from '../../common/client/api-error.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
-import { startTestApi, TEST_JOIN_TOKEN, TEST_TOKEN } from '../helpers/api-server.js';
+import { startTestApi, TEST_TOKEN } from '../helpers/api-server.js';
 import { testEtcdKV } from '../helpers/etcd.js';
 import type { KV } from '../../reconciler/store/kv.js';
 
@@ -166,18 +166,18 @@ test('deleting a Git-owned object is refused, deleting a controller-owned one is
   t.false(await client.delete({ kind: 'Pod', namespace: 'default', name: 'web-abcde' }));
 });
 
-test('node agents register, update and remove Nodes with the join token', async (t) => {
+test('Nodes are registered, updated and removed through the API', async (t) => {
   const { url, store } = await startTestApi(t);
-  const created = await raw(url, 'POST', '/api/v1/nodes', makeNode('node-1'), TEST_JOIN_TOKEN);
+  const created = await raw(url, 'POST', '/api/v1/nodes', makeNode('node-1'));
   t.is(created.status, 201);
   t.truthy((created.body.metadata as { uid?: string }).uid);
 
-  const again = await raw(url, 'POST', '/api/v1/nodes', makeNode('node-1'), TEST_JOIN_TOKEN);
+  const again = await raw(url, 'POST', '/api/v1/nodes', makeNode('node-1'));
   t.is(again.status, 409);
   t.is(again.body.reason, 'AlreadyExists');
 
   const node = makeNode('node-1', { unschedulable: true });
-  const updated = await raw(url, 'PUT', '/api/v1/nodes/node-1', node, TEST_JOIN_TOKEN);
+  const updated = await raw(url, 'PUT', '/api/v1/nodes/node-1', node);
   t.is(updated.status, 200);
   t.true((await store.get({ kind: 'Node', name: 'node-1' }))?.spec.unschedulable);
 

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify as toYaml } from 'yaml';
 import { ApiClient } from '../../common/client/api-client.js';
-import { GIT_USER, readClusterConfig } from '../../common/config/cluster-config.js';
+import { GIT_USER, readClusterCa, readClusterConfig } from '../../common/config/cluster-config.js';
 import { runGit } from '../../reconciler/git/run-git.js';
 import type { Pod } from '../../common/schema/index.js';
 
@@ -62,7 +62,7 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
   } catch (err) {
     needCluster(`no cluster config: ${(err as Error).message}`);
   }
-  const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token });
+  const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token, ca: readClusterCa(config) });
   try {
     nodes = (await client.list('Node')).items.length;
   } catch (err) {
@@ -71,7 +71,8 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
   if (nodes === 0) needCluster('it has no nodes');
   const dir = await mkdtemp(join(tmpdir(), 'minik8s-bench-'));
   const url = config.gitUrl.replace('://', `://${GIT_USER}:${config.token}@`);
-  await runGit(['clone', '--quiet', url, dir]);
+  await runGit(['-c', `http.sslCAInfo=${config.caFile}`, 'clone', '--quiet', url, dir]);
+  await runGit(['config', 'http.sslCAInfo', config.caFile], { cwd: dir });
   await runGit(['config', 'user.name', 'bench'], { cwd: dir });
   await runGit(['config', 'user.email', 'bench@localhost'], { cwd: dir });
 

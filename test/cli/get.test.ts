@@ -5,6 +5,7 @@ import { startTestApi } from '../helpers/api-server.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 import { createServer } from 'node:net';
 import { mkctlInProcess, runMkctl, writeTestConfig } from './run-mkctl.js';
+import { testSecurityConfig } from '../helpers/pki.js';
 
 function pod(name: string, namespace = 'default'): Pod {
   const p = makePod(name);
@@ -139,15 +140,17 @@ test.serial('cluster info prints the API, the Git URL with its credential, Prome
   const json = JSON.parse((await mkctl('cluster', 'info', '-o', 'json')).stdout) as Record<string, unknown>;
   t.deepEqual(json, {
     api: url,
-    git: 'http://127.0.0.1:6443/git/cluster.git',
+    git: 'https://127.0.0.1:6443/git/cluster.git',
     gitCredentials: { username: 'minik8s', password: 'test-cluster-token-0123456789' },
     prometheus: { url: 'http://127.0.0.1:9090', viaApi: `${url}/minik8s/v1/prometheus/api/v1/` },
     console: `${url}/console/`,
+    certificateAuthority: testSecurityConfig().caFile,
     nodes: [{ name: 'node-1', status: 'Ready', internalIP: '192.168.1.10' }],
   });
 
   const text = (await mkctl('cluster', 'info')).stdout;
-  t.true(text.startsWith(`API server:      ${url}\nGit repository:  http://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`));
+  t.true(text.startsWith(`API server:      ${url}\nGit repository:  https://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`));
+  t.true(text.includes(`Cluster CA:      ${testSecurityConfig().caFile}\n                 (git -c http.sslCAInfo=${testSecurityConfig().caFile} clone ...`));
   t.true(text.includes('Prometheus:      http://127.0.0.1:9090   (loopback on the control-plane host)\n'));
   t.true(text.includes(`Web console:     ${url}/console/`));
   t.regex(text, /NAME\s+STATUS\s+ROLES\s+INTERNAL-IP\s+AGE\nnode-1\s+Ready\s+<none>\s+192\.168\.1\.10\s+/);

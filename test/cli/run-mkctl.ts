@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import { main } from '../../mkctl/main.js';
 import { TEST_TOKEN } from '../helpers/api-server.js';
+import { TEST_ETCD } from '../helpers/etcd.js';
+import { testSecurityConfig } from '../helpers/pki.js';
 
 const MAIN = new URL('../../mkctl/main.ts', import.meta.url).pathname;
 
@@ -15,10 +17,11 @@ export async function writeTestConfig(t: ExecutionContext, apiUrl: string): Prom
   const path = join(dir, 'cluster.json');
   const config = {
     apiUrl,
-    gitUrl: 'http://127.0.0.1:6443/git/cluster.git',
+    gitUrl: 'https://127.0.0.1:6443/git/cluster.git',
     token: TEST_TOKEN,
     joinToken: 'test-join-token-0123456789',
-    etcdEndpoints: ['http://127.0.0.1:23790'],
+    ...testSecurityConfig(),
+    etcdEndpoints: [TEST_ETCD],
     listen: { host: '127.0.0.1', port: 6443 },
   };
   await writeFile(path, JSON.stringify(config));

@@ -12,7 +12,7 @@
 # image stamps, so the base images are built once. Extra arguments go to ava (e.g. npm test -- test/store/*.test.ts). MINIK8S_TEST_DOCKER=0 skips step 4.
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
-for f in packages supervisor network dockerd services kafka prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
+for f in packages pki supervisor network dockerd services kafka prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 source "$MINIK8S_REPO/test/harness/test-env.sh"
 require_root
 cd "$MINIK8S_REPO"

@@ -14,20 +14,30 @@ test_node_run() { echo "$MINIK8S_RUN/test-$1"; }
 test_tmp=     # scratch dir (test etcd data, test node data-root, TAP output), made by test_env_init
 started=()   # what to take down: etcd node registry builder bridge
 
-test_env_init() { test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/minik8s-test.XXXXXX"); }
+# test_env_init — the scratch dir and the run's own certificates (scripts/lib/pki.sh): MINIK8S_TEST_PKI is
+# what test control planes serve with and the test etcd demands client certificates from; the test
+# processes, and the git they run, trust its cluster CA.
+test_env_init() {
+  test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/minik8s-test.XXXXXX")
+  export MINIK8S_TEST_PKI="$test_tmp/pki"
+  ensure_pki "$MINIK8S_TEST_PKI"
+  export NODE_EXTRA_CA_CERTS="$MINIK8S_TEST_PKI/ca.crt" GIT_SSL_CAINFO="$MINIK8S_TEST_PKI/ca.crt"
+}
 
 # test_etcd_up — exports MINIK8S_TEST_ETCD; sets etcd_note to say which etcd the tests use.
 test_etcd_up() {
   if [[ -n ${MINIK8S_TEST_ETCD:-} ]]; then etcd_note="given: $MINIK8S_TEST_ETCD"; return 0; fi
-  export MINIK8S_TEST_ETCD="http://$TEST_ETCD_URL"
-  if etcd_healthy "$TEST_ETCD_URL"; then etcd_note="reusing the one on $TEST_ETCD_URL"; return 0; fi
+  export MINIK8S_TEST_ETCD="https://$TEST_ETCD_URL"
+  if etcd_healthy "$TEST_ETCD_URL" "$MINIK8S_TEST_PKI"; then etcd_note="reusing the one on $TEST_ETCD_URL"; return 0; fi
   started+=(etcd)
+  # shellcheck disable=SC2046
   start_daemon test-etcd "$test_tmp/etcd.pid" "$test_tmp/etcd.log" \
     etcd --name minik8s-test --data-dir "$test_tmp/etcd" \
-    --listen-client-urls "http://$TEST_ETCD_URL" --advertise-client-urls "http://$TEST_ETCD_URL" \
+    --listen-client-urls "https://$TEST_ETCD_URL" --advertise-client-urls "https://$TEST_ETCD_URL" \
+    $(etcd_tls_args "$MINIK8S_TEST_PKI") \
     --listen-peer-urls "http://$TEST_ETCD_PEER" --initial-advertise-peer-urls "http://$TEST_ETCD_PEER" \
     --initial-cluster "minik8s-test=http://$TEST_ETCD_PEER"
-  wait_for 60 "test etcd (log: $test_tmp/etcd.log)" etcd_healthy "$TEST_ETCD_URL" || { cat "$test_tmp/etcd.log" >&2; return 1; }
+  wait_for 60 "test etcd (log: $test_tmp/etcd.log)" etcd_healthy "$TEST_ETCD_URL" "$MINIK8S_TEST_PKI" || { cat "$test_tmp/etcd.log" >&2; return 1; }
   etcd_note="started on $TEST_ETCD_URL"
 }
 
@@ -82,7 +92,7 @@ test_env_cleanup() {
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
   ! has_started kafka || stop_test_kafka "$test_tmp/kafka.pid"
-  ! has_started registry || unsupervise_program registry
+  ! has_started registry || unsupervise_registry
   if has_started builder; then stop_dockerd builder "$MINIK8S_RUN/builder"; unsupervise_program dockerd-builder; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
   # The supervisor stays while a cluster (or another program) uses it.
   supervisor_down_if_idle

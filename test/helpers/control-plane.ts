@@ -7,6 +7,7 @@ import { ApiClient } from '../../common/client/api-client.js';
 import { type ClusterConfig, writeClusterConfig } from '../../common/config/cluster-config.js';
 import { type ControlPlane, type ControlPlaneOptions, startControlPlane } from '../../reconciler/control-plane.js';
 import { TEST_ETCD, uniquePrefix } from './etcd.js';
+import { testCa, testSecurityConfig } from './pki.js';
 
 /** A whole control plane in-process: real etcd (own prefix), real HTTP, real Git; stopped when the test ends. */
 export async function startTestControlPlane(
@@ -16,11 +17,12 @@ export async function startTestControlPlane(
   const home = await mkdtemp(join(tmpdir(), 'minik8s-cp-'));
   const token = randomBytes(16).toString('hex');
   const config: ClusterConfig = {
-    apiUrl: 'http://127.0.0.1:0',
-    gitUrl: 'http://127.0.0.1:0/git/cluster.git',
+    apiUrl: 'https://127.0.0.1:0',
+    gitUrl: 'https://127.0.0.1:0/git/cluster.git',
     token,
     joinToken: randomBytes(16).toString('hex'),
     metricsToken: randomBytes(16).toString('hex'),
+    ...testSecurityConfig(),
     etcdEndpoints: [TEST_ETCD],
     etcdPrefix: uniquePrefix(),
     listen: { host: listenHost, port: 0 },
@@ -54,7 +56,7 @@ export async function startTestControlPlane(
     config,
     configPath,
     gitUrl,
-    pushUrl: gitUrl.replace('http://', `http://minik8s:${token}@`),
-    client: new ApiClient({ baseUrl: cp.url, token }),
+    pushUrl: gitUrl.replace('https://', `https://minik8s:${token}@`),
+    client: new ApiClient({ baseUrl: cp.url, token, ca: testCa() }),
   };
 }

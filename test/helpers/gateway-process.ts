@@ -1,8 +1,11 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { dirname } from 'node:path';
 import type { ExecutionContext } from 'ava';
+import { componentTokenPath } from '../../reconciler/auth/component-token-files.js';
 import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
 import { waitForObject } from './cluster-waits.js';
+import { testSecurityConfig } from './pki.js';
 import type { TestCluster } from './test-cluster.js';
 
 const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
@@ -14,10 +17,13 @@ export async function startGatewayProcess(t: ExecutionContext, cluster: TestClus
     '--import',
     'tsx',
     GATEWAY_MAIN,
-    '--config',
-    cluster.configPath,
     '--api-url',
-    `http://10.100.0.1:${new URL(cluster.cp.url).port}`,
+    `https://10.100.0.1:${new URL(cluster.cp.url).port}`,
+    '--ca-file',
+    testSecurityConfig().caFile,
+    // Its own scoped token, which the control plane wrote into its home (beside cluster.json).
+    '--token-file',
+    componentTokenPath(dirname(cluster.configPath), 'gateway'),
     '--address',
     node.ip,
     ...extraArgs,

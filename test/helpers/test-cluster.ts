@@ -88,7 +88,8 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
     const agentConfig = {
       nodeName: name,
       labels: { 'minik8s.io/hostname': name },
-      apiUrl: `http://${BRIDGE_IP}:${port}`,
+      apiUrl: `https://${BRIDGE_IP}:${port}`,
+      caFile: config.caFile,
       joinToken: config.joinToken,
       metricsToken: config.metricsToken,
       dockerSocket: node.dockerSocket,
@@ -97,7 +98,7 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
       heartbeatSeconds: 1,
       backOff: { baseSeconds: 1, maxSeconds: 4 },
     };
-    await writeFile(file, toYaml(agentConfig));
+    await writeFile(file, toYaml(agentConfig), { mode: 0o600 });
     const log = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
     const child = spawn('nsenter', [`--net=${node.netns}`, process.execPath, '--import', 'tsx', join(REPO, 'node-agent/main.ts'), '--config', file], {
       cwd: REPO,

@@ -16,6 +16,8 @@ import { attachExec, execInPod, podLogs, readExecOutput } from '../../common/cli
 import type { Container, Node, Pod } from '../../common/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
+import { testCa } from '../helpers/pki.js';
+import { scopedToken } from '../../reconciler/auth/scoped-tokens.js';
 import { DOCKER_SOCKET, ensureTestPodNetwork, eventually, POD_CIDR, testRuntime } from '../node-agent/agent-harness.js';
 
 /** The test network's subnet, as the node agent tests use it: agents on the same dockerd must agree. */
@@ -32,7 +34,7 @@ async function startCluster(t: ExecutionContext) {
   const docker = new Docker({ socketPath: DOCKER_SOCKET });
   const stateDir = await mkdtemp(join(tmpdir(), 'mk8s-logs-'));
   const runtime = testRuntime(docker, nodeName, stateDir);
-  const server = await startAgentServer({ host: '127.0.0.1', port: 0, tokens: [config.joinToken], runtime, exec: new DockerExec(docker) });
+  const server = await startAgentServer({ host: '127.0.0.1', port: 0, tokens: [scopedToken(config.tokenKey, 'agent', nodeName)], runtime, exec: new DockerExec(docker) });
   const agentConfig = parseAgentConfig({
     nodeName,
     apiUrl: cp.url,
@@ -43,7 +45,7 @@ async function startCluster(t: ExecutionContext) {
     podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 2 },
   });
-  const agent = await startAgent({ config: agentConfig, api: new ApiClient({ baseUrl: cp.url, token: config.joinToken }), runtime });
+  const agent = await startAgent({ config: agentConfig, api: new ApiClient({ baseUrl: cp.url, token: scopedToken(config.tokenKey, 'node', nodeName), ca: testCa() }), runtime });
   const configPath = join(stateDir, 'cluster.json');
   await writeFile(configPath, JSON.stringify({ ...config, apiUrl: cp.url }));
   t.teardown(async () => {

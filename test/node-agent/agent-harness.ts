@@ -61,7 +61,7 @@ export async function ensureTestPodNetwork(): Promise<void> {
 /** A real API (on the test etcd) and an agent on the test node's Docker, all torn down with the test. */
 export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarness> {
   const store = new ObjectStore(testEtcdKV(t));
-  const server = createApiApp({ store, tokens: [TOKEN] }).listen(0, '127.0.0.1');
+  const server = createApiApp({ store, authenticator: (token) => (token === TOKEN ? { type: 'admin' } : undefined) }).listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   const api = new ApiClient({ baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, token: TOKEN });
   const docker = new Docker({ socketPath: DOCKER_SOCKET });

@@ -9,6 +9,7 @@ import { ipToNumber } from '../../common/net/address-ranges.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { waitForEvent, waitForObject } from '../helpers/cluster-waits.js';
 import { TEST_ETCD, uniquePrefix } from '../helpers/etcd.js';
+import { testCa, testSecurityConfig } from '../helpers/pki.js';
 import { makeService } from './fixtures.js';
 
 const allocated = (s: Service | undefined) => s?.spec.clusterIP !== undefined;
@@ -56,22 +57,23 @@ test('allocations outlive a control plane restart: nothing moves, and a taken ad
   const home = await mkdtemp(join(tmpdir(), 'minik8s-cp-'));
   t.teardown(() => rm(home, { recursive: true, force: true }));
   const config = {
-    apiUrl: 'http://127.0.0.1:0',
-    gitUrl: 'http://127.0.0.1:0/git/cluster.git',
+    apiUrl: 'https://127.0.0.1:0',
+    gitUrl: 'https://127.0.0.1:0/git/cluster.git',
     token: 'restart-test-token-0123456789',
     joinToken: 'restart-test-join-0123456789',
+    ...testSecurityConfig(),
     etcdEndpoints: [TEST_ETCD],
     etcdPrefix: uniquePrefix(),
     listen: { host: '127.0.0.1', port: 0 },
   };
   const first = await startControlPlane({ config, home });
   await first.store.create(fromGit('web', { type: 'NodePort' }));
-  const before = (await waitForObject(new ApiClient({ baseUrl: first.url, token: config.token }), 'Service', 'web', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
+  const before = (await waitForObject(new ApiClient({ baseUrl: first.url, token: config.token, ca: testCa() }), 'Service', 'web', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
   await first.stop();
 
   const second = await startControlPlane({ config, home });
   t.teardown(() => second.stop());
-  const client = new ApiClient({ baseUrl: second.url, token: config.token });
+  const client = new ApiClient({ baseUrl: second.url, token: config.token, ca: testCa() });
   await second.store.create(fromGit('copy', { clusterIP: before.spec.clusterIP }));
   await waitForObject(client, 'Service', 'copy', refused);
   t.is((await second.store.get({ kind: 'Service', namespace: 'default', name: 'web' }))?.metadata.resourceVersion, before.metadata.resourceVersion);

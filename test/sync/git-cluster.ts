@@ -13,6 +13,7 @@ import type { KV } from '../../reconciler/store/kv.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { type GitSync, startGitSync } from '../../reconciler/sync/start-git-sync.js';
 import { testEtcdKV, uniquePrefix } from '../helpers/etcd.js';
+import { testSecurityConfig } from '../helpers/pki.js';
 
 /** A control plane's Git side on a real etcd and a real HTTP server: what the sync tests push to. */
 export interface GitCluster {
@@ -55,7 +56,7 @@ export async function startGitCluster(t: ExecutionContext, opts: GitClusterOptio
 
   let current: GitSync | undefined;
   const start = async () => {
-    current = await startGitSync({ store, kv, home, token, gitUrl, apiUrlForHooks: apiUrl, ...(opts.seedDir && { repoSeedDir: opts.seedDir }), ...(opts.remote && { remote: opts.remote }), ...(opts.allowForcePush && { allowForcePush: true }) });
+    current = await startGitSync({ store, kv, home, token, gitUrl, apiUrlForHooks: apiUrl, caFile: testSecurityConfig().caFile, ...(opts.seedDir && { repoSeedDir: opts.seedDir }), ...(opts.remote && { remote: opts.remote }), ...(opts.allowForcePush && { allowForcePush: true }) });
     return current;
   };
   // Routes resolve through `current`, so a restarted sync serves the same URLs.

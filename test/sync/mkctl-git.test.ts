@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeClusterConfig } from '../../common/config/cluster-config.js';
 import { ClusterClone, PushRejectedError } from '../../mkctl/git/cluster-clone.js';
+import { TEST_ETCD } from '../helpers/etcd.js';
+import { testSecurityConfig } from '../helpers/pki.js';
 import { type GitCluster, podYaml, startGitCluster } from './git-cluster.js';
 
 const web = { kind: 'Pod' as const, namespace: 'default', name: 'web' };
@@ -27,7 +29,7 @@ async function clusterWithConfig(t: Parameters<typeof startGitCluster>[0]): Prom
   t.teardown(() => rm(work, { recursive: true, force: true }));
   const config = join(work, 'cluster.json');
   await writeClusterConfig(
-    { apiUrl: c.apiUrl, gitUrl: c.gitUrl, token: c.token, joinToken: c.token, etcdEndpoints: ['http://127.0.0.1:23790'], etcdPrefix: '', listen: { host: '127.0.0.1', port: 0 } },
+    { apiUrl: c.apiUrl, gitUrl: c.gitUrl, token: c.token, joinToken: c.token, ...testSecurityConfig(), etcdEndpoints: [TEST_ETCD], etcdPrefix: '', listen: { host: '127.0.0.1', port: 0 } },
     config,
   );
   return { c, config, work };
@@ -84,7 +86,7 @@ test('mkctl apply refuses invalid manifests with file and line, as one error', a
 
 test('a push the server rejects carries the hook\'s messages', async (t) => {
   const c = await startGitCluster(t, { seedDir: 'cluster-repo' });
-  const clone = await ClusterClone.open(c.gitUrl, c.token);
+  const clone = await ClusterClone.open(c.gitUrl, c.token, testSecurityConfig().caFile);
   t.teardown(() => clone.dispose());
   await clone.write(new Map([['apps/dup.yaml', podYaml('hello')]]));
   const err = await t.throwsAsync(clone.commitAndPush('duplicate'));
