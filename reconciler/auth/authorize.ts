@@ -28,18 +28,21 @@ export function needsStoredObject(identity: Identity, attrs: RequestAttributes):
   return identity.type === 'node' && attrs.type === 'resource' && (attrs.kind === 'Pod' || attrs.kind === 'Node') && attrs.name !== undefined;
 }
 
-function matches(rule: Rule, attrs: Extract<RequestAttributes, { type: 'resource' }>): boolean {
+const bodyName = (body: unknown) => (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
+
+function matches(rule: Rule, attrs: Extract<RequestAttributes, { type: 'resource' }>, ctx: AuthorizationContext): boolean {
+  // A create names its object in the body, not the path.
+  const name = attrs.name ?? (attrs.verb === 'create' ? bodyName(ctx.body) : undefined);
   return (
     rule.verbs.includes(attrs.verb) &&
     attrs.kind !== undefined &&
     rule.kinds.includes(attrs.kind) &&
     (rule.namespace === undefined || rule.namespace === attrs.namespace) &&
-    (rule.names === undefined || (attrs.name !== undefined && rule.names.includes(attrs.name))) &&
+    (rule.names === undefined || (typeof name === 'string' && rule.names.includes(name))) &&
     (attrs.subresource === undefined || (rule.subresources ?? []).includes(attrs.subresource))
   );
 }
 
-const bodyName = (body: unknown) => (body as { metadata?: { name?: unknown } } | undefined)?.metadata?.name;
 const bodySpec = (body: unknown) => (body as { spec?: unknown } | undefined)?.spec;
 
 /**
@@ -103,6 +106,6 @@ export function authorize(identity: Identity, attrs: RequestAttributes, ctx: Aut
     case 'node':
       return authorizeNode(identity.nodeName, attrs, ctx);
     case 'component':
-      return componentRoles[identity.component].resources.some((rule) => matches(rule, attrs)) ? allow : deny(`the ${identity.component} role does not allow it`);
+      return componentRoles[identity.component].resources.some((rule) => matches(rule, attrs, ctx)) ? allow : deny(`the ${identity.component} role does not allow it`);
   }
 }

@@ -46,7 +46,8 @@ ensure_pki() {
   pki_cert "$dir" "$dir/apiserver" minik8s-apiserver serverAuth \
     "IP:127.0.0.1,IP:$BRIDGE_IP,DNS:localhost,DNS:$(hostname)${MINIK8S_API_SANS:+,$MINIK8S_API_SANS}"
   pki_ca "$dir/etcd" minik8s-etcd-ca
-  pki_cert "$dir/etcd" "$dir/etcd/server" minik8s-etcd serverAuth "IP:127.0.0.1,DNS:localhost"
+  # clientAuth too: etcd's gRPC gateway (the /v3 JSON API) dials etcd itself with this certificate.
+  pki_cert "$dir/etcd" "$dir/etcd/server" minik8s-etcd serverAuth,clientAuth "IP:127.0.0.1,DNS:localhost"
   pki_cert "$dir/etcd" "$dir/etcd/client" minik8s-control-plane clientAuth
   chmod 600 "$dir"/*.key "$dir"/etcd/*.key
 }

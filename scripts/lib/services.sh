@@ -51,11 +51,13 @@ start_registry() {
 
 # start_registry_side NAME ADDR TEMPLATE HEALTH_CHECK — one registry program from templates/registry/TEMPLATE.
 start_registry_side() {
-  local name=$1 addr=$2 template=$3 healthy=$4 config="$MINIK8S_HOME/$1-config.yml"
+  local name=$1 addr=$2 template=$3 healthy=$4 config="$MINIK8S_HOME/$1-config.yml" changed=
   mkdir -p "$MINIK8S_HOME/registry"
   sed -e "s|@STORAGE@|$MINIK8S_HOME/registry|" -e "s|@ADDR@|$addr|" -e "s|@HTPASSWD@|$REGISTRY_AUTH/htpasswd|" \
-    "$MINIK8S_REPO/templates/registry/$template" | write_atomically "$config" || true
+    "$MINIK8S_REPO/templates/registry/$template" | write_atomically "$config" && changed=1
   supervise_program --stop-wait 10 "$name" docker-registry serve "$config"
+  # A running registry reads its config only at start: a changed one (read-only, say) needs a restart.
+  [[ -z $changed ]] || supervisorctl_ restart "$name" >/dev/null
   wait_for 30 "$name on $addr (log: $MINIK8S_LOGS/$name.log)" "$healthy"
 }
 

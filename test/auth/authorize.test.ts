@@ -96,7 +96,10 @@ test('the gateway reads DNS and Services and writes only its own Endpoints', (t)
   t.true(decide(gateway, 'GET', '/api/v1/services'));
   t.true(decide(gateway, 'PUT', '/api/v1/namespaces/minik8s-system/endpoints/gateway'));
   t.true(decide(gateway, 'DELETE', '/api/v1/namespaces/minik8s-system/endpoints/gateway'));
+  t.true(decide(gateway, 'POST', '/api/v1/namespaces/minik8s-system/endpoints', { body: { metadata: { name: 'gateway' } } }));
+  t.false(decide(gateway, 'POST', '/api/v1/namespaces/minik8s-system/endpoints', { body: { metadata: { name: 'other' } } }));
   t.false(decide(gateway, 'PUT', '/api/v1/namespaces/default/endpoints/web'));
-  t.false(decide(gateway, 'GET', '/api/v1/pods'));
+  t.true(decide(gateway, 'GET', '/api/v1/pods'), 'function instances');
+  t.false(decide(gateway, 'GET', '/api/v1/nodes'));
   t.false(decide(gateway, 'PUT', '/api/v1/namespaces/default/pods/web/status'));
 });

@@ -80,13 +80,13 @@ test('the agent keeps its credentials at mode 0600 and reuses them instead of th
   t.is((await stat(c.configPath)).mode & 0o777, 0o600, 'cluster.json');
 });
 
-test('the gateway\'s token reads DNS and Services and writes only the gateway\'s Endpoints', async (t) => {
+test('the gateway\'s token reads what it routes by and writes only the gateway\'s Endpoints', async (t) => {
   const c = await startTestControlPlane(t);
   const file = componentTokenPath(dirname(c.configPath), 'gateway');
   t.is((await stat(file)).mode & 0o777, 0o600);
   const token = (await readFile(file, 'utf8')).trim();
   t.is((await call(c.cp.url, token, 'GET', '/apis/minik8s.io/v1/dns')).status, 200);
-  forbidden(t, await call(c.cp.url, token, 'GET', '/api/v1/pods'), 'pods');
+  forbidden(t, await call(c.cp.url, token, 'GET', '/api/v1/nodes'), 'nodes');
   forbidden(t, await call(c.cp.url, token, 'POST', '/api/v1/namespaces/default/endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [] }), 'other endpoints');
   const own = { apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'minik8s-system', name: 'gateway' }, subsets: [] };
   t.is((await call(c.cp.url, token, 'POST', '/api/v1/namespaces/minik8s-system/endpoints', own)).status, 201);
