@@ -1,5 +1,7 @@
 import { text } from 'node:stream/consumers';
 import test from 'ava';
+import { Agent } from 'undici';
+import { testCa } from '../helpers/pki.js';
 import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
@@ -138,9 +140,13 @@ test('a NodePort answers on every node IP from the host, also for an endpoint ou
 
   // An endpoint outside the pod network, reached through another node's port: forwarded and masqueraded.
   const outside = (await waitForObject(cluster.client, 'Service', 'outside', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
-  const outsideUrl = `http://${cluster.nodes[1]!.ip}:${outside.spec.ports[0]!.nodePort}/api/v1/nodes`;
+  const outsideUrl = `https://${cluster.nodes[1]!.ip}:${outside.spec.ports[0]!.nodePort}/api/v1/nodes`;
+  // The API's certificate names the control plane's addresses, not the node's: the CA is checked, the name is not.
+  const dispatcher = new Agent({ connect: { ca: testCa(), checkServerIdentity: () => undefined } });
+  t.teardown(() => dispatcher.close());
+  const askApi = () => fetch(outsideUrl, { signal: AbortSignal.timeout(2000), dispatcher } as RequestInit).then((r) => r.status, () => 0);
   let status = 0;
-  t.true(await eventually(async () => (status = await fetch(outsideUrl, { signal: AbortSignal.timeout(2000) }).then((r) => r.status, () => 0)) !== 0, 10_000), outsideUrl);
+  t.true(await eventually(async () => (status = await askApi()) !== 0, 10_000), outsideUrl);
   t.is(status, 401, 'the API server answered (without a token)');
 
   const ask = ['import socket, sys', 's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)', 's.settimeout(2)', "s.sendto(b'ping', (sys.argv[1], 53))", 'print(s.recvfrom(512)[0].decode())'].join('\n');
