@@ -20,7 +20,7 @@ const podYaml = (name: string, command: string) =>
 test('the console signs in with the token, shows a pod created meanwhile without a reload, and graphs its usage', async (t) => {
   const promPort = await freePort();
   const cluster = await startTestCluster(t, { controlPlane: { clusterConfig: { prometheusUrl: `http://127.0.0.1:${promPort}` } } });
-  const apiUrl = `http://127.0.0.1:${new URL(cluster.cp.url).port}`;
+  const apiUrl = `https://127.0.0.1:${new URL(cluster.cp.url).port}`;
   const prometheus = await startTestPrometheus({ apiUrl, metricsToken: cluster.config.metricsToken!, port: promPort });
   t.teardown(() => prometheus.stop());
   // A little CPU and some output, for the graphs and the log pane.

@@ -41,7 +41,7 @@ test('the scrape token reads metrics and targets only; nodes, agents, the contro
   t.is((await agentGet('/metrics/cadvisor')).status, 200);
   t.is((await agentGet('/containerLogs/default/x/y')).status, 401, "the scrape token opens no pod's logs");
   t.is((await agentGet('/metrics', 'nope')).status, 401);
-  const apiUrl = `http://127.0.0.1:${new URL(cluster.cp.url).port}`;
+  const apiUrl = `https://127.0.0.1:${new URL(cluster.cp.url).port}`;
   const prometheus: TestPrometheus = await startTestPrometheus({ apiUrl, metricsToken: cluster.config.metricsToken! });
   t.teardown(() => prometheus.stop());
   const up = async (pool: string, count: number) => (await prometheus.targets()).filter((x) => x.scrapePool === pool && x.health === 'up').length >= count;
