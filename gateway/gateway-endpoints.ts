@@ -1,4 +1,4 @@
-import { ApiError, type ApiClient } from '../common/client/api-client.js';
+import { type ApiClient, ApiError } from '../common/client/api-client.js';
 import type { Endpoints } from '../common/schema/index.js';
 import { GATEWAY_SERVICE } from '../common/schema/system-services.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import { createProxyServer } from 'http-proxy-3';
-import type { DNS, Service } from '../common/schema/index.js';
 import type { Logger } from '../common/log/log.js';
+import type { DNS, Service } from '../common/schema/index.js';
 import { type FunctionHttpDeps, handleFunctionRequest } from './functions/function-http.js';
 import { routeRequest } from './route-match.js';
 import { handleWorkflowRequest, type WorkflowHttpDeps } from './workflows/workflow-http.js';

@@ -2,12 +2,12 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { ApiClient } from '../common/client/api-client.js';
 import { Informer } from '../common/client/informer.js';
+import type { KafkaClients } from '../common/functions/kafka-clients.js';
 import type { Logger } from '../common/log/log.js';
 import { refKey } from '../common/schema/index.js';
+import { startFunctionGateway } from './functions/function-gateway.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
-import type { KafkaClients } from '../common/functions/kafka-clients.js';
-import { startFunctionGateway } from './functions/function-gateway.js';
 
 export interface GatewayDeps {
   api: ApiClient;

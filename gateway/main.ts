@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ApiClient } from '../common/client/api-client.js';
+import { readKafkaClients } from '../common/functions/kafka-clients.js';
 import { createLogger } from '../common/log/log.js';
 import { type RunningGateway, startGateway } from './gateway.js';
-import { readKafkaClients } from '../common/functions/kafka-clients.js';
 
 const log = createLogger('gateway');
-const USAGE = 'usage: node dist/gateway/main.js --api-url URL --ca-file CA_PEM --token-file TOKEN_FILE --address NODE_IP [--port 80] [--kafka KAFKA_CLIENTS_JSON]';
+const USAGE =
+  'usage: node dist/gateway/main.js --api-url URL --ca-file CA_PEM --token-file TOKEN_FILE --address NODE_IP [--port 80] [--kafka KAFKA_CLIENTS_JSON]';
 
 /**
  * The gateway process. It holds only its own scoped token ($MINIK8S_HOME/credentials/gateway.token,

@@ -23,9 +23,7 @@ export function hostName(hostHeader: string | undefined): string {
 
 /** Every path of every DNS object for `host` (several objects may share one host). */
 export function routesFor(host: string, dns: readonly DNS[]): Route[] {
-  return dns
-    .filter((d) => d.spec.host === host)
-    .flatMap((d) => d.spec.paths.map((p) => ({ namespace: d.metadata.namespace ?? 'default', ...p })));
+  return dns.filter((d) => d.spec.host === host).flatMap((d) => d.spec.paths.map((p) => ({ namespace: d.metadata.namespace ?? 'default', ...p })));
 }
 
 /** A route's path without a trailing slash ('' for `/`), so `/cart/` and `/cart` mean the same. */

@@ -8,4 +8,3 @@ export function formatCliError(err: unknown): string {
   }
   return `error: ${err instanceof Error ? err.message : String(err)}`;
 }
-

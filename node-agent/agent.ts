@@ -3,17 +3,17 @@ import { Informer } from '../common/client/informer.js';
 import { createLogger, type Logger } from '../common/log/log.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
+import type { FunctionCode } from './functions/function-code.js';
+import { startFunctionCodeWatcher } from './functions/function-code-watcher.js';
 import type { NodeNet } from './host/node-net.js';
 import type { ContainerSample, StatsSource } from './metrics/container-sample.js';
 import { startMetricsReporter } from './metrics/metrics-reporter.js';
-import type { FunctionCode } from './functions/function-code.js';
-import { startFunctionCodeWatcher } from './functions/function-code-watcher.js';
 import { PodNetworkController } from './network/pod-network-controller.js';
 import { NodeRegistration } from './node/node-registration.js';
 import { waitForPodSubnet } from './node/pod-subnet.js';
 import { PodController } from './pods/pod-controller.js';
-import { startServiceProxy } from './services/service-proxy.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
+import { startServiceProxy } from './services/service-proxy.js';
 
 export interface AgentDeps {
   config: AgentConfig;
@@ -59,7 +59,8 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
   registration.startHeartbeat();
   let dns: RunningClusterDns | undefined;
   try {
-    const podCIDR = node.spec.podCIDR ?? (await waitForPodSubnet({ api, nodeName: config.nodeName, ...(config.podCIDR && { configured: config.podCIDR }), log }));
+    const podCIDR =
+      node.spec.podCIDR ?? (await waitForPodSubnet({ api, nodeName: config.nodeName, ...(config.podCIDR && { configured: config.podCIDR }), log }));
     const gateway = await runtime.ensureNetwork(podCIDR);
     // Before any pod starts: every pod's resolv.conf names it.
     if (deps.nodeNet) {

@@ -1,49 +1,50 @@
+import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import { Router } from 'express';
+import { Informer } from '../common/client/informer.js';
+import { type ClusterConfig, DEFAULT_PROMETHEUS_URL } from '../common/config/cluster-config.js';
+import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
+import { createLogger } from '../common/log/log.js';
+import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
 import { podSecurityPolicy } from './admission/pod-security.js';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
 import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
-import { Informer } from '../common/client/informer.js';
-import { storeListWatch } from './store/store-list-watch.js';
-import { type ClusterConfig, DEFAULT_PROMETHEUS_URL } from '../common/config/cluster-config.js';
-import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
-import { EndpointsController } from './controllers/endpoints-controller.js';
+import { consoleRouter } from './console/console-router.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
+import { EndpointsController } from './controllers/endpoints-controller.js';
 import { HpaController } from './controllers/hpa-controller.js';
+import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
 import { ReplicaSetController } from './controllers/replicaset-controller.js';
 import { SchedulerController } from './controllers/scheduler-controller.js';
 import { ServiceIPController } from './controllers/service-ip-controller.js';
-import { defaultServiceNetwork } from './services/service-addresses.js';
-import { EtcdKV } from './store/etcd-kv.js';
-import { InstrumentedKV } from './store/instrumented-kv.js';
-import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
-import { observabilityRouter } from './observability/observability-router.js';
-import { prometheusProxy } from './observability/prometheus-proxy.js';
-import { consoleRouter } from './console/console-router.js';
-import type { KV } from './store/kv.js';
-import { ObjectStore } from './store/object-store.js';
-import { whenNodesReady } from './sync/first-sync-gate.js';
-import { startGitSync } from './sync/start-git-sync.js';
-import { ensureGatewayService } from './system/gateway-service.js';
-import { createLogger } from '../common/log/log.js';
-import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
 import { FunctionActivity, functionActivityRouter } from './functions/function-activity.js';
 import { FunctionController } from './functions/function-controller.js';
 import { FunctionKafka } from './functions/function-kafka.js';
 import { functionSourceRouter } from './functions/function-source-router.js';
 import { fireGitTriggers } from './functions/git-triggers.js';
 import { ScheduleTriggers } from './functions/schedule-triggers.js';
-import { KafkaStepTransport, type WorkflowReplies } from './workflows/kafka-step-transport.js';
+import { observabilityRouter } from './observability/observability-router.js';
+import { prometheusProxy } from './observability/prometheus-proxy.js';
+import { defaultServiceNetwork } from './services/service-addresses.js';
+import { EtcdKV } from './store/etcd-kv.js';
+import { InstrumentedKV } from './store/instrumented-kv.js';
+import type { KV } from './store/kv.js';
+import { ObjectStore } from './store/object-store.js';
+import { storeListWatch } from './store/store-list-watch.js';
+import { whenNodesReady } from './sync/first-sync-gate.js';
+import { startGitSync } from './sync/start-git-sync.js';
+import { ensureGatewayService } from './system/gateway-service.js';
 import { ExecutionRetention } from './workflows/execution-retention.js';
+import { KafkaStepTransport, type WorkflowReplies } from './workflows/kafka-step-transport.js';
 import { WorkflowExecutor } from './workflows/workflow-executor.js';
 
 /** How long a fresh cluster's first sync waits for its nodes at most. */
 const FIRST_SYNC_WAIT_MS = 120_000;
+
 import { clusterAuthenticator } from './auth/authenticate.js';
 import { bootstrapRouter } from './auth/bootstrap-router.js';
 import { writeComponentTokens } from './auth/component-token-files.js';
@@ -175,7 +176,11 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new WorkflowExecutor({
       store,
       executions,
-      transport: new KafkaStepTransport(kafkaClientConfig(opts.kafka, 'workflows', 'host', 'workflow-executor'), createLogger('workflow-kafka'), opts.workflowReplies),
+      transport: new KafkaStepTransport(
+        kafkaClientConfig(opts.kafka, 'workflows', 'host', 'workflow-executor'),
+        createLogger('workflow-kafka'),
+        opts.workflowReplies,
+      ),
       log: createLogger('workflow-executor'),
     });
   await workflowExecutor?.start();
@@ -184,7 +189,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new ExecutionRetention({ store, executions, log: createLogger('execution-retention') }),
     new SchedulerController({ store, pods, nodes, log: createLogger('scheduler') }),
     new NodeLifecycleController({ store, pods, nodes, log: createLogger('node-lifecycle'), health: { ...defaultNodeHealthOptions, ...opts.nodeHealth } }),
-    new ServiceIPController({ store, services, network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) }, log: createLogger('service-ip') }),
+    new ServiceIPController({
+      store,
+      services,
+      network: { ...defaultServiceNetwork, ...(config.serviceCIDR && { serviceCIDR: config.serviceCIDR }) },
+      log: createLogger('service-ip'),
+    }),
     new EndpointsController({ store, services, pods, endpoints, log: createLogger('endpoints') }),
     new ReplicaSetController({ store, pods, replicaSets, log: createLogger('replicaset-controller') }),
     new DeploymentController({ store, deployments, replicaSets, log: createLogger('deployment-controller') }),

@@ -1,10 +1,10 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { clusterConfigPath, minik8sHome, readClusterConfig } from '../common/config/cluster-config.js';
-import { startControlPlane } from './control-plane.js';
+import { kafkaClientsPath, readKafkaClients } from '../common/functions/kafka-clients.js';
 import { createLogger } from '../common/log/log.js';
 import { repoRoot } from '../common/paths/repo-root.js';
-import { existsSync } from 'node:fs';
-import { kafkaClientsPath, readKafkaClients } from '../common/functions/kafka-clients.js';
+import { startControlPlane } from './control-plane.js';
 
 /** The control-plane process: `node dist/reconciler/main.js`, configured by $MINIK8S_HOME/cluster.json. */
 const log = createLogger('main');

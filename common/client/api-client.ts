@@ -6,6 +6,7 @@ import { type ApiObject, type Event, type Kind, type ObjectOf, type ObjectRef, p
 import { ApiError } from './api-error.js';
 
 export { ApiError, isApiError } from './api-error.js';
+
 import { collectionPath, objectPath } from './api-paths.js';
 import type { ListOptions, ListWatchSource, ObjectList, WatchEvent, WatchOptions } from './list-watch-source.js';
 import { type EventSource, type EventType, type InvolvedObject, newEvent } from './new-event.js';
@@ -38,7 +39,11 @@ function errorFromAnswer(code: number, statusText: string, text: string): ApiErr
   } catch {
     // Not a Kubernetes Status (a proxy's page, say): the text itself is the best message there is.
   }
-  return new ApiError(code, typeof status?.reason === 'string' ? status.reason : 'Unknown', typeof status?.message === 'string' ? status.message : text || statusText);
+  return new ApiError(
+    code,
+    typeof status?.reason === 'string' ? status.reason : 'Unknown',
+    typeof status?.message === 'string' ? status.message : text || statusText,
+  );
 }
 
 /** Reads a response stream line by line (newline-delimited JSON). */
@@ -89,7 +94,9 @@ export class ApiClient implements ListWatchSource {
     } catch (err) {
       if (signal?.aborted) throw err;
       const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      throw new ApiError(0, 'Unreachable', `the cluster is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (err as Error).message})`, { cause: err });
+      throw new ApiError(0, 'Unreachable', `the cluster is not reachable at ${this.baseUrl} (${cause?.code ?? cause?.message ?? (err as Error).message})`, {
+        cause: err,
+      });
     }
     if (res.ok) return res;
     throw errorFromAnswer(res.status, res.statusText, await res.text());

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { type Kind, type ObjectOf, refKey, refOf } from '../schema/index.js';
 import { createLogger, type Logger } from '../log/log.js';
+import { type Kind, type ObjectOf, refKey, refOf } from '../schema/index.js';
 import type { ListWatchSource, WatchEventType } from './list-watch-source.js';
 
 /** What changed in the cache. Handlers should only enqueue keys (`key`, or one derived from `object`, such as an owner's). */

@@ -18,7 +18,19 @@ export function involvedObjectOf(o: ApiObject | InvolvedObject): InvolvedObject 
 export function newEvent(about: ApiObject | InvolvedObject, type: EventType, reason: string, message: string, source: EventSource, now = new Date()): Event {
   const involvedObject = involvedObjectOf(about);
   const digest = createHash('sha256')
-    .update(JSON.stringify([involvedObject.kind, involvedObject.namespace, involvedObject.name, involvedObject.uid, type, reason, message, source.component, source.host]))
+    .update(
+      JSON.stringify([
+        involvedObject.kind,
+        involvedObject.namespace,
+        involvedObject.name,
+        involvedObject.uid,
+        type,
+        reason,
+        message,
+        source.component,
+        source.host,
+      ]),
+    )
     .digest('hex')
     .slice(0, 16);
   const namespaced = involvedObject.kind in resourceTypes && resourceTypes[involvedObject.kind as keyof typeof resourceTypes].namespaced;

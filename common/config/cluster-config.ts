@@ -45,7 +45,10 @@ export const clusterConfigSchema = z.strictObject({
   etcdPrefix: z.string().default(''),
   listen: z.strictObject({ host: z.string().default('0.0.0.0'), port: z.number().int().min(0).max(65535) }),
   /** Services' cluster IPs come from here (default 10.96.0.0/16); the first 15 host addresses are kept for the cluster's own services. */
-  serviceCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16').optional(),
+  serviceCIDR: z
+    .string()
+    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16')
+    .optional(),
   /** A fresh cluster's first sync waits (2 min at most) until this many nodes are Ready, so what the repository holds is spread over them; npm start sets it to the node count. */
   firstSyncNodes: z.number().int().min(0).optional(),
   /** Accept non-fast-forward pushes to the synced branch (refused by default); the commits they replace stay in `mkctl history`. */

@@ -47,7 +47,10 @@ export abstract class Controller<K extends Kind> {
   }
 
   /** Enqueues what `keysOf` derives from each change of the informer's objects (by default, the object's own key). */
-  protected watch<W extends Kind>(informer: Informer<W>, keysOf: (e: InformerEvent<ObjectOf<W>>) => string | readonly string[] | undefined = (e) => e.key): void {
+  protected watch<W extends Kind>(
+    informer: Informer<W>,
+    keysOf: (e: InformerEvent<ObjectOf<W>>) => string | readonly string[] | undefined = (e) => e.key,
+  ): void {
     informer.onChange((e) => {
       for (const key of [keysOf(e) ?? []].flat()) this.#queue.add(key);
     });

@@ -53,7 +53,15 @@ export class HttpError extends ReasonError<StatusReason> {
   readonly details: StatusDetails | undefined;
 
   toStatus(): Status {
-    return { kind: 'Status', apiVersion: 'v1', status: 'Failure', message: this.message, reason: this.reason, code: this.code, ...(this.details && { details: this.details }) };
+    return {
+      kind: 'Status',
+      apiVersion: 'v1',
+      status: 'Failure',
+      message: this.message,
+      reason: this.reason,
+      code: this.code,
+      ...(this.details && { details: this.details }),
+    };
   }
 }
 
@@ -71,7 +79,9 @@ export function toHttpError(err: unknown, mapError?: ErrorMapper): HttpError {
   const status = (err as { status?: unknown; type?: unknown } | null)?.status;
   if (status === 413) {
     const limit = (err as { limit?: unknown }).limit;
-    return new HttpError(413, 'RequestEntityTooLarge', `request body is over the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}`, { cause: err });
+    return new HttpError(413, 'RequestEntityTooLarge', `request body is over the limit${typeof limit === 'number' ? ` of ${limit} bytes` : ''}`, {
+      cause: err,
+    });
   }
   if (typeof status === 'number' && status >= 400 && status < 500) {
     const detail = (err as { type?: unknown }).type === 'entity.parse.failed' ? 'request body is not valid JSON' : (err as Error).message;

@@ -1,4 +1,4 @@
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 /** The one logger: structured JSON lines on stderr; level from MINIK8S_LOG_LEVEL (default info). */
 export const rootLogger: Logger = pino(

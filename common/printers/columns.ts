@@ -1,8 +1,8 @@
 import type { ApiObject, Deployment, Kind, LabelSelector, Node, ObjectOf, ReplicaSet } from '../../common/schema/index.js';
-import { formatUsage, usageValues } from './usage.js';
 import { formatAge } from './age.js';
 import { podReady, podRestarts, podStatus } from './pod-status.js';
 import { endpointAddresses, endpointList } from './service-endpoints.js';
+import { formatUsage, usageValues } from './usage.js';
 import { executionColumns, workflowColumns } from './workflow-columns.js';
 
 /** One table column: its header, how to read a cell, and whether it shows only with `-o wide`. */
@@ -15,7 +15,11 @@ export interface Column<T> {
 }
 
 const name: Column<ApiObject> = { header: 'NAME', cell: (o) => o.metadata.name, description: 'Name must be unique within a namespace.' };
-const age: Column<ApiObject> = { header: 'AGE', cell: (o, now) => formatAge(o.metadata.creationTimestamp, now), description: 'Time since the object was created.' };
+const age: Column<ApiObject> = {
+  header: 'AGE',
+  cell: (o, now) => formatAge(o.metadata.creationTimestamp, now),
+  description: 'Time since the object was created.',
+};
 const orNone = (v: string | number | undefined): string => (v === undefined || v === '' ? '<none>' : String(v));
 
 export function nodeStatus(n: Node): string {
@@ -26,7 +30,9 @@ export function nodeStatus(n: Node): string {
 
 export function nodeRoles(n: Node): string {
   const prefix = 'node-role.kubernetes.io/';
-  const roles = Object.keys(n.metadata.labels ?? {}).filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  const roles = Object.keys(n.metadata.labels ?? {})
+    .filter((k) => k.startsWith(prefix))
+    .map((k) => k.slice(prefix.length));
   return roles.length ? roles.join(',') : '<none>';
 }
 
@@ -35,13 +41,21 @@ export function nodeInternalIP(n: Node): string | undefined {
 }
 
 function selectorText(labels: Record<string, string> | undefined): string {
-  return orNone(Object.entries(labels ?? {}).map(([k, v]) => `${k}=${v}`).join(','));
+  return orNone(
+    Object.entries(labels ?? {})
+      .map(([k, v]) => `${k}=${v}`)
+      .join(','),
+  );
 }
 
 /** A label selector as kubectl prints it: `app=web,tier in (a,b),!canary`. */
 export function labelSelectorText(selector: LabelSelector): string {
   const expressions = (selector.matchExpressions ?? []).map((e) =>
-    e.operator === 'Exists' ? e.key : e.operator === 'DoesNotExist' ? `!${e.key}` : `${e.key} ${e.operator === 'In' ? 'in' : 'notin'} (${(e.values ?? []).join(',')})`,
+    e.operator === 'Exists'
+      ? e.key
+      : e.operator === 'DoesNotExist'
+        ? `!${e.key}`
+        : `${e.key} ${e.operator === 'In' ? 'in' : 'notin'} (${(e.values ?? []).join(',')})`,
   );
   return orNone([...Object.entries(selector.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`), ...expressions].join(','));
 }
@@ -113,9 +127,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'REVISION', cell: (f) => orNone(f.status?.revision?.slice(0, 12)), wide: true },
     { header: 'SOURCE', cell: (f) => f.spec.source, wide: true },
   ],
-  Endpoints: [
-    { header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) },
-  ],
+  Endpoints: [{ header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) }],
   Node: [
     { header: 'STATUS', cell: nodeStatus },
     { header: 'ROLES', cell: nodeRoles },

@@ -12,7 +12,6 @@ export { formatFieldPath };
 
 export type ParseResult<T> = { ok: true; object: T } | { ok: false; errors: FieldError[] };
 
-
 function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: readonly PropertyKey[] = []): FieldError[] {
   return issues.map((i) => {
     const extra = i.code === 'unrecognized_keys' ? ` (${i.keys.join(', ')})` : '';

@@ -2,12 +2,8 @@ import { z } from 'zod';
 import { conditionSchema, labelsSchema, nameSchema, objectMetaSchema } from './meta.js';
 import { parseCpuMillis, parseMemoryBytes } from './quantity.js';
 
-const cpuQuantity = z
-  .union([z.string(), z.number()])
-  .refine((q) => parseCpuMillis(q) !== undefined, 'must be a CPU quantity such as 500m or 1');
-const memoryQuantity = z
-  .union([z.string(), z.number()])
-  .refine((q) => parseMemoryBytes(q) !== undefined, 'must be a memory quantity such as 128Mi or 1Gi');
+const cpuQuantity = z.union([z.string(), z.number()]).refine((q) => parseCpuMillis(q) !== undefined, 'must be a CPU quantity such as 500m or 1');
+const memoryQuantity = z.union([z.string(), z.number()]).refine((q) => parseMemoryBytes(q) !== undefined, 'must be a memory quantity such as 128Mi or 1Gi');
 
 const resourceListSchema = z.strictObject({ cpu: cpuQuantity.optional(), memory: memoryQuantity.optional() });
 
@@ -79,9 +75,7 @@ export const containerSchema = z.strictObject({
   env: z.array(z.strictObject({ name: z.string().min(1), value: z.string().default('') })).optional(),
   ports: z.array(containerPortSchema).optional(),
   resources: resourceRequirementsSchema.optional(),
-  volumeMounts: z
-    .array(z.strictObject({ name: nameSchema, mountPath: z.string().startsWith('/'), readOnly: z.boolean().optional() }))
-    .optional(),
+  volumeMounts: z.array(z.strictObject({ name: nameSchema, mountPath: z.string().startsWith('/'), readOnly: z.boolean().optional() })).optional(),
   readinessProbe: probeSchema.optional(),
   livenessProbe: probeSchema.optional(),
   securityContext: containerSecurityContextSchema.optional(),
@@ -138,7 +132,13 @@ const containerStateSchema = z.object({
   waiting: z.object({ reason: z.string(), message: z.string().optional() }).optional(),
   running: z.object({ startedAt: z.string() }).optional(),
   terminated: z
-    .object({ exitCode: z.number(), reason: z.string().optional(), message: z.string().optional(), startedAt: z.string().optional(), finishedAt: z.string().optional() })
+    .object({
+      exitCode: z.number(),
+      reason: z.string().optional(),
+      message: z.string().optional(),
+      startedAt: z.string().optional(),
+      finishedAt: z.string().optional(),
+    })
     .optional(),
 });
 export type ContainerState = z.infer<typeof containerStateSchema>;

@@ -3,7 +3,15 @@
 const CPU = /^(\d+(\.\d+)?)(m?)$/;
 const MEMORY = /^(\d+(\.\d+)?)(Ki|Mi|Gi|Ti|k|M|G|T)?$/;
 const MEMORY_FACTOR: Record<string, number> = {
-  '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 1024, Mi: 1024 ** 2, Gi: 1024 ** 3, Ti: 1024 ** 4,
+  '': 1,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 1024,
+  Mi: 1024 ** 2,
+  Gi: 1024 ** 3,
+  Ti: 1024 ** 4,
 };
 
 /** "500m" → 500, "1" → 1000, 0.5 → 500. Undefined when the text is not a CPU quantity. */
@@ -26,7 +34,11 @@ export function formatCpuMillis(millis: number): string {
 }
 
 export function formatMemoryBytes(bytes: number): string {
-  for (const [suffix, f] of [['Gi', 1024 ** 3], ['Mi', 1024 ** 2], ['Ki', 1024]] as const) {
+  for (const [suffix, f] of [
+    ['Gi', 1024 ** 3],
+    ['Mi', 1024 ** 2],
+    ['Ki', 1024],
+  ] as const) {
     if (bytes >= f && bytes % f === 0) return `${bytes / f}${suffix}`;
   }
   return bytes >= 1024 ** 2 ? `${Math.round(bytes / 1024 ** 2)}Mi` : String(bytes);

@@ -55,7 +55,13 @@ export const endpointsSchema = z.strictObject({
   metadata: objectMetaSchema,
   subsets: z.array(
     z.object({
-      addresses: z.array(z.object({ ip: z.string(), nodeName: z.string().optional(), targetRef: z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }).optional() })),
+      addresses: z.array(
+        z.object({
+          ip: z.string(),
+          nodeName: z.string().optional(),
+          targetRef: z.object({ kind: z.string(), name: z.string(), namespace: z.string().optional() }).optional(),
+        }),
+      ),
       ports: z.array(z.object({ name: z.string().optional(), port: z.number(), protocol: z.enum(['TCP', 'UDP']) })),
     }),
   ),

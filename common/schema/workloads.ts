@@ -58,9 +58,7 @@ export const deploymentSchema = z
       revisionHistoryLimit: z.number().int().min(0).default(10),
       progressDeadlineSeconds: z.number().int().min(1).default(600),
     }),
-    status: replicaSetStatusSchema
-      .extend({ updatedReplicas: z.number().int().optional(), unavailableReplicas: z.number().int().optional() })
-      .optional(),
+    status: replicaSetStatusSchema.extend({ updatedReplicas: z.number().int().optional(), unavailableReplicas: z.number().int().optional() }).optional(),
   })
   .superRefine((d, ctx) => {
     checkSelector(d.spec, ctx);
@@ -80,12 +78,17 @@ const metricTargetSchema = z
     averageUtilization: z.number().int().min(1).optional(),
     averageValue: z.union([z.string(), z.number()]).optional(),
   })
-  .refine((t) => (t.type === 'Utilization' ? t.averageUtilization !== undefined : t.averageValue !== undefined), 'Utilization needs averageUtilization; AverageValue needs averageValue');
+  .refine(
+    (t) => (t.type === 'Utilization' ? t.averageUtilization !== undefined : t.averageValue !== undefined),
+    'Utilization needs averageUtilization; AverageValue needs averageValue',
+  );
 
 const scalingRulesSchema = z.strictObject({
   stabilizationWindowSeconds: z.number().int().min(0).max(3600).optional(),
   selectPolicy: z.enum(['Max', 'Min', 'Disabled']).optional(),
-  policies: z.array(z.strictObject({ type: z.enum(['Pods', 'Percent']), value: z.number().int().min(1), periodSeconds: z.number().int().min(1).max(1800) })).optional(),
+  policies: z
+    .array(z.strictObject({ type: z.enum(['Pods', 'Percent']), value: z.number().int().min(1), periodSeconds: z.number().int().min(1).max(1800) }))
+    .optional(),
 });
 
 /** An AverageValue target must be a quantity of its resource (`500m`, `64Mi`). */
@@ -93,7 +96,12 @@ function checkAverageValue(r: { name: 'cpu' | 'memory'; target: { averageValue?:
   const v = r.target.averageValue;
   if (v === undefined) return;
   const parsed = r.name === 'cpu' ? parseCpuMillis(v) : parseMemoryBytes(v);
-  if (parsed === undefined || parsed <= 0) ctx.addIssue({ code: 'custom', path: ['target', 'averageValue'], message: `must be a positive ${r.name} quantity such as ${r.name === 'cpu' ? '500m' : '64Mi'}` });
+  if (parsed === undefined || parsed <= 0)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['target', 'averageValue'],
+      message: `must be a positive ${r.name} quantity such as ${r.name === 'cpu' ? '500m' : '64Mi'}`,
+    });
 }
 
 export const horizontalPodAutoscalerSchema = z.strictObject({
@@ -106,7 +114,12 @@ export const horizontalPodAutoscalerSchema = z.strictObject({
       minReplicas: z.number().int().min(1).default(1),
       maxReplicas: z.number().int().min(1),
       metrics: z
-        .array(z.strictObject({ type: z.literal('Resource'), resource: z.strictObject({ name: z.enum(['cpu', 'memory']), target: metricTargetSchema }).superRefine(checkAverageValue) }))
+        .array(
+          z.strictObject({
+            type: z.literal('Resource'),
+            resource: z.strictObject({ name: z.enum(['cpu', 'memory']), target: metricTargetSchema }).superRefine(checkAverageValue),
+          }),
+        )
         .optional(),
       behavior: z.strictObject({ scaleUp: scalingRulesSchema.optional(), scaleDown: scalingRulesSchema.optional() }).optional(),
     })

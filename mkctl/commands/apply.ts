@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { readClusterConfig } from '../../common/config/cluster-config.js';
 import { applyDocuments, displayKey, splitDocuments } from '../../reconciler/git/manifest-edits.js';
-import { commitToCluster } from '../git/commit-to-cluster.js';
 import { loadManifests } from '../../reconciler/sync/manifest-loader.js';
-import { readManifestArg } from '../git/read-manifest-arg.js';
 import { formatManifestError, formatManifestWarning, reportSync } from '../../reconciler/sync/sync-report.js';
+import { commitToCluster } from '../git/commit-to-cluster.js';
+import { readManifestArg } from '../git/read-manifest-arg.js';
 
 export function register(program: Command): void {
   program

@@ -3,10 +3,10 @@ import { once } from 'node:events';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { DEFAULT_PROMETHEUS_URL, GIT_USER } from '../../common/config/cluster-config.js';
-import { cliContext } from '../cli-context.js';
-import { columnsFor, nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
-import { formatTable } from '../printers/table.js';
 import { repoRoot } from '../../common/paths/repo-root.js';
+import { columnsFor, nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
+import { cliContext } from '../cli-context.js';
+import { formatTable } from '../printers/table.js';
 
 /** Runs scripts/control-plane.sh on this host (the control-plane host); its exit status becomes ours. */
 async function controlPlaneScript(verb: 'start' | 'stop' | 'kill'): Promise<void> {
@@ -23,7 +23,9 @@ export function register(program: Command): void {
   const cluster = program.command('cluster').description('Cluster-wide information, and stopping or starting the control plane');
   cluster
     .command('info')
-    .description('Print the API URL, the Git URL with its push credential, the cluster CA (and how git trusts it), Prometheus and the web console, and the nodes')
+    .description(
+      'Print the API URL, the Git URL with its push credential, the cluster CA (and how git trusts it), Prometheus and the web console, and the nodes',
+    )
     .option('-o, --output <format>', 'json')
     .action(async (opts: { output?: string }) => {
       if (opts.output !== undefined && opts.output !== 'json') throw new Error(`unknown output format "${opts.output}" (cluster info supports: json)`);
@@ -60,7 +62,10 @@ export function register(program: Command): void {
         '',
         nodes.length === 0
           ? 'No nodes have joined yet.'
-          : formatTable(columns.map((c) => c.header), nodes.map((n) => columns.map((c) => c.cell(n, now)))),
+          : formatTable(
+              columns.map((c) => c.header),
+              nodes.map((n) => columns.map((c) => c.cell(n, now))),
+            ),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

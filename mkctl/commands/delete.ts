@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
 import { readClusterConfig } from '../../common/config/cluster-config.js';
-import { displayKey, removeObjects, splitDocuments } from '../../reconciler/git/manifest-edits.js';
 import { lookupResourceType, refKey } from '../../common/schema/index.js';
-import { commitToCluster } from '../git/commit-to-cluster.js';
+import { displayKey, removeObjects, splitDocuments } from '../../reconciler/git/manifest-edits.js';
 import { isManagedByGit } from '../../reconciler/sync/plan.js';
-import { cliContext } from '../cli-context.js';
 import { reportSync } from '../../reconciler/sync/sync-report.js';
+import { cliContext } from '../cli-context.js';
+import { commitToCluster } from '../git/commit-to-cluster.js';
 import { readManifestArg } from '../git/read-manifest-arg.js';
 
 async function keysToDelete(kind: string | undefined, name: string | undefined, opts: { filename?: string; namespace: string }): Promise<string[]> {

@@ -1,14 +1,14 @@
 import type { Command } from 'commander';
-import { ApiError } from '../../common/client/api-error.js';
 import type { ApiClient } from '../../common/client/api-client.js';
-import { type ApiObject, type Kind, type ObjectOf, resourceTypes } from '../../common/schema/index.js';
+import { ApiError } from '../../common/client/api-error.js';
 import { controllerRef } from '../../common/controller/owner-key.js';
+import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
+import { type ApiObject, type Kind, type ObjectOf, resourceTypes } from '../../common/schema/index.js';
 import { cliContext } from '../cli-context.js';
 import { describeObject } from '../printers/describe.js';
 import { dnsRoutesSection } from '../printers/dns-routes.js';
 import { executionHistoryLines } from '../printers/execution-history.js';
 import { hpaSummary } from '../printers/hpa-describe.js';
-import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
 import { deploymentSummary, replicaSetSummary } from '../printers/workload-describe.js';
 import { resolveTypes } from './get.js';
 

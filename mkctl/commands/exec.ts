@@ -1,6 +1,6 @@
-import type { Command } from 'commander';
 import type { Duplex } from 'node:stream';
-import { encodeFrame, ExecFrameType, resizeFrame } from '../../common/client/exec-frames.js';
+import type { Command } from 'commander';
+import { ExecFrameType, encodeFrame, resizeFrame } from '../../common/client/exec-frames.js';
 import { attachExec, execInPod, type PodRef, readExecOutput } from '../../common/client/pod-streams.js';
 import { cliContext } from '../cli-context.js';
 

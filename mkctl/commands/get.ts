@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import type { ApiClient } from '../../common/client/api-client.js';
 import { ApiError } from '../../common/client/api-error.js';
+import { columnsFor } from '../../common/printers/columns.js';
 import { type ApiObject, lookupResourceType, type ResourceType } from '../../common/schema/index.js';
 import { cliContext } from '../cli-context.js';
-import { columnsFor } from '../../common/printers/columns.js';
 import { formatObjects, parseOutputFormat } from '../printers/output-format.js';
 import { formatTable } from '../printers/table.js';
 
@@ -67,7 +67,13 @@ export function register(program: Command): void {
       const perType = await Promise.all(types.map(async (t) => ({ t, objects: await fetchObjects(client, t, names, opts) })));
 
       if (format === 'json' || format === 'yaml') {
-        process.stdout.write(`${formatObjects(perType.flatMap((p) => p.objects), format, names.length === 1)}\n`);
+        process.stdout.write(
+          `${formatObjects(
+            perType.flatMap((p) => p.objects),
+            format,
+            names.length === 1,
+          )}\n`,
+        );
         return;
       }
       const tables = perType.filter((p) => p.objects.length > 0).map((p) => table(p.t, p.objects, opts, types.length > 1));

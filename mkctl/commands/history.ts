@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
+import type { HistoryEntry } from '../../reconciler/sync/sync-types.js';
 import { cliContext } from '../cli-context.js';
 import { formatTable } from '../printers/table.js';
-import type { HistoryEntry } from '../../reconciler/sync/sync-types.js';
 
 export function register(program: Command): void {
   program
@@ -10,7 +10,7 @@ export function register(program: Command): void {
     .description("List the cluster repository's commits with their sync result")
     .option('-o, --output <format>', 'json for the raw entries')
     .action(async (opts: { output?: string }) => {
-            const { items } = await cliContext().client.request<{ items: HistoryEntry[] }>('GET', `${MINIK8S_API}/history`);
+      const { items } = await cliContext().client.request<{ items: HistoryEntry[] }>('GET', `${MINIK8S_API}/history`);
       if (opts.output === 'json') return void console.log(JSON.stringify(items, null, 2));
       const rows = items.map((h) => [
         h.revision.slice(0, 12),

@@ -28,7 +28,11 @@ export function register(program: Command): void {
         if (items.length === 0) return void process.stderr.write(`function ${fn} has no instances now (it is scaled to zero)\n`);
         await Promise.all(
           items.map(async (p) => {
-            const stream = await podLogs(client, { namespace: opts.namespace, name: p.metadata.name }, { follow: !!opts.follow, ...(opts.tail !== undefined && { tailLines: opts.tail }) });
+            const stream = await podLogs(
+              client,
+              { namespace: opts.namespace, name: p.metadata.name },
+              { follow: !!opts.follow, ...(opts.tail !== undefined && { tailLines: opts.tail }) },
+            );
             let rest = '';
             for await (const chunk of stream) {
               const lines = (rest + chunk.toString()).split('\n');
@@ -43,7 +47,12 @@ export function register(program: Command): void {
       const body = await podLogs(
         client,
         { namespace: opts.namespace, name: pod },
-        { ...(opts.container && { container: opts.container }), follow: !!opts.follow, ...(opts.tail !== undefined && { tailLines: opts.tail }), previous: !!opts.previous },
+        {
+          ...(opts.container && { container: opts.container }),
+          follow: !!opts.follow,
+          ...(opts.tail !== undefined && { tailLines: opts.tail }),
+          previous: !!opts.previous,
+        },
       );
       for await (const chunk of body) process.stdout.write(chunk);
     });

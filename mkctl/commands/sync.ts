@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
-import { cliContext } from '../cli-context.js';
 import { formatCounts, formatManifestError } from '../../reconciler/sync/sync-report.js';
 import type { SyncStatus } from '../../reconciler/sync/sync-types.js';
+import { cliContext } from '../cli-context.js';
 
 function describe(s: SyncStatus): string[] {
   const r = s.lastResult;
@@ -24,7 +24,7 @@ export function register(program: Command): void {
     .description('Show the Git sync status: revision, time, changes and per-file errors')
     .option('-o, --output <format>', 'json for the raw status')
     .action(async (opts: { output?: string }) => {
-            const { status } = await cliContext().client.request<{ status: SyncStatus }>('GET', `${MINIK8S_API}/sync`);
+      const { status } = await cliContext().client.request<{ status: SyncStatus }>('GET', `${MINIK8S_API}/sync`);
       console.log(opts.output === 'json' ? JSON.stringify(status, null, 2) : describe(status).join('\n'));
       if (status.lastResult && status.lastResult.reason !== 'Succeeded') process.exitCode = 1;
     });

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
-import { metricOf, podMetricsFrom } from '../../reconciler/autoscaling/pod-metrics.js';
-import { formatUsage, usageValues } from '../../common/printers/usage.js';
 import { matchesLabels, parseLabelSelector } from '../../common/client/label-selector.js';
+import { formatUsage, usageValues } from '../../common/printers/usage.js';
 import type { Node, NodeMetrics, Pod } from '../../common/schema/index.js';
+import { metricOf, podMetricsFrom } from '../../reconciler/autoscaling/pod-metrics.js';
 import { nodeAllocatable } from '../../reconciler/scheduler/pod-requests.js';
 import { cliContext } from '../cli-context.js';
 import { formatTable } from '../printers/table.js';
@@ -22,7 +22,12 @@ export function topPodsTable(reports: readonly NodeMetrics[], pods: readonly Pod
     .map((p) => ({ p, u: metricOf(usage, p) }))
     .filter((r) => r.u !== undefined)
     .sort((a, b) => `${a.p.metadata.namespace}/${a.p.metadata.name}`.localeCompare(`${b.p.metadata.namespace}/${b.p.metadata.name}`))
-    .map(({ p, u }) => [...(allNamespaces ? [p.metadata.namespace ?? 'default'] : []), p.metadata.name, formatUsage('cpu', u!.cpu), formatUsage('memory', u!.memory)]);
+    .map(({ p, u }) => [
+      ...(allNamespaces ? [p.metadata.namespace ?? 'default'] : []),
+      p.metadata.name,
+      formatUsage('cpu', u!.cpu),
+      formatUsage('memory', u!.memory),
+    ]);
   if (rows.length === 0) return undefined;
   return formatTable([...(allNamespaces ? ['NAMESPACE'] : []), 'NAME', 'CPU(cores)', 'MEMORY(bytes)'], rows, KUBECTL_HEADERS);
 }
@@ -40,7 +45,13 @@ export function topNodesTable(nodes: readonly Node[], reports: readonly NodeMetr
       if (!report) return [n.metadata.name, '<unknown>', '<unknown>', '<unknown>', '<unknown>'];
       const used = usageValues(report.usage);
       const offered = nodeAllocatable(n);
-      return [n.metadata.name, formatUsage('cpu', used.cpu), pct(used.cpu, offered.cpuMillis), formatUsage('memory', used.memory), pct(used.memory, offered.memoryBytes)];
+      return [
+        n.metadata.name,
+        formatUsage('cpu', used.cpu),
+        pct(used.cpu, offered.cpuMillis),
+        formatUsage('memory', used.memory),
+        pct(used.memory, offered.memoryBytes),
+      ];
     });
   return formatTable(['NAME', 'CPU(cores)', 'CPU%', 'MEMORY(bytes)', 'MEMORY%'], rows, KUBECTL_HEADERS);
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { GIT_USER } from '../../common/config/cluster-config.js';
@@ -41,7 +41,9 @@ export class ClusterClone {
       await runGit(['clone', '--quiet', '--depth', '1', gitUrl, dir], { env });
     } catch (err) {
       await rm(dir, { recursive: true, force: true });
-      throw new Error(`cannot clone the cluster repository ${gitUrl}: ${err instanceof GitCommandError ? err.stderr.trim().split('\n').pop() : (err as Error).message}`);
+      throw new Error(
+        `cannot clone the cluster repository ${gitUrl}: ${err instanceof GitCommandError ? err.stderr.trim().split('\n').pop() : (err as Error).message}`,
+      );
     }
     return new ClusterClone(dir, env);
   }
@@ -75,7 +77,10 @@ export class ClusterClone {
       await this.#git(['push', '--quiet', 'origin', 'HEAD:main']);
     } catch (err) {
       if (!(err instanceof GitCommandError)) throw err;
-      const remote = err.stderr.split('\n').filter((l) => l.startsWith('remote: ')).map((l) => l.slice('remote: '.length).trimEnd());
+      const remote = err.stderr
+        .split('\n')
+        .filter((l) => l.startsWith('remote: '))
+        .map((l) => l.slice('remote: '.length).trimEnd());
       throw new PushRejectedError(remote.length > 0 ? remote : [err.stderr.trim()]);
     }
     return this.#git(['rev-parse', 'HEAD']);

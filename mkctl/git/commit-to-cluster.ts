@@ -1,9 +1,9 @@
 import { ApiClient } from '../../common/client/api-client.js';
 import { type ClusterConfig, readClusterCa } from '../../common/config/cluster-config.js';
-import { ClusterClone } from './cluster-clone.js';
 import type { ManifestTree, TreeEdit } from '../../reconciler/git/manifest-edits.js';
 import { waitForSync } from '../../reconciler/sync/sync-report.js';
 import type { SyncResult } from '../../reconciler/sync/sync-types.js';
+import { ClusterClone } from './cluster-clone.js';
 
 export interface ClusterChange {
   edit: TreeEdit;

@@ -8,7 +8,10 @@ export async function readManifestArg(path: string): Promise<Array<{ path: strin
     throw new Error(`${path}: no such file or directory`);
   });
   const files = info.isDirectory()
-    ? (await readdir(path, { recursive: true })).filter(isManifestPath).sort().map((f) => ({ path: join(path, f), repoPath: `apps/${basename(path)}/${f}` }))
+    ? (await readdir(path, { recursive: true }))
+        .filter(isManifestPath)
+        .sort()
+        .map((f) => ({ path: join(path, f), repoPath: `apps/${basename(path)}/${f}` }))
     : [{ path, repoPath: `apps/${basename(path)}` }];
   return Promise.all(files.map(async (f) => ({ ...f, content: await readFile(f.path, 'utf8') })));
 }

@@ -1,15 +1,18 @@
-import type { ApiObject, Event, Kind, ObjectOf } from '../../common/schema/index.js';
 import { formatAge, formatDuration } from '../../common/printers/age.js';
 import { nodeInternalIP, nodeStatus } from '../../common/printers/columns.js';
 import { podStatus } from '../../common/printers/pod-status.js';
 import { executionDuration } from '../../common/printers/workflow-columns.js';
+import type { ApiObject, Event, Kind, ObjectOf } from '../../common/schema/index.js';
 import { formatTable } from './table.js';
 
 type Lines = [label: string, value: string][];
 
 /** `containerPort` → `Container Port`, as kubectl labels fields it has no describer for. */
 function label(key: string): string {
-  return key.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/^./, (c) => c.toUpperCase()).replace(/\bIp\b/g, 'IP');
+  return key
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/^./, (c) => c.toUpperCase())
+    .replace(/\bIp\b/g, 'IP');
 }
 
 function scalar(v: unknown): string {
@@ -66,11 +69,21 @@ const summaries: { [K in Kind]?: (o: ObjectOf<K>) => Lines } = {
     ['Started:', scalar(e.status?.startTime)],
     ['Duration:', executionDuration(e, new Date())],
     ...(e.status?.output !== undefined ? ([['Output:', JSON.stringify(e.status.output).slice(0, 300)]] as Lines) : []),
-    ...(e.status?.error !== undefined ? ([['Error:', e.status.error], ['Cause:', scalar(e.status.cause)]] as Lines) : []),
+    ...(e.status?.error !== undefined
+      ? ([
+          ['Error:', e.status.error],
+          ['Cause:', scalar(e.status.cause)],
+        ] as Lines)
+      : []),
   ],
   Service: (s) => [
     ['Type:', s.spec.type],
-    ['Selector:', Object.entries(s.spec.selector ?? {}).map(([k, v]) => `${k}=${v}`).join(',') || '<none>'],
+    [
+      'Selector:',
+      Object.entries(s.spec.selector ?? {})
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',') || '<none>',
+    ],
   ],
 };
 
@@ -106,7 +119,12 @@ export function describeObject(o: ApiObject, events: readonly Event[], now: Date
   const head: Lines = [
     ['Name:', metadata.name],
     ...(metadata.namespace ? ([['Namespace:', metadata.namespace]] as Lines) : []),
-    ['Created:', metadata.creationTimestamp ? `${metadata.creationTimestamp} (${formatDuration(now.getTime() - Date.parse(metadata.creationTimestamp))} ago)` : '<unknown>'],
+    [
+      'Created:',
+      metadata.creationTimestamp
+        ? `${metadata.creationTimestamp} (${formatDuration(now.getTime() - Date.parse(metadata.creationTimestamp))} ago)`
+        : '<unknown>',
+    ],
   ];
   const { apiVersion: _a, kind: _k, metadata: _m, ...fields } = withoutInternals(o);
   return [

@@ -7,6 +7,8 @@ export function dnsRoutesSection(dns: DNS, services: readonly Service[]): string
     const service = services.find((s) => s.metadata.name === p.service);
     return [p.path, p.service, String(p.port), service ? (service.spec.clusterIP ?? '<pending>') : '<no such service>', p.keepPrefix ? 'kept' : 'stripped'];
   });
-  const table = formatTable(['Path', 'Service', 'Port', 'Cluster IP', 'Prefix'], [['----', '-------', '----', '----------', '------'], ...rows], { upperCaseHeaders: false });
+  const table = formatTable(['Path', 'Service', 'Port', 'Cluster IP', 'Prefix'], [['----', '-------', '----', '----------', '------'], ...rows], {
+    upperCaseHeaders: false,
+  });
   return [`${'Host:'.padEnd(13)} ${dns.spec.host}`, 'Routes:', ...table.split('\n').map((l) => `  ${l}`)];
 }

@@ -1,6 +1,6 @@
+import type { HorizontalPodAutoscaler } from '../../common/schema/index.js';
 import { type MetricSpec, metricsOf } from '../../reconciler/autoscaling/autoscale.js';
 import { behaviorOf, type ScalingRules } from '../../reconciler/autoscaling/scaling-behavior.js';
-import type { HorizontalPodAutoscaler } from '../../common/schema/index.js';
 import { formatTable } from './table.js';
 
 const line = (label: string, value: string) => `${label.padEnd(13)} ${value}`;
@@ -18,7 +18,9 @@ function metricLine(hpa: HorizontalPodAutoscaler, m: MetricSpec): string {
 
 function rulesLines(title: string, r: ScalingRules): string[] {
   const policies = r.policies.map((p) => `${p.type === 'Pods' ? `${p.value} pods` : `${p.value}%`} per ${p.periodSeconds}s`).join(', ');
-  return [`  ${title}:  stabilization window ${r.stabilizationWindowSeconds}s, ${r.selectPolicy === 'Disabled' ? 'disabled' : `${r.selectPolicy} of: ${policies}`}`];
+  return [
+    `  ${title}:  stabilization window ${r.stabilizationWindowSeconds}s, ${r.selectPolicy === 'Disabled' ? 'disabled' : `${r.selectPolicy} of: ${policies}`}`,
+  ];
 }
 
 /**
@@ -43,7 +45,11 @@ export function hpaSummary(hpa: HorizontalPodAutoscaler): string[] {
       ? [line('Conditions:', '<none>')]
       : [
           'Conditions:',
-          ...formatTable(['Type', 'Status', 'Reason', 'Message'], [['----', '------', '------', '-------'], ...conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])], { upperCaseHeaders: false })
+          ...formatTable(
+            ['Type', 'Status', 'Reason', 'Message'],
+            [['----', '------', '------', '-------'], ...conditions.map((c) => [c.type, c.status, c.reason ?? '', c.message ?? ''])],
+            { upperCaseHeaders: false },
+          )
             .split('\n')
             .map((l) => `  ${l}`),
         ]),

@@ -1,6 +1,6 @@
+import { labelSelectorText } from '../../common/printers/columns.js';
 import type { Deployment, Pod, ReplicaSet } from '../../common/schema/index.js';
 import { replicaSetNameFor } from '../../reconciler/workloads/deployment-replica-set.js';
-import { labelSelectorText } from '../../common/printers/columns.js';
 
 type Lines = [label: string, value: string][];
 

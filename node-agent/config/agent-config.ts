@@ -23,14 +23,25 @@ export const agentConfigSchema = z.strictObject({
   agentPort: z.number().int().min(1).max(65535).default(10250),
   stateDir: z.string().startsWith('/').default('/var/lib/minik8s-agent'),
   /** A fixed pod subnet, used when the control plane has allocated the node none (a cluster without its allocator); left out, the agent waits for the allocation. */
-  podCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.1.0/24').optional(),
+  podCIDR: z
+    .string()
+    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.1.0/24')
+    .optional(),
   /** The whole pod network: traffic inside it is routed between nodes unchanged, traffic leaving it is masqueraded. */
-  clusterCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.0.0/16').default('10.244.0.0/16'),
+  clusterCIDR: z
+    .string()
+    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.0.0/16')
+    .default('10.244.0.0/16'),
   /** Services' cluster IPs (the control plane's serviceCIDR): a node without a default route gets a route for it. */
-  serviceCIDR: z.string().regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16').default('10.96.0.0/16'),
+  serviceCIDR: z
+    .string()
+    .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16')
+    .default('10.96.0.0/16'),
   heartbeatSeconds: z.number().positive().default(5),
   /** Restart and image-pull back-off (kubelet: 10 s doubling to 300 s). */
-  backOff: z.strictObject({ baseSeconds: z.number().positive().default(10), maxSeconds: z.number().positive().default(300) }).default({ baseSeconds: 10, maxSeconds: 300 }),
+  backOff: z
+    .strictObject({ baseSeconds: z.number().positive().default(10), maxSeconds: z.number().positive().default(300) })
+    .default({ baseSeconds: 10, maxSeconds: 300 }),
 });
 export type AgentConfig = z.infer<typeof agentConfigSchema>;
 

@@ -13,7 +13,12 @@ export function podResolvConf(namespace: string, nameserver: string): string {
 export function nameservers(resolvConf: string, self?: string): string[] {
   return resolvConf
     .split('\n')
-    .map((line) => line.replace(/[#;].*/, '').trim().split(/\s+/))
+    .map((line) =>
+      line
+        .replace(/[#;].*/, '')
+        .trim()
+        .split(/\s+/),
+    )
     .filter(([keyword, address]) => keyword === 'nameserver' && address !== undefined && address !== self)
     .map(([, address]) => address!);
 }

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type ApiClient, isApiError } from '../../common/client/api-client.js';
-import type { NodeMetrics } from '../../common/schema/index.js';
 import type { Logger } from '../../common/log/log.js';
+import type { NodeMetrics } from '../../common/schema/index.js';
 import type { ContainerSample, StatsSource } from './container-sample.js';
 import { nodeMetricsFrom } from './node-metrics.js';
 

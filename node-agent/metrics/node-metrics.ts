@@ -14,7 +14,12 @@ interface ContainerUsage {
  * rounds over the time between them. A pod is reported only when every running container of it has a
  * rate (a container that just started or restarted has no earlier sample), as metrics-server does.
  */
-export function nodeMetricsFrom(nodeName: string, previous: ReadonlyMap<string, ContainerSample>, samples: readonly ContainerSample[], now: number): NodeMetrics {
+export function nodeMetricsFrom(
+  nodeName: string,
+  previous: ReadonlyMap<string, ContainerSample>,
+  samples: readonly ContainerSample[],
+  now: number,
+): NodeMetrics {
   const byPod = new Map<string, { pod: Omit<PodUsage, 'containers'>; containers: ContainerUsage[]; complete: boolean }>();
   let windowMs = 0;
   for (const s of samples) {
@@ -40,6 +45,9 @@ export function nodeMetricsFrom(nodeName: string, previous: ReadonlyMap<string, 
     timestamp: new Date(now).toISOString(),
     windowSeconds: Math.max(windowMs, 1) / 1000,
     usage: { cpu: cpuQuantity(all.reduce((n, c) => n + c.millicores, 0)), memory: String(all.reduce((n, c) => n + c.bytes, 0)) },
-    pods: complete.map((e) => ({ ...e.pod, containers: e.containers.map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.millicores), memory: String(c.bytes) } })) })),
+    pods: complete.map((e) => ({
+      ...e.pod,
+      containers: e.containers.map((c) => ({ name: c.name, usage: { cpu: cpuQuantity(c.millicores), memory: String(c.bytes) } })),
+    })),
   };
 }

@@ -1,5 +1,5 @@
 import type { Informer } from '../../common/client/informer.js';
-import { WorkQueue, type ReconcileResult } from '../../common/controller/work-queue.js';
+import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { ensureJump, restoreRules } from '../host/iptables.js';
 import type { NodeNet } from '../host/node-net.js';

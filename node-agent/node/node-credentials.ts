@@ -1,8 +1,8 @@
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { ApiClient } from '../../common/client/api-client.js';
 import { BOOTSTRAP_PATH, type NodeBootstrapAnswer } from '../../common/auth/node-bootstrap.js';
+import { ApiClient } from '../../common/client/api-client.js';
 
 const credentialsSchema = z.object({ nodeName: z.string(), token: z.string().min(1), agentToken: z.string().min(1) });
 

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { ApiClient } from '../../common/client/api-client.js';
-import type { Node } from '../../common/schema/index.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
+import type { Node } from '../../common/schema/index.js';
 import type { NodeCapacity } from '../runtime/pod-runtime.js';
 import { type NodeStatus, nodeStatus } from './node-status.js';
 

@@ -50,7 +50,13 @@ export interface PodPlan {
   requeueAfterMs?: number;
 }
 
-export type ContainerWaitingReason = 'ContainerCreating' | 'CrashLoopBackOff' | 'ErrImagePull' | 'ImagePullBackOff' | 'ErrImageNeverPull' | 'CreateContainerConfigError';
+export type ContainerWaitingReason =
+  | 'ContainerCreating'
+  | 'CrashLoopBackOff'
+  | 'ErrImagePull'
+  | 'ImagePullBackOff'
+  | 'ErrImageNeverPull'
+  | 'CreateContainerConfigError';
 export type ContainerTerminatedReason = 'Completed' | 'Error' | 'OOMKilled' | 'StartError';
 
 /** Delay before the attempt after `failures` consecutive failures; the first retry is immediate, as in kubelet. */
@@ -88,7 +94,13 @@ export function planPod(input: PodSyncInput): PodPlan {
   // sandbox goes, giving back the pod IP. The exited containers stay for their logs. "Finished" is
   // what Docker shows, never the phase in the API: a phase someone else wrote must not stop a pod.
   if (observed && finishedInDocker(pod, observed)) {
-    const containers = pod.spec.containers.map((c) => containerPlan(c, observed.containers.filter((o) => o.name === c.name), input));
+    const containers = pod.spec.containers.map((c) =>
+      containerPlan(
+        c,
+        observed.containers.filter((o) => o.name === c.name),
+        input,
+      ),
+    );
     const sandbox: PodAction[] = observed.sandbox?.running ? [{ type: 'killContainers', ids: [observed.sandbox.id], graceSeconds: 0 }] : [];
     return { actions: [...containers.flatMap((c) => c.actions), ...sandbox], status: podStatus(input, containers) };
   }
@@ -104,7 +116,13 @@ export function planPod(input: PodSyncInput): PodPlan {
     };
   }
 
-  const containers = pod.spec.containers.map((c) => containerPlan(c, observed.containers.filter((o) => o.name === c.name), input));
+  const containers = pod.spec.containers.map((c) =>
+    containerPlan(
+      c,
+      observed.containers.filter((o) => o.name === c.name),
+      input,
+    ),
+  );
   return { actions: containers.flatMap((c) => c.actions), status: podStatus(input, containers), ...requeueOf(containers, input.now) };
 }
 
@@ -115,13 +133,27 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
   const lastState = previous && terminatedState(previous);
   if (!current) return waitingPlan(spec, nextAttempt(spec.name, input), input);
 
-  const base = { name: spec.name, image: spec.image, imageID: current.imageID ?? '', containerID: `docker://${current.id}`, restartCount: current.restartCount };
+  const base = {
+    name: spec.name,
+    image: spec.image,
+    imageID: current.imageID ?? '',
+    containerID: `docker://${current.id}`,
+    restartCount: current.restartCount,
+  };
   if (current.state === 'running') {
     const verdict = probeVerdict(spec, input.probes?.get(current.id));
-    const kill: PodAction[] = verdict.restart ? [{ type: 'killContainers', ids: [current.id], graceSeconds: input.pod.spec.terminationGracePeriodSeconds, message: verdict.restart }] : [];
+    const kill: PodAction[] = verdict.restart
+      ? [{ type: 'killContainers', ids: [current.id], graceSeconds: input.pod.spec.terminationGracePeriodSeconds, message: verdict.restart }]
+      : [];
     return {
       actions: [...garbage, ...kill],
-      status: { ...base, ready: verdict.ready, started: true, state: { running: { startedAt: current.startedAt ?? current.createdAt } }, ...(lastState && { lastState }) },
+      status: {
+        ...base,
+        ready: verdict.ready,
+        started: true,
+        state: { running: { startedAt: current.startedAt ?? current.createdAt } },
+        ...(lastState && { lastState }),
+      },
       neverRan: false,
     };
   }

@@ -4,16 +4,16 @@ import { Informer } from '../../common/client/informer.js';
 import type { ListWatchSource } from '../../common/client/list-watch-source.js';
 import type { InvolvedObject } from '../../common/client/new-event.js';
 import { WorkQueue } from '../../common/controller/work-queue.js';
-import { type Pod, type PodStatus, parseRefKey, refKey } from '../../common/schema/index.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
+import { type Pod, type PodStatus, parseRefKey, refKey } from '../../common/schema/index.js';
 import { AgentProber } from '../probes/agent-prober.js';
 import { ProbeManager } from '../probes/probe-manager.js';
 import type { Prober } from '../probes/prober.js';
 import type { ObservedPod, PodRuntime } from '../runtime/pod-runtime.js';
 import { followRuntimeEvents } from '../runtime/runtime-events.js';
 import { effectiveSecurityContext } from '../runtime/security-context.js';
-import { claimsUnobserved } from './unobserved-claims.js';
 import { type BackOffPolicy, type PodAction, type PullFailure, planPod, planTeardown } from './pod-actions.js';
+import { claimsUnobserved } from './unobserved-claims.js';
 
 /** The API calls the pod controller makes besides list/watch. */
 export type PodApi = ListWatchSource & Pick<ApiClient, 'updateStatus' | 'recordEvent'>;
@@ -125,8 +125,15 @@ export class PodController {
     const now = this.#opts.clock();
     for (const pod of this.#informer.list()) {
       if (pod.spec.nodeName !== this.#opts.nodeName || pod.metadata.deletionTimestamp) continue;
-      const plan = await this.#plan(pod, running.find((p) => p.uid === pod.metadata.uid), now);
-      if (claimsUnobserved(pod.status, plan.status)) await this.#writeStatus(pod, plan.status).catch((err: Error) => this.#log.warn({ err: err.message, pod: pod.metadata.name }, 'could not correct a pod status'));
+      const plan = await this.#plan(
+        pod,
+        running.find((p) => p.uid === pod.metadata.uid),
+        now,
+      );
+      if (claimsUnobserved(pod.status, plan.status))
+        await this.#writeStatus(pod, plan.status).catch((err: Error) =>
+          this.#log.warn({ err: err.message, pod: pod.metadata.name }, 'could not correct a pod status'),
+        );
     }
   }
 
@@ -243,7 +250,12 @@ export class PodController {
       const reason = c.state.waiting?.reason;
       const before = pod.status?.containerStatuses?.find((p) => p.name === c.name)?.state.waiting?.reason;
       if ((reason === 'CrashLoopBackOff' || reason === 'ImagePullBackOff') && before !== reason)
-        await this.#event(pod, 'Warning', 'BackOff', reason === 'CrashLoopBackOff' ? `Back-off restarting failed container ${c.name}` : `Back-off pulling image "${c.image}"`);
+        await this.#event(
+          pod,
+          'Warning',
+          'BackOff',
+          reason === 'CrashLoopBackOff' ? `Back-off restarting failed container ${c.name}` : `Back-off pulling image "${c.image}"`,
+        );
     }
     await this.#opts.api.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, next);
   }
@@ -268,7 +280,8 @@ export class PodController {
   }
 
   async #enqueueAll(): Promise<void> {
-    for (const pod of this.#informer.list()) if (pod.spec.nodeName === this.#opts.nodeName) this.#queue.add(refKey({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }));
+    for (const pod of this.#informer.list())
+      if (pod.spec.nodeName === this.#opts.nodeName) this.#queue.add(refKey({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }));
     try {
       for (const p of await this.#opts.runtime.listPods()) this.#queue.add(refKey({ kind: 'Pod', namespace: p.namespace, name: p.name }));
     } catch (err) {

@@ -58,12 +58,15 @@ function resolvePort(port: number | string, target: ProbeTarget): number | undef
 function httpGet(host: string, port: number, path: string, timeoutMs: number): Promise<ProbeOutcome> {
   const url = `http://${host}:${port}${path}`;
   return new Promise((resolve) => {
-    const req = request({ host, port, path, method: 'GET', agent: false, timeout: timeoutMs, headers: { 'User-Agent': 'minik8s-probe', Accept: '*/*' } }, (res) => {
-      res.resume();
-      const code = res.statusCode ?? 0;
-      resolve(code >= 200 && code < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
-      req.destroy();
-    });
+    const req = request(
+      { host, port, path, method: 'GET', agent: false, timeout: timeoutMs, headers: { 'User-Agent': 'minik8s-probe', Accept: '*/*' } },
+      (res) => {
+        res.resume();
+        const code = res.statusCode ?? 0;
+        resolve(code >= 200 && code < 400 ? { ok: true } : { ok: false, message: `HTTP probe failed with statuscode: ${code}` });
+        req.destroy();
+      },
+    );
     req.on('timeout', () => req.destroy(new Error(`timeout after ${timeoutMs / 1000}s awaiting headers`)));
     req.on('error', (err) => resolve({ ok: false, message: `Get "${url}": ${err.message}` }));
     req.end();

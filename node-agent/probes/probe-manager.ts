@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import type { Container, Pod, Probe } from '../../common/schema/index.js';
 import type { Logger } from '../../common/log/log.js';
+import type { Container, Pod, Probe } from '../../common/schema/index.js';
 import type { ObservedPod } from '../runtime/pod-runtime.js';
 import { type ContainerProbes, newProbeHistory, type ProbeHistory, type ProbeKind, probeDelayMs, probeVerdict, recordOutcome } from './probe-decision.js';
 import type { Prober, ProbeTarget } from './prober.js';

@@ -1,4 +1,4 @@
-import { PassThrough, type Duplex } from 'node:stream';
+import { type Duplex, PassThrough } from 'node:stream';
 import type Dockerode from 'dockerode';
 import type { ContainerExec, ExecOptions, ExecSession } from './container-exec.js';
 
@@ -25,7 +25,10 @@ export class DockerExec implements ContainerExec {
     if (opts.tty) stream.pipe(stdout, { end: false });
     else this.#docker.modem.demuxStream(stream, stdout, stderr);
     const ended = new Promise<void>((resolve) => {
-      stream.once('end', resolve).once('close', resolve).once('error', () => resolve());
+      stream
+        .once('end', resolve)
+        .once('close', resolve)
+        .once('error', () => resolve());
     });
     const exitCode = ended.then(async () => {
       stdout.end();

@@ -72,7 +72,12 @@ export function runtimeEventOf(line: string): RuntimeEvent | undefined {
   }
   if (typeof e !== 'object' || e === null || Array.isArray(e)) return undefined;
   const a = e.Actor?.Attributes ?? {};
-  return { namespace: a[LABELS.podNamespace] ?? '', name: a[LABELS.podName] ?? '', uid: a[LABELS.podUid] ?? '', action: typeof e.Action === 'string' ? e.Action : '' };
+  return {
+    namespace: a[LABELS.podNamespace] ?? '',
+    name: a[LABELS.podName] ?? '',
+    uid: a[LABELS.podUid] ?? '',
+    action: typeof e.Action === 'string' ? e.Action : '',
+  };
 }
 
 /** Docker's multiplexed log format: 8-byte frame headers (stream, size) before each chunk. */

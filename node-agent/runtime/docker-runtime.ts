@@ -2,8 +2,8 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
 import type Dockerode from 'dockerode';
-import { firstHost } from '../../common/net/address-ranges.js';
 import { createLogger } from '../../common/log/log.js';
+import { firstHost } from '../../common/net/address-ranges.js';
 import type { Container, Pod } from '../../common/schema/index.js';
 import { podResolvConf } from '../dns/resolv-conf.js';
 import { appContainerOptions, type DockerPlacement, podNetworkOptions, sandboxOptions, withTag } from './docker-create-options.js';
@@ -71,7 +71,15 @@ export class DockerRuntime implements PodRuntime {
   }
 
   async capacity(): Promise<NodeCapacity> {
-    const info = (await this.#docker.info()) as { NCPU: number; MemTotal: number; KernelVersion?: string; OperatingSystem?: string; Architecture?: string; ServerVersion?: string; ID?: string };
+    const info = (await this.#docker.info()) as {
+      NCPU: number;
+      MemTotal: number;
+      KernelVersion?: string;
+      OperatingSystem?: string;
+      Architecture?: string;
+      ServerVersion?: string;
+      ID?: string;
+    };
     const system = {
       kernelVersion: info.KernelVersion ?? '',
       osImage: info.OperatingSystem ?? '',

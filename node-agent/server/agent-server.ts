@@ -12,15 +12,13 @@
  *        with `Connection: Upgrade` and `Upgrade: minik8s-exec`: after the 101 the socket carries
  *        exec frames both ways (stdin, stdin-end and resize in; stdout, stderr and exit out).
  */
+
+import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { once } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import express, { type Request } from 'express';
-import { bearerAuth } from '../../common/http/bearer-auth.js';
-import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
-import { HttpError } from '../../common/http/http-error.js';
 import {
   EXEC_FRAMES_CONTENT_TYPE,
   EXEC_UPGRADE_PROTOCOL,
@@ -30,12 +28,15 @@ import {
   exitFrame,
   framePayloadJson,
 } from '../../common/client/exec-frames.js';
+import { bearerAuth } from '../../common/http/bearer-auth.js';
+import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
+import { HttpError } from '../../common/http/http-error.js';
 import { acceptUpgrade, isUpgrade, routeUpgrades, takeUpgrade } from '../../common/http/http-upgrade.js';
 import { createLogger, type Logger } from '../../common/log/log.js';
 import type { ContainerExec, ExecOptions, ExecSession } from '../runtime/container-exec.js';
 import type { PodRuntime } from '../runtime/pod-runtime.js';
 import { findPodContainer, type PodContainerRef } from './find-pod-container.js';
-import { metricsRoutes, type MetricsRoutesOptions } from './metrics-routes.js';
+import { type MetricsRoutesOptions, metricsRoutes } from './metrics-routes.js';
 
 export interface AgentServerOptions {
   /** The address to bind: the node IP, where the API server reaches the agent. */
@@ -124,7 +125,11 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
 
   app.get('/exec/:namespace/:pod/:container', async (req: Request) => {
     if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
-      throw new HttpError(400, 'BadRequest', `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`,
+      );
     const tty = flag(req.query.tty);
     const session = await startExec(req, { tty, stdin: flag(req.query.stdin) }, strings(req.query.command));
     const { socket, head } = takeUpgrade(req)!;

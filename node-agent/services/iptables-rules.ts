@@ -110,7 +110,10 @@ export function renderServiceRules(ports: readonly ServicePort[], opts: RenderOp
   const add = (chain: string, rule: string) => (nat.get(chain) ?? nat.set(chain, []).get(chain)!).push(`-A ${chain} ${rule}`);
   // Node-port traffic forwarded to an endpoint outside the pod network (the gateway on its node's
   // address) passes Docker's FORWARD DROP: the first packet by its mark, the rest as established.
-  const filter = [`-A MINIK8S-FORWARD -m mark --mark ${MASQ_BIT}/${MASQ_BIT} -j ACCEPT`, '-A MINIK8S-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT'];
+  const filter = [
+    `-A MINIK8S-FORWARD -m mark --mark ${MASQ_BIT}/${MASQ_BIT} -j ACCEPT`,
+    '-A MINIK8S-FORWARD -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT',
+  ];
   for (const sp of ports) {
     const proto = sp.protocol.toLowerCase();
     const match = `-p ${proto} -m comment --comment "${sp.id}" -m ${proto}`;
@@ -152,7 +155,9 @@ export function renderServiceRules(ports: readonly ServicePort[], opts: RenderOp
     const ours = (chain: string) => (opts.saved.get(table)?.rules ?? []).filter((r) => r.startsWith(`-A ${chain} `) && isJumpOf(table, chain, r));
     return [
       ...[...misplaced].flatMap((chain) => ours(chain).map((r) => `-D${r.slice(2)}`)),
-      ...JUMPS.filter(([t, chain, target]) => t === table && (misplaced.has(chain) || !hasJump(opts.saved, t, chain, target))).map(([, chain, target, m]) => `-I ${chain} 1 ${m} -j ${target}`),
+      ...JUMPS.filter(([t, chain, target]) => t === table && (misplaced.has(chain) || !hasJump(opts.saved, t, chain, target))).map(
+        ([, chain, target, m]) => `-I ${chain} 1 ${m} -j ${target}`,
+      ),
     ];
   };
   const text = [

@@ -86,7 +86,13 @@ export async function writeServiceRules(net: NodeNet, ports: readonly ServicePor
 }
 
 /** Informers for Service and Endpoints, the route for locally made connections, then the proxy. */
-export async function startServiceProxy(deps: { net: NodeNet; api: ListWatchSource; serviceCIDR: string; nodeIP: string; log: Logger }): Promise<{ stop(): Promise<void> }> {
+export async function startServiceProxy(deps: {
+  net: NodeNet;
+  api: ListWatchSource;
+  serviceCIDR: string;
+  nodeIP: string;
+  log: Logger;
+}): Promise<{ stop(): Promise<void> }> {
   const { net, api, log } = deps;
   const services = new Informer(api, 'Service', { log });
   const endpoints = new Informer(api, 'Endpoints', { log });

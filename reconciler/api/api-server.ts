@@ -1,18 +1,18 @@
 import express, { type Express, type RequestHandler, Router } from 'express';
-import type { ObjectStore } from '../store/object-store.js';
-import { createLogger, type Logger } from '../../common/log/log.js';
-import type { Authenticator } from '../auth/authenticate.js';
-import { authenticate, authorizeRequests } from '../auth/auth-middleware.js';
+import type { PodSecurityConfig } from '../../common/config/cluster-config.js';
 import { errorHandler, notFoundHandler } from '../../common/http/error-handler.js';
+import { createLogger, type Logger } from '../../common/log/log.js';
+import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
+import { authenticate, authorizeRequests } from '../auth/auth-middleware.js';
+import type { Authenticator } from '../auth/authenticate.js';
 import { defaultNodeHealthOptions } from '../controllers/node-health.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { MAX_API_BODY_BYTES } from '../store/size-limits.js';
 import { createDerivedRouter } from './derived-router.js';
 import { createDiscoveryRouter } from './discovery-router.js';
-import { createResourceRouter } from './resource-router.js';
 import { requestMetrics } from './request-metrics.js';
+import { createResourceRouter } from './resource-router.js';
 import { storeHttpError } from './store-http-error.js';
-import type { PodSecurityConfig } from '../../common/config/cluster-config.js';
-import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
-import { MAX_API_BODY_BYTES } from '../store/size-limits.js';
 
 export interface ApiDeps {
   store: ObjectStore;

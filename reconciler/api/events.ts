@@ -1,6 +1,6 @@
+import { type EventSource, type EventType, type InvolvedObject, newEvent } from '../../common/client/new-event.js';
 import { type ApiObject, type Event, refOf } from '../../common/schema/index.js';
-import { type InvolvedObject, type EventSource, type EventType, newEvent } from '../../common/client/new-event.js';
-import { objectKey, type ObjectStore } from '../store/object-store.js';
+import { type ObjectStore, objectKey } from '../store/object-store.js';
 
 /** Events are history, not state: they expire an hour after their last occurrence. */
 export const EVENT_TTL_SECONDS = 3600;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import express, { Router } from 'express';
 import { groupVersionPath } from '../../common/client/api-paths.js';
+import { HttpError } from '../../common/http/http-error.js';
 import type { Pod } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isManagedByGit } from '../sync/plan.js';
 import { recordEvent } from './events.js';
-import { HttpError } from '../../common/http/http-error.js';
 
 /**
  * Moves a pod off its node. A controller's pod is deleted (its owner makes a new one elsewhere). A pod
@@ -21,7 +21,12 @@ export async function evictPod(store: ObjectStore, ref: { namespace: string; nam
   }
   const { nodeName: _n, ...spec } = pod.spec;
   const { resourceVersion, ...metadata } = pod.metadata;
-  const fresh: Pod = { apiVersion: 'v1', kind: 'Pod', metadata: { ...metadata, uid: randomUUID(), creationTimestamp: new Date().toISOString(), generation: 1 }, spec };
+  const fresh: Pod = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { ...metadata, uid: randomUUID(), creationTimestamp: new Date().toISOString(), generation: 1 },
+    spec,
+  };
   // One guarded put over the old object: there is never a moment when Git's object is missing.
   await store.commit([{ type: 'put', object: fresh, ...(resourceVersion && { resourceVersion }) }]);
   await recordEvent(store, pod, 'Normal', 'Evicted', `Evicted from node ${pod.spec.nodeName ?? '(none)'}; rescheduling`, { component: 'eviction' });
@@ -35,7 +40,9 @@ export function evictionRouter(store: ObjectStore): Router {
     const ref = { namespace: String(req.params.namespace), name: String(req.params.name) };
     if (!(await store.get({ kind: 'Pod', ...ref }))) throw new HttpError(404, 'NotFound', `pods "${ref.name}" not found`);
     const outcome = await evictPod(store, ref);
-    res.status(201).json({ kind: 'Status', apiVersion: 'v1', status: 'Success', message: `pod/${ref.name} ${outcome === 'deleted' ? 'evicted' : 'evicted; rescheduling'}` });
+    res
+      .status(201)
+      .json({ kind: 'Status', apiVersion: 'v1', status: 'Success', message: `pod/${ref.name} ${outcome === 'deleted' ? 'evicted' : 'evicted; rescheduling'}` });
   });
   return router;
 }

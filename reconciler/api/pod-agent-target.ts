@@ -1,5 +1,5 @@
-import type { Node, Pod } from '../../common/schema/index.js';
 import { HttpError } from '../../common/http/http-error.js';
+import type { Node, Pod } from '../../common/schema/index.js';
 
 /** Where the API server finds a pod's container: the node agent's address and the container's name. */
 export interface PodAgentTarget {

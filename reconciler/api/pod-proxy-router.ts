@@ -2,12 +2,12 @@ import { request } from 'node:http';
 import { type Request, type Response, Router } from 'express';
 import { EXEC_UPGRADE_PROTOCOL } from '../../common/client/exec-frames.js';
 import { K8S_EXEC_PROTOCOLS } from '../../common/client/k8s-exec-channels.js';
-import { bridgeExec, isWebSocketUpgrade, upgradeToAgent, webSockets } from './exec-websocket.js';
-import type { ObjectStore } from '../store/object-store.js';
-import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
 import { HttpError } from '../../common/http/http-error.js';
+import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { bridgeExec, isWebSocketUpgrade, upgradeToAgent, webSockets } from './exec-websocket.js';
 import { agentLogQuery } from './log-options.js';
-import { podAgentTarget, type PodAgentTarget } from './pod-agent-target.js';
+import { type PodAgentTarget, podAgentTarget } from './pod-agent-target.js';
 import { queryOf } from './request-options.js';
 
 export { routeUpgrades } from '../../common/http/http-upgrade.js';
@@ -83,7 +83,13 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
       });
       upstream.on('error', (err: NodeJS.ErrnoException) => {
         if (res.headersSent) return void res.destroy();
-        reject(new HttpError(502, 'InternalError', `the node agent of ${target.nodeName} at ${target.host}:${target.port} is not reachable (${err.code ?? err.message})`));
+        reject(
+          new HttpError(
+            502,
+            'InternalError',
+            `the node agent of ${target.nodeName} at ${target.host}:${target.port} is not reachable (${err.code ?? err.message})`,
+          ),
+        );
       });
       // The client went away: stop following logs, end the command's connection.
       res.on('close', () => upstream.destroy());
@@ -121,7 +127,11 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
   router.get(`${POD}/exec`, async (req, res) => {
     if (isWebSocketUpgrade(req)) return execOverWebSocket(req);
     if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
-      throw new HttpError(400, 'BadRequest', `exec needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')}) or Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+      throw new HttpError(
+        400,
+        'BadRequest',
+        `exec needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')}) or Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`,
+      );
     const target = await targetOf(req);
     await callAgent(req, res, target, { method: 'GET', path: agentPath('exec', req, target, execQuery(req)), upgrade: true });
   });

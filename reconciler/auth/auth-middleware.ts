@@ -28,7 +28,8 @@ export function authenticate(authenticator: Authenticator): RequestHandler {
 }
 
 function forbidden(identity: Identity, attrs: RequestAttributes, reason: string): HttpError {
-  if (attrs.type === 'nonResource') return new HttpError(403, 'Forbidden', `forbidden: User "${userName(identity)}" cannot ${attrs.method.toLowerCase()} path "${attrs.path}": ${reason}`);
+  if (attrs.type === 'nonResource')
+    return new HttpError(403, 'Forbidden', `forbidden: User "${userName(identity)}" cannot ${attrs.method.toLowerCase()} path "${attrs.path}": ${reason}`);
   const resource = attrs.subresource ? `${attrs.resource}/${attrs.subresource}` : attrs.resource;
   const what = attrs.name ? `${attrs.resource} "${attrs.name}"` : attrs.resource;
   const where = attrs.namespace ? ` in the namespace "${attrs.namespace}"` : '';

@@ -67,7 +67,8 @@ function authorizeNode(nodeName: string, attrs: Extract<RequestAttributes, { typ
   if (kind === undefined) return deny('nodes may not use this resource');
   if (READ.includes(verb) && subresource === undefined && ['Pod', 'Service', 'Endpoints', 'Node', 'DNS', 'NodeMetrics', 'Function'].includes(kind)) {
     // A single pod only when it is bound to this node; lists and watches are the agent's informers (as system:node's role allows).
-    if (kind === 'Pod' && verb === 'get' && ctx.stored?.kind === 'Pod' && ctx.stored.spec.nodeName !== nodeName) return deny(`the pod is not bound to node "${nodeName}"`);
+    if (kind === 'Pod' && verb === 'get' && ctx.stored?.kind === 'Pod' && ctx.stored.spec.nodeName !== nodeName)
+      return deny(`the pod is not bound to node "${nodeName}"`);
     return allow;
   }
   if (kind === 'Node' || kind === 'NodeMetrics') {
@@ -93,11 +94,13 @@ function authorizeNode(nodeName: string, attrs: Extract<RequestAttributes, { typ
 export function authorize(identity: Identity, attrs: RequestAttributes, ctx: AuthorizationContext = {}): Decision {
   if (identity.type === 'admin') return allow;
   if (attrs.type === 'nonResource') {
-    if (identity.type === 'bootstrap') return attrs.method === 'POST' && attrs.path === BOOTSTRAP_PATH ? allow : deny('a bootstrap token is only good for joining a node');
+    if (identity.type === 'bootstrap')
+      return attrs.method === 'POST' && attrs.path === BOOTSTRAP_PATH ? allow : deny('a bootstrap token is only good for joining a node');
     if ((attrs.method === 'GET' || attrs.method === 'HEAD') && DISCOVERY.test(attrs.path)) return allow;
     // A node fetches the code of the functions it runs (read-only, what the pods mount).
     if (identity.type === 'node' && attrs.method === 'GET' && FUNCTION_SOURCE.test(attrs.path)) return allow;
-    if (identity.type === 'component' && componentRoles[identity.component].paths?.some((p) => p.path === attrs.path && p.methods.includes(attrs.method))) return allow;
+    if (identity.type === 'component' && componentRoles[identity.component].paths?.some((p) => p.path === attrs.path && p.methods.includes(attrs.method)))
+      return allow;
     return deny(`${attrs.path} is for the cluster admin`);
   }
   switch (identity.type) {
@@ -106,6 +109,8 @@ export function authorize(identity: Identity, attrs: RequestAttributes, ctx: Aut
     case 'node':
       return authorizeNode(identity.nodeName, attrs, ctx);
     case 'component':
-      return componentRoles[identity.component].resources.some((rule) => matches(rule, attrs, ctx)) ? allow : deny(`the ${identity.component} role does not allow it`);
+      return componentRoles[identity.component].resources.some((rule) => matches(rule, attrs, ctx))
+        ? allow
+        : deny(`the ${identity.component} role does not allow it`);
   }
 }

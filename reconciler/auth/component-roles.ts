@@ -1,5 +1,5 @@
-import type { Kind } from '../../common/schema/index.js';
 import { FUNCTION_ACTIVITY_PATH } from '../../common/functions/function-activity-api.js';
+import type { Kind } from '../../common/schema/index.js';
 import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
 import type { ComponentName } from './identity.js';
 import type { Verb } from './request-attributes.js';

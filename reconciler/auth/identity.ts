@@ -4,11 +4,7 @@
  * thing: exchanging into the node's own token), a node (its agent), and the cluster's components, each
  * with the rules of its role in component-roles.ts.
  */
-export type Identity =
-  | { type: 'admin' }
-  | { type: 'bootstrap' }
-  | { type: 'node'; nodeName: string }
-  | { type: 'component'; component: ComponentName };
+export type Identity = { type: 'admin' } | { type: 'bootstrap' } | { type: 'node'; nodeName: string } | { type: 'component'; component: ComponentName };
 
 /** The components that get a scoped token of their own. A new one adds its name here and its rules in component-roles.ts. */
 export const componentNames = ['gateway'] as const;

@@ -1,6 +1,6 @@
+import { formatUsage } from '../../common/printers/usage.js';
 import { type Condition, type HorizontalPodAutoscaler, type Pod, parseCpuMillis, parseMemoryBytes } from '../../common/schema/index.js';
 import type { PodMetric, ResourceName } from './pod-metrics.js';
-import { formatUsage } from '../../common/printers/usage.js';
 import { type CalculatorOptions, type ResourceTarget, resourceReplicas } from './replica-calculator.js';
 import { behaviorOf, normalizeWithBehavior, recordScale, type ScalingHistory } from './scaling-behavior.js';
 
@@ -45,7 +45,12 @@ export function metricsOf(hpa: HorizontalPodAutoscaler): MetricSpec[] {
   return hpa.spec.metrics?.length ? hpa.spec.metrics : DEFAULT_METRICS;
 }
 
-const condition = (type: HpaConditionType, status: boolean, reason: string, message: string): HpaCondition => ({ type, status: status ? 'True' : 'False', reason, message });
+const condition = (type: HpaConditionType, status: boolean, reason: string, message: string): HpaCondition => ({
+  type,
+  status: status ? 'True' : 'False',
+  reason,
+  message,
+});
 
 /** How Kubernetes names a metric in reasons and messages. */
 export function metricName(m: MetricSpec): string {
@@ -71,12 +76,23 @@ function replicasForMetrics(input: AutoscaleInput, specs: MetricSpec[]) {
     const r =
       typeof target === 'string'
         ? { ok: false as const, message: target }
-        : resourceReplicas({ resource: spec.resource.name as ResourceName, target, currentReplicas: input.currentReplicas, pods: input.pods, metrics: input.metrics, now: input.now, ...(input.options && { options: input.options }) });
+        : resourceReplicas({
+            resource: spec.resource.name as ResourceName,
+            target,
+            currentReplicas: input.currentReplicas,
+            pods: input.pods,
+            metrics: input.metrics,
+            now: input.now,
+            ...(input.options && { options: input.options }),
+          });
     if (!r.ok) {
       firstError ??= r.message;
       continue;
     }
-    const current = { averageValue: formatUsage(spec.resource.name, r.averageValue), ...(r.utilization !== undefined && { averageUtilization: r.utilization }) };
+    const current = {
+      averageValue: formatUsage(spec.resource.name, r.averageValue),
+      ...(r.utilization !== undefined && { averageUtilization: r.utilization }),
+    };
     currentMetrics.push({ type: 'Resource', resource: { name: spec.resource.name, current } });
     // The metric asking for most names the decision (the first valid one while all ask for none).
     if (r.replicas > replicas || !name) {
@@ -106,17 +122,32 @@ export function autoscale(input: AutoscaleInput): AutoscaleDecision {
     scaleDowns: [],
   };
   const gotScale = condition('AbleToScale', true, 'SucceededGetScale', "the HPA controller was able to get the target's current scale");
-  const rescaled = (desiredReplicas: number, reason: string, conditions: HpaCondition[], currentMetrics: CurrentMetric[] = [], h = history): AutoscaleDecision => ({
+  const rescaled = (
+    desiredReplicas: number,
+    reason: string,
+    conditions: HpaCondition[],
+    currentMetrics: CurrentMetric[] = [],
+    h = history,
+  ): AutoscaleDecision => ({
     desiredReplicas,
     rescale: true,
     reason,
     currentMetrics,
-    conditions: [condition('AbleToScale', true, 'SucceededRescale', `the HPA controller was able to update the target scale to ${desiredReplicas}`), ...conditions],
+    conditions: [
+      condition('AbleToScale', true, 'SucceededRescale', `the HPA controller was able to update the target scale to ${desiredReplicas}`),
+      ...conditions,
+    ],
     history: recordScale(h, behavior, currentReplicas, desiredReplicas, now),
   });
 
   if (currentReplicas === 0 && minReplicas !== 0)
-    return { desiredReplicas: 0, rescale: false, currentMetrics: [], history, conditions: [gotScale, condition('ScalingActive', false, 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero')] };
+    return {
+      desiredReplicas: 0,
+      rescale: false,
+      currentMetrics: [],
+      history,
+      conditions: [gotScale, condition('ScalingActive', false, 'ScalingDisabled', 'scaling is disabled since the replica count of the target is zero')],
+    };
   if (currentReplicas > maxReplicas) return rescaled(maxReplicas, 'Current number of replicas above Spec.MaxReplicas', []);
   if (currentReplicas < minReplicas) return rescaled(minReplicas, 'Current number of replicas below Spec.MinReplicas', []);
 
@@ -128,7 +159,10 @@ export function autoscale(input: AutoscaleInput): AutoscaleDecision {
       rescale: false,
       currentMetrics: proposal.currentMetrics,
       history,
-      conditions: [gotScale, condition('ScalingActive', false, 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${proposal.error}`)],
+      conditions: [
+        gotScale,
+        condition('ScalingActive', false, 'FailedGetResourceMetric', `the HPA was unable to compute the replica count: ${proposal.error}`),
+      ],
       warning: { reason: 'FailedGetResourceMetric', message: proposal.error },
     };
   const active = condition('ScalingActive', true, 'ValidMetricFound', `the HPA was able to successfully calculate a replica count from ${proposal.name}`);

@@ -1,5 +1,5 @@
-import type { NodeMetrics, Pod } from '../../common/schema/index.js';
 import { usageValues } from '../../common/printers/usage.js';
+import type { NodeMetrics, Pod } from '../../common/schema/index.js';
 
 export type { ResourceName } from '../../common/printers/usage.js';
 
@@ -27,7 +27,8 @@ export function podMetricsFrom(reports: readonly NodeMetrics[], now: number, max
       const sum = p.containers.map((c) => usageValues(c.usage)).reduce((a, b) => ({ cpu: a.cpu + b.cpu, memory: a.memory + b.memory }), { cpu: 0, memory: 0 });
       const key = `${p.namespace}/${p.name}`;
       // A pod that moved nodes may be in two reports for a moment: the newer one holds.
-      if ((out.get(key)?.timestamp ?? -Infinity) < timestamp) out.set(key, { ...sum, ...(p.uid && { uid: p.uid }), timestamp, windowMs: r.windowSeconds * 1000 });
+      if ((out.get(key)?.timestamp ?? -Infinity) < timestamp)
+        out.set(key, { ...sum, ...(p.uid && { uid: p.uid }), timestamp, windowMs: r.windowSeconds * 1000 });
     }
   }
   return out;

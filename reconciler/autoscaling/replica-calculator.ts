@@ -71,8 +71,7 @@ function groupPods(pods: readonly Pod[], metrics: ReadonlyMap<string, PodMetric>
       const transition = Date.parse(condition?.lastTransitionTime ?? '') || 0;
       let isUnready: boolean;
       if (!condition || !Number.isFinite(started)) isUnready = true;
-      else if (started + o.cpuInitializationPeriodMs > now)
-        isUnready = condition.status !== 'True' || metric.timestamp < transition + metric.windowMs;
+      else if (started + o.cpuInitializationPeriodMs > now) isUnready = condition.status !== 'True' || metric.timestamp < transition + metric.windowMs;
       else isUnready = condition.status !== 'True' && started + o.delayOfInitialReadinessStatusMs > transition;
       if (isUnready) {
         unready.push(name);

@@ -1,11 +1,11 @@
-import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import { controllerRef } from '../../common/controller/owner-key.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
-import { type Deployment, type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
-import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../../common/log/log.js';
+import { type Deployment, type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetNameFor, replicaSetsBeyondHistory, revisionOf } from '../workloads/deployment-replica-set.js';
 import { deploymentCounts, nextDeploymentStatus } from '../workloads/deployment-status.js';
 import { claimedObjects } from '../workloads/owner-references.js';
@@ -84,11 +84,22 @@ export class DeploymentController extends Controller<'Deployment'> {
     }
     const replicaSets = [newRS, ...(await Promise.all(old.map((rs) => this.#update(d, rs, { replicas: target(rs) }))))];
     if (changes.length === 0 && existing)
-      for (const rs of replicaSetsBeyondHistory(old.map((rs) => ({ rs, pods: podsOf(rs).length })), d.spec.revisionHistoryLimit)) await store.delete(refOf(rs));
+      for (const rs of replicaSetsBeyondHistory(
+        old.map((rs) => ({ rs, pods: podsOf(rs).length })),
+        d.spec.revisionHistoryLimit,
+      ))
+        await store.delete(refOf(rs));
 
     const specReplicas = replicaSets.reduce((n, rs) => n + rs.spec.replicas, 0);
     const counts = deploymentCounts(existing ? podsOf(existing) : [], owned.flatMap(podsOf), specReplicas, minReadySeconds, now);
-    const next = nextDeploymentStatus({ deployment: d, counts, newRSName: newName, createdNewRS: !existing, maxUnavailable: strategy.maxUnavailable, now: new Date(now) });
+    const next = nextDeploymentStatus({
+      deployment: d,
+      counts,
+      newRSName: newName,
+      createdNewRS: !existing,
+      maxUnavailable: strategy.maxUnavailable,
+      now: new Date(now),
+    });
     if (statusChanged(d.status, next.status)) await store.updateStatus(ref, next.status);
     return next.requeueAfterMs === undefined ? {} : { requeueAfterMs: next.requeueAfterMs };
   }
@@ -107,6 +118,13 @@ export class DeploymentController extends Controller<'Deployment'> {
   }
 
   #scaled(d: Deployment, c: ScaleChange) {
-    return recordEvent(this.#deps.store, d, 'Normal', 'ScalingReplicaSet', `Scaled ${c.to > c.from ? 'up' : 'down'} replica set ${c.name} from ${c.from} to ${c.to}`, SOURCE);
+    return recordEvent(
+      this.#deps.store,
+      d,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${c.to > c.from ? 'up' : 'down'} replica set ${c.name} from ${c.from} to ${c.to}`,
+      SOURCE,
+    );
   }
 }

@@ -2,10 +2,10 @@ import { isDeepStrictEqual } from 'node:util';
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
 import { type Endpoints, type Pod, refKey, refOf, type Service } from '../../common/schema/index.js';
 import { endpointSubsets, hasSelector, selectsPod } from '../services/endpoint-subsets.js';
 import type { ObjectStore } from '../store/object-store.js';
-import type { Logger } from '../../common/log/log.js';
 
 export interface EndpointsControllerDeps {
   store: ObjectStore;
@@ -83,4 +83,3 @@ export class EndpointsController extends Controller<'Service'> {
     return {};
   }
 }
-

@@ -1,10 +1,7 @@
-import { recordEvent } from '../api/events.js';
-import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autoscaling/autoscale.js';
-import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
-import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
 import {
   ANNOTATION_REPLICAS_MANAGED_BY,
   type Condition,
@@ -14,9 +11,12 @@ import {
   type ReplicaSet,
   selectorMatches,
 } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
+import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autoscaling/autoscale.js';
+import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
+import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../../common/log/log.js';
 import { statusChanged } from '../workloads/status-changed.js';
 
 const SOURCE = { component: 'horizontal-pod-autoscaler' };
@@ -99,7 +99,14 @@ export class HpaController extends Controller<'HorizontalPodAutoscaler'> {
     if (!target) {
       const message = `the HPA controller was unable to get the target's current scale: ${kind.toLowerCase()}s "${name}" not found`;
       await recordEvent(store, hpa, 'Warning', 'FailedGetScale', message, SOURCE);
-      await this.#writeStatus(hpa, { ...hpa.status, conditions: withConditions(hpa.status?.conditions ?? [], [{ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message }], new Date(now).toISOString()) });
+      await this.#writeStatus(hpa, {
+        ...hpa.status,
+        conditions: withConditions(
+          hpa.status?.conditions ?? [],
+          [{ type: 'AbleToScale', status: 'False', reason: 'FailedGetScale', message }],
+          new Date(now).toISOString(),
+        ),
+      });
       return requeue;
     }
 
@@ -145,7 +152,10 @@ export class HpaController extends Controller<'HorizontalPodAutoscaler'> {
     const annotations = { ...target.metadata.annotations, [ANNOTATION_REPLICAS_MANAGED_BY]: 'hpa' };
     await store.update<Target>({ ...target, metadata: { ...target.metadata, annotations }, spec: { ...target.spec, replicas: d.desiredReplicas } } as Target);
     if (d.rescale) {
-      log.info({ hpa: hpa.metadata.name, target: `${target.kind}/${target.metadata.name}`, from: target.spec.replicas, to: d.desiredReplicas, reason: d.reason }, 'rescaled');
+      log.info(
+        { hpa: hpa.metadata.name, target: `${target.kind}/${target.metadata.name}`, from: target.spec.replicas, to: d.desiredReplicas, reason: d.reason },
+        'rescaled',
+      );
       await recordEvent(store, hpa, 'Normal', 'SuccessfulRescale', `New size: ${d.desiredReplicas}; reason: ${d.reason}`, SOURCE);
     }
   }
@@ -163,13 +173,18 @@ export class HpaController extends Controller<'HorizontalPodAutoscaler'> {
   /** Gives the replica count of workloads no HPA scales any more back to Git: their annotation goes. */
   async #releaseTargets(namespace: string): Promise<void> {
     const { store, hpas, log } = this.#deps;
-    const scaled = new Set(hpas.list().filter((h) => h.metadata.namespace === namespace).map((h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}`));
+    const scaled = new Set(
+      hpas
+        .list()
+        .filter((h) => h.metadata.namespace === namespace)
+        .map((h) => `${h.spec.scaleTargetRef.kind}/${h.spec.scaleTargetRef.name}`),
+    );
     const targets: Target[] = [...(await store.list('Deployment', namespace)).items, ...(await store.list('ReplicaSet', namespace)).items];
     for (const t of targets.filter((t) => isManaged(t) && !scaled.has(`${t.kind}/${t.metadata.name}`))) {
       const { [ANNOTATION_REPLICAS_MANAGED_BY]: _, ...annotations } = t.metadata.annotations ?? {};
       try {
         await store.update<Target>({ ...t, metadata: { ...t.metadata, annotations } } as Target);
-        log.info({ target: `${t.kind}/${namespace}/${t.metadata.name}` }, 'no autoscaler scales it any more: replicas are Git\'s again');
+        log.info({ target: `${t.kind}/${namespace}/${t.metadata.name}` }, "no autoscaler scales it any more: replicas are Git's again");
       } catch (err) {
         // Gone meanwhile: nothing to give back. (A conflict is retried by the queue, which looks again.)
         if (!isStoreError(err, 'NotFound')) throw err;

@@ -18,7 +18,12 @@ function readyCondition(node: Node) {
  * `watchingSince` is when this controller started: time the control plane itself was down does not
  * count against a node (its agent could not post then), as Kubernetes' node controller probes anew.
  */
-export function staleReadyCondition(node: Node, now: number, opts: NodeHealthOptions, watchingSince = 0): NonNullable<ReturnType<typeof readyCondition>> | undefined {
+export function staleReadyCondition(
+  node: Node,
+  now: number,
+  opts: NodeHealthOptions,
+  watchingSince = 0,
+): NonNullable<ReturnType<typeof readyCondition>> | undefined {
   const ready = readyCondition(node);
   if (ready?.status !== 'True') return undefined;
   const beat = Math.max(Date.parse(ready.lastHeartbeatTime ?? ready.lastTransitionTime ?? '') || 0, watchingSince);

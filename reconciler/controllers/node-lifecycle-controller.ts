@@ -1,10 +1,10 @@
 import type { Informer } from '../../common/client/informer.js';
-import { recordEvent } from '../api/events.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
-import type { Node } from '../../common/schema/index.js';
-import type { ObjectStore } from '../store/object-store.js';
 import type { Logger } from '../../common/log/log.js';
+import type { Node } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
+import type { ObjectStore } from '../store/object-store.js';
 import { allocatePodCIDR, type NodeHealthOptions, notReadyForMs, podsToEvict, staleReadyCondition } from './node-health.js';
 
 const SOURCE = { component: 'node-controller' };
@@ -58,7 +58,10 @@ export class NodeLifecycleController extends Controller<'Node'> {
     if (downFor === undefined) return { requeueAfterMs: health.heartbeatGraceMs };
     for (const pod of podsToEvict(this.#deps.pods.list(), [node], now, health, this.#watchingSince)) {
       const message = `Node ${node.metadata.name} which was running pod ${pod.metadata.name} is unresponsive`;
-      await store.updateStatus({ kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name }, { ...pod.status, phase: 'Failed', reason: 'NodeLost', message });
+      await store.updateStatus(
+        { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name },
+        { ...pod.status, phase: 'Failed', reason: 'NodeLost', message },
+      );
       await recordEvent(store, pod, 'Warning', 'NodeLost', message, SOURCE);
     }
     return { requeueAfterMs: downFor < health.podEvictionGraceMs ? health.podEvictionGraceMs - downFor : health.heartbeatGraceMs };

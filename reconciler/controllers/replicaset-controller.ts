@@ -1,11 +1,11 @@
-import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
 import { type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../../common/log/log.js';
 import { claimedObjects } from '../workloads/owner-references.js';
 import { countPods } from '../workloads/pod-availability.js';
 import { podForReplicaSet, randomSuffix } from '../workloads/pod-for-replica-set.js';

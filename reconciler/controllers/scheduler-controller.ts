@@ -1,17 +1,21 @@
 import type { Informer } from '../../common/client/informer.js';
-import { recordEvent } from '../api/events.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
-import { assume, schedule, usageByNode } from '../scheduler/schedule.js';
-import { type Pod, refKey, refOf } from '../../common/schema/index.js';
-import type { ObjectStore } from '../store/object-store.js';
-import { isStoreError } from '../store/store-error.js';
 import type { Logger } from '../../common/log/log.js';
 import { counter, histogram, secondsSince } from '../../common/metrics/registry.js';
+import { type Pod, refKey, refOf } from '../../common/schema/index.js';
+import { recordEvent } from '../api/events.js';
+import { assume, schedule, usageByNode } from '../scheduler/schedule.js';
+import type { ObjectStore } from '../store/object-store.js';
+import { isStoreError } from '../store/store-error.js';
 
 const SOURCE = { component: 'scheduler' };
 
-const attempts = counter({ name: 'scheduler_schedule_attempts_total', help: 'Scheduling decisions by result (scheduled, unschedulable).', labelNames: ['result'] });
+const attempts = counter({
+  name: 'scheduler_schedule_attempts_total',
+  help: 'Scheduling decisions by result (scheduled, unschedulable).',
+  labelNames: ['result'],
+});
 const attemptLatency = histogram({
   name: 'scheduler_scheduling_attempt_duration_seconds',
   help: 'From reading the pod to its binding (or its Unschedulable condition) written.',

@@ -1,19 +1,25 @@
 import { isDeepStrictEqual } from 'node:util';
-import { recordEvent } from '../api/events.js';
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import type { Logger } from '../../common/log/log.js';
+import { type NumberRange, numberToIp, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
 import { type Condition, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
-import { numberToIp, type NumberRange, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
+import { recordEvent } from '../api/events.js';
 import { addressKey, describeAddress, outOfRange, type ServiceAddress, type ServiceNetwork, specAddresses } from '../services/service-addresses.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
-import type { Logger } from '../../common/log/log.js';
 import { type ClaimHolder, ServiceIPClaims } from './service-ip-claims.js';
 
 const SOURCE = { component: 'service-ip-allocator' };
 
-type ProblemReason = 'ClusterIPAlreadyAllocated' | 'NodePortAlreadyAllocated' | 'ClusterIPNotInRange' | 'NodePortNotInRange' | 'ClusterIPRangeFull' | 'NodePortRangeFull';
+type ProblemReason =
+  | 'ClusterIPAlreadyAllocated'
+  | 'NodePortAlreadyAllocated'
+  | 'ClusterIPNotInRange'
+  | 'NodePortNotInRange'
+  | 'ClusterIPRangeFull'
+  | 'NodePortRangeFull';
 interface Problem {
   reason: ProblemReason;
   message: string;
@@ -46,7 +52,12 @@ export class ServiceIPController extends Controller<'Service'> {
     this.watch(deps.services, (e) => [
       e.key,
       // Any other change may free what a refused service asks for.
-      ...(e.type === 'ADDED' ? [] : deps.services.list().filter(serviceAddressesRefused).map((s) => refKey(refOf(s)))),
+      ...(e.type === 'ADDED'
+        ? []
+        : deps.services
+            .list()
+            .filter(serviceAddressesRefused)
+            .map((s) => refKey(refOf(s)))),
     ]);
   }
 
@@ -138,7 +149,12 @@ export function withAllocationCondition(service: Service, problems: readonly Pro
   const previous = conditions.find((c) => c.type === SERVICE_ADDRESSES_CONDITION);
   const others = conditions.filter((c) => c !== previous);
   if (problems.length === 0) return previous ? { ...service.status, conditions: others } : service.status;
-  const next: Condition = { type: SERVICE_ADDRESSES_CONDITION, status: 'False', reason: problems[0]!.reason, message: problems.map((p) => p.message).join('; ') };
+  const next: Condition = {
+    type: SERVICE_ADDRESSES_CONDITION,
+    status: 'False',
+    reason: problems[0]!.reason,
+    message: problems.map((p) => p.message).join('; '),
+  };
   if (previous?.status === next.status && previous.reason === next.reason && previous.message === next.message) return service.status;
   return { ...service.status, conditions: [...others, { ...next, lastTransitionTime: now }] };
 }

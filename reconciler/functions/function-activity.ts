@@ -8,7 +8,11 @@ const invocations = counter({
   help: "Calls a function served, as the gateways report them (the console's request-rate graph).",
   labelNames: ['namespace', 'function'],
 });
-const concurrency = gauge({ name: 'minik8s_function_concurrency', help: 'Calls in flight or waiting, per function, from the latest gateway report.', labelNames: ['namespace', 'function'] });
+const concurrency = gauge({
+  name: 'minik8s_function_concurrency',
+  help: 'Calls in flight or waiting, per function, from the latest gateway report.',
+  labelNames: ['namespace', 'function'],
+});
 
 /** A function's activity as the autoscaler sees it now. */
 export interface FunctionActivityNow {

@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MAX_PUSH_BYTES } from '../store/size-limits.js';
 import { resolveBranch } from './commit-reader.js';
 import { hookEnv, POST_RECEIVE_HOOK, PRE_RECEIVE_HOOK } from './pre-receive-hook.js';
 import { MINIK8S_COMMITTER, runGit } from './run-git.js';
-import { MAX_PUSH_BYTES } from '../store/size-limits.js';
 
 export const DEFAULT_BRANCH = 'main';
 export const HOSTED_REPO_NAME = 'cluster.git';
@@ -40,7 +40,8 @@ export async function ensureHostedRepo(reposRoot: string, seedDir?: string): Pro
 /** One commit of the seed directory, written with plumbing so no work tree or clone is needed. */
 async function seed(gitdir: string, seedDir: string): Promise<void> {
   const env = { ...MINIK8S_COMMITTER, GIT_INDEX_FILE: join(gitdir, 'seed-index') };
-  const git = (args: string[], input?: string) => runGit(['--git-dir', gitdir, '--work-tree', seedDir, ...args], { env, ...(input !== undefined && { input }) });
+  const git = (args: string[], input?: string) =>
+    runGit(['--git-dir', gitdir, '--work-tree', seedDir, ...args], { env, ...(input !== undefined && { input }) });
   await git(['add', '--all', '.']);
   const tree = await git(['write-tree']);
   const commit = await git(['commit-tree', tree, '-m', 'Seed the cluster repository']);

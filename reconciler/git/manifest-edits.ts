@@ -55,7 +55,10 @@ export function applyDocuments(tree: ManifestTree, docs: readonly DocToApply[]):
     const home = doc.key === undefined ? undefined : [...files].find(([, ds]) => ds.some((d) => d.key === doc.key));
     if (home) {
       const [file, ds] = home;
-      files.set(file, ds.map((d) => (d.key === doc.key ? { key: doc.key, text: doc.text } : d)));
+      files.set(
+        file,
+        ds.map((d) => (d.key === doc.key ? { key: doc.key, text: doc.text } : d)),
+      );
       touched.add(file);
       applied.push({ key: doc.key!, file, action: 'configured' });
     } else {
@@ -68,7 +71,10 @@ export function applyDocuments(tree: ManifestTree, docs: readonly DocToApply[]):
 }
 
 /** Removes the documents of the given objects; a file left empty is removed. Keys found in no file are returned as missing. */
-export function removeObjects(tree: ManifestTree, keys: readonly string[]): { edit: TreeEdit; removed: Array<{ key: string; file: string }>; missing: string[] } {
+export function removeObjects(
+  tree: ManifestTree,
+  keys: readonly string[],
+): { edit: TreeEdit; removed: Array<{ key: string; file: string }>; missing: string[] } {
   const files = documentsByFile(tree);
   const edit: TreeEdit = new Map();
   const removed: Array<{ key: string; file: string }> = [];

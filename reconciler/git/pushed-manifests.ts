@@ -1,5 +1,5 @@
 import { isAbsolute, relative, resolve } from 'node:path';
-import { type ManifestFile, isManifestPath } from './commit-reader.js';
+import { isManifestPath, type ManifestFile } from './commit-reader.js';
 import { listBlobs, readBlobs } from './tree-files.js';
 
 /** Where a push under validation keeps its new objects: git's quarantine directories, as the pre-receive hook sees them. */
@@ -23,7 +23,11 @@ function assertInside(gitdir: string, dir: string): void {
 export function quarantineEnv(gitdir: string, quarantine: Quarantine): Record<string, string> {
   const alternates = quarantine.alternates.split(':').filter(Boolean);
   for (const dir of [quarantine.objectDirectory, ...alternates]) assertInside(gitdir, dir);
-  return { GIT_DIR: gitdir, GIT_OBJECT_DIRECTORY: resolve(gitdir, quarantine.objectDirectory), GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates.map((d) => resolve(gitdir, d)).join(':') };
+  return {
+    GIT_DIR: gitdir,
+    GIT_OBJECT_DIRECTORY: resolve(gitdir, quarantine.objectDirectory),
+    GIT_ALTERNATE_OBJECT_DIRECTORIES: alternates.map((d) => resolve(gitdir, d)).join(':'),
+  };
 }
 
 /**
@@ -33,6 +37,9 @@ export function quarantineEnv(gitdir: string, quarantine: Quarantine): Record<st
 export async function readPushedManifests(gitdir: string, revision: string, quarantine: Quarantine): Promise<ManifestFile[]> {
   const env = quarantineEnv(gitdir, quarantine);
   const entries = (await listBlobs(revision, env)).filter((e) => isManifestPath(e.path));
-  const contents = await readBlobs(entries.map((e) => e.oid), env);
+  const contents = await readBlobs(
+    entries.map((e) => e.oid),
+    env,
+  );
   return entries.map((e, i) => ({ path: e.path, content: contents[i]!.toString('utf8') }));
 }

@@ -1,7 +1,12 @@
 import { spawn } from 'node:child_process';
 
 /** Who the control plane's own commits (seed, rollback) are by. */
-export const MINIK8S_COMMITTER = { GIT_AUTHOR_NAME: 'minik8s', GIT_AUTHOR_EMAIL: 'minik8s@localhost', GIT_COMMITTER_NAME: 'minik8s', GIT_COMMITTER_EMAIL: 'minik8s@localhost' };
+export const MINIK8S_COMMITTER = {
+  GIT_AUTHOR_NAME: 'minik8s',
+  GIT_AUTHOR_EMAIL: 'minik8s@localhost',
+  GIT_COMMITTER_NAME: 'minik8s',
+  GIT_COMMITTER_EMAIL: 'minik8s@localhost',
+};
 
 export interface GitRunOptions {
   cwd?: string;

@@ -26,7 +26,9 @@ async function writeAtomically(path: string, content: string): Promise<void> {
   await rename(tmp, path);
 }
 
-const { values } = parseArgs({ options: { dir: { type: 'string' }, client: { type: 'string' }, bridge: { type: 'string' }, 'controller-port': { type: 'string' } } });
+const { values } = parseArgs({
+  options: { dir: { type: 'string' }, client: { type: 'string' }, bridge: { type: 'string' }, 'controller-port': { type: 'string' } },
+});
 if (!values.dir) throw new Error('--dir is required');
 const client = hostPort(values.client, '--client');
 const bridge = values.bridge ? hostPort(values.bridge, '--bridge') : undefined;
@@ -38,5 +40,11 @@ const clients: KafkaClients = {
   users: Object.fromEntries(USERS.map((u) => [u, known?.users[u] ?? randomBytes(18).toString('hex')])),
 };
 await writeAtomically(clientsPath, `${JSON.stringify(clients, null, 2)}\n`);
-const properties = renderBrokerProperties({ dataDir: join(values.dir, 'data'), client, ...(bridge && { bridge }), controllerPort: Number(values['controller-port'] ?? 9093), users: clients.users });
+const properties = renderBrokerProperties({
+  dataDir: join(values.dir, 'data'),
+  client,
+  ...(bridge && { bridge }),
+  controllerPort: Number(values['controller-port'] ?? 9093),
+  users: clients.users,
+});
 await writeAtomically(join(values.dir, 'server.properties'), properties);

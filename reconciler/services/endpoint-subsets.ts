@@ -1,5 +1,5 @@
-import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { ipToNumber } from '../../common/net/address-ranges.js';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 
 type Subset = Endpoints['subsets'][number];
 type EndpointPort = Subset['ports'][number];
@@ -55,8 +55,5 @@ export function endpointSubsets(service: Service, pods: readonly Pod[]): Subset[
     });
   }
   const byIp = (a: { ip: string }, b: { ip: string }) => ipToNumber(a.ip) - ipToNumber(b.ip);
-  return [...groups.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([, s]) => ({ addresses: s.addresses.sort(byIp), ports: s.ports }));
+  return [...groups.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, s]) => ({ addresses: s.addresses.sort(byIp), ports: s.ports }));
 }
-

@@ -1,5 +1,5 @@
-import type { Service } from '../../common/schema/index.js';
 import { containsIp, inRange, type NumberRange, serviceIPRanges } from '../../common/net/address-ranges.js';
+import type { Service } from '../../common/schema/index.js';
 
 /** Where services get their addresses from. */
 export interface ServiceNetwork {
@@ -29,14 +29,18 @@ export function describeAddress(a: ServiceAddress): string {
 export function specAddresses(service: Service): ServiceAddress[] {
   const { spec } = service;
   const nodePorts: ServiceAddress[] =
-    spec.type === 'NodePort' ? spec.ports.flatMap((p) => (p.nodePort === undefined ? [] : [{ type: 'nodePort' as const, protocol: p.protocol, port: p.nodePort }])) : [];
+    spec.type === 'NodePort'
+      ? spec.ports.flatMap((p) => (p.nodePort === undefined ? [] : [{ type: 'nodePort' as const, protocol: p.protocol, port: p.nodePort }]))
+      : [];
   return [...(spec.clusterIP ? [{ type: 'clusterIP' as const, ip: spec.clusterIP }] : []), ...nodePorts];
 }
 
 /** Why an address cannot be the service's at all, whoever holds it; undefined when it is in range. */
 export function outOfRange(a: ServiceAddress, net: ServiceNetwork): string | undefined {
   if (a.type === 'clusterIP')
-    return containsIp(serviceIPRanges(net.serviceCIDR, net.reservedIPs).all, a.ip) ? undefined : `cluster IP ${a.ip} is not in the service CIDR ${net.serviceCIDR}`;
+    return containsIp(serviceIPRanges(net.serviceCIDR, net.reservedIPs).all, a.ip)
+      ? undefined
+      : `cluster IP ${a.ip} is not in the service CIDR ${net.serviceCIDR}`;
   const last = net.nodePorts.first + net.nodePorts.size - 1;
   return inRange(net.nodePorts, a.port) ? undefined : `node port ${a.port} is not in the node port range ${net.nodePorts.first}-${last}`;
 }

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { circuitBreaker, ConsecutiveBreaker, handleWhen, retry } from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
 import { ComparatorBuilder, Etcd3, GRPCResourceExhastedError, type IKeyValue, isRecoverableError, type Namespace } from 'etcd3';
-import { StoreError } from './store-error.js';
 import { type KV, type KVEntry, type KVEvent, type KVOp, type KVWatch, MAX_TXN_OPS } from './kv.js';
+import { StoreError } from './store-error.js';
 
 function entryOf(kv: IKeyValue): KVEntry {
   return { key: kv.key.toString(), value: kv.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) };
@@ -62,7 +62,10 @@ export class EtcdKV implements KV {
   async commit(ops: KVOp[]): Promise<{ succeeded: boolean; revision: number }> {
     if (ops.length > MAX_TXN_OPS) throw new Error(`transaction of ${ops.length} operations exceeds etcd's limit of ${MAX_TXN_OPS}`);
     // ComparatorBuilder is the public transaction builder; Namespace keeps its kv client and prefix applicator internal.
-    const internals = this.#ns as unknown as { kv: ConstructorParameters<typeof ComparatorBuilder>[0]; nsApplicator: ConstructorParameters<typeof ComparatorBuilder>[1] };
+    const internals = this.#ns as unknown as {
+      kv: ConstructorParameters<typeof ComparatorBuilder>[0];
+      nsApplicator: ConstructorParameters<typeof ComparatorBuilder>[1];
+    };
     const txn = new ComparatorBuilder(internals.kv, internals.nsApplicator);
     for (const op of ops) if (op.expectModRevision !== undefined) txn.and(op.key, 'Mod', '==', op.expectModRevision);
     txn.then(...ops.map((op) => (op.type === 'put' ? this.#ns.put(op.key).value(op.value) : this.#ns.delete().key(op.key))));
@@ -86,10 +89,29 @@ export class EtcdKV implements KV {
   }
 
   async watch(prefix: string, afterRevision: number, onEvent: (e: KVEvent) => void, onError?: (err: Error) => void): Promise<KVWatch> {
-    const watcher = await this.#ns.watch().prefix(prefix).withPreviousKV().startRevision(String(afterRevision + 1)).create();
-    watcher.on('put', (kv) => onEvent({ type: 'put', key: kv.key.toString(), value: kv.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(kv.create_revision) }));
+    const watcher = await this.#ns
+      .watch()
+      .prefix(prefix)
+      .withPreviousKV()
+      .startRevision(String(afterRevision + 1))
+      .create();
+    watcher.on('put', (kv) =>
+      onEvent({
+        type: 'put',
+        key: kv.key.toString(),
+        value: kv.value.toString(),
+        modRevision: Number(kv.mod_revision),
+        createRevision: Number(kv.create_revision),
+      }),
+    );
     watcher.on('delete', (kv, prev) =>
-      onEvent({ type: 'delete', key: kv.key.toString(), value: prev?.value.toString(), modRevision: Number(kv.mod_revision), createRevision: Number(prev?.create_revision ?? 0) }),
+      onEvent({
+        type: 'delete',
+        key: kv.key.toString(),
+        value: prev?.value.toString(),
+        modRevision: Number(kv.mod_revision),
+        createRevision: Number(prev?.create_revision ?? 0),
+      }),
     );
     if (onError) watcher.on('error', onError);
     return { close: () => watcher.cancel() };

@@ -11,9 +11,7 @@ export interface KVEntry {
  * One write in a transaction. `expectModRevision` guards it: 0 means "must not exist",
  * any other number means "must still be at that revision".
  */
-export type KVOp =
-  | { type: 'put'; key: string; value: string; expectModRevision?: number }
-  | { type: 'delete'; key: string; expectModRevision?: number };
+export type KVOp = { type: 'put'; key: string; value: string; expectModRevision?: number } | { type: 'delete'; key: string; expectModRevision?: number };
 
 export interface KVEvent {
   type: 'put' | 'delete';

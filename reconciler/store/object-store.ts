@@ -13,9 +13,7 @@ export interface WatchEvent<T extends ApiObject = ApiObject> {
 }
 
 /** One write of a batch. `resourceVersion` (when given) must still be current or the batch fails. */
-export type Change =
-  | { type: 'put'; object: ApiObject; resourceVersion?: string }
-  | { type: 'delete'; ref: ObjectRef; resourceVersion?: string };
+export type Change = { type: 'put'; object: ApiObject; resourceVersion?: string } | { type: 'delete'; ref: ObjectRef; resourceVersion?: string };
 
 const ROOT = '/registry/';
 
@@ -37,7 +35,8 @@ function serialize(o: ApiObject): string {
   const { resourceVersion: _rv, ...metadata } = o.metadata;
   const value = JSON.stringify({ ...o, metadata });
   const bytes = Buffer.byteLength(value);
-  if (bytes > MAX_OBJECT_BYTES) throw new StoreError('TooLarge', `${refKey(refOf(o))} is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object`);
+  if (bytes > MAX_OBJECT_BYTES)
+    throw new StoreError('TooLarge', `${refKey(refOf(o))} is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object`);
   return value;
 }
 
@@ -134,7 +133,9 @@ export class ObjectStore {
       const next = { ...current, status } as ObjectOf<K>;
       const parsed = parseObjectOfKind(ref.kind, JSON.parse(serialize(next)));
       if (!parsed.ok) throw new StoreError('Invalid', parsed.errors.map((e) => `${e.path}: ${e.message}`).join('; '));
-      const r = await this.kv.commit([{ type: 'put', key: objectKey(ref), value: serialize(parsed.object), expectModRevision: Number(current.metadata.resourceVersion) }]);
+      const r = await this.kv.commit([
+        { type: 'put', key: objectKey(ref), value: serialize(parsed.object), expectModRevision: Number(current.metadata.resourceVersion) },
+      ]);
       if (r.succeeded) {
         parsed.object.metadata.resourceVersion = String(r.revision);
         return parsed.object;

@@ -1,7 +1,7 @@
-import type { Kind, ObjectOf } from '../../common/schema/index.js';
-import type { ObjectStore } from './object-store.js';
 import { matchesLabels, parseLabelSelector } from '../../common/client/label-selector.js';
 import type { ListWatchSource, WatchEvent, WatchOptions } from '../../common/client/list-watch-source.js';
+import type { Kind, ObjectOf } from '../../common/schema/index.js';
+import type { ObjectStore } from './object-store.js';
 
 /** Turns the store's callback watch into the async iterable informers consume. */
 async function* watchStore<K extends Kind>(store: ObjectStore, kind: K, opts: WatchOptions, signal?: AbortSignal): AsyncGenerator<WatchEvent<ObjectOf<K>>> {

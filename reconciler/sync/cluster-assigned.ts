@@ -18,7 +18,11 @@ export function withClusterAssigned(desired: ApiObject, current: ApiObject): Api
     return { ...desired, spec: { ...desired.spec, clusterIP: desired.spec.clusterIP ?? current.spec.clusterIP, ports } };
   }
   // An autoscaler owns the replica count of a workload it marked as its own, until it lets go.
-  if ((desired.kind === 'Deployment' || desired.kind === 'ReplicaSet') && current.kind === desired.kind && current.metadata.annotations?.[ANNOTATION_REPLICAS_MANAGED_BY] === 'hpa') {
+  if (
+    (desired.kind === 'Deployment' || desired.kind === 'ReplicaSet') &&
+    current.kind === desired.kind &&
+    current.metadata.annotations?.[ANNOTATION_REPLICAS_MANAGED_BY] === 'hpa'
+  ) {
     const annotations = { ...desired.metadata.annotations, [ANNOTATION_REPLICAS_MANAGED_BY]: 'hpa' };
     return { ...desired, metadata: { ...desired.metadata, annotations }, spec: { ...desired.spec, replicas: current.spec.replicas } } as ApiObject;
   }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Document, isNode, LineCounter, parseAllDocuments } from 'yaml';
 import { type ApiObject, type FieldError, isKind, parseManifest, referencesOf, refKey, refOf, warningsOf } from '../../common/schema/index.js';
-import { formatBytes, MAX_FILE_BYTES, MAX_OBJECT_BYTES } from '../store/size-limits.js';
 import type { ManifestFile } from '../git/commit-reader.js';
+import { formatBytes, MAX_FILE_BYTES, MAX_OBJECT_BYTES } from '../store/size-limits.js';
 import type { ManifestError } from './sync-types.js';
 
 /** An object read from Git, with where it came from. */
@@ -118,7 +118,12 @@ function loadFile({ path: file, content }: ManifestFile, check?: ObjectCheck): F
   const errors: ManifestError[] = [];
   const warnings: ManifestError[] = [];
   const bytes = Buffer.byteLength(content);
-  if (bytes > MAX_FILE_BYTES) return { objects, warnings, errors: [{ file, line: 1, message: `file is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_FILE_BYTES)} per manifest file` }] };
+  if (bytes > MAX_FILE_BYTES)
+    return {
+      objects,
+      warnings,
+      errors: [{ file, line: 1, message: `file is ${formatBytes(bytes)}, over the limit of ${formatBytes(MAX_FILE_BYTES)} per manifest file` }],
+    };
   const lines = new LineCounter();
   for (const doc of parseAllDocuments(content, { lineCounter: lines, prettyErrors: false, uniqueKeys: true })) {
     const syntax = doc.errors[0];
@@ -148,7 +153,11 @@ function loadFile({ path: file, content }: ManifestFile, check?: ObjectCheck): F
     }
     const size = Buffer.byteLength(JSON.stringify(parsed.object));
     if (size > MAX_OBJECT_BYTES) {
-      errors.push({ file, line: docLine, message: `${refKey(refOf(parsed.object))} is ${formatBytes(size)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object` });
+      errors.push({
+        file,
+        line: docLine,
+        message: `${refKey(refOf(parsed.object))} is ${formatBytes(size)}, over the limit of ${formatBytes(MAX_OBJECT_BYTES)} per object`,
+      });
       continue;
     }
     const violations = check?.(parsed.object) ?? [];
@@ -156,7 +165,10 @@ function loadFile({ path: file, content }: ManifestFile, check?: ObjectCheck): F
       errors.push(...violations.map(located));
       continue;
     }
-    const references = referencesOf(parsed.object).map((r) => ({ ...r, error: located({ path: r.path, message: `names ${r.kind} "${r.name}", which is not in the repository` }) }));
+    const references = referencesOf(parsed.object).map((r) => ({
+      ...r,
+      error: located({ path: r.path, message: `names ${r.kind} "${r.name}", which is not in the repository` }),
+    }));
     warnings.push(...warningsOf(parsed.object).map(located));
     objects.push({ object: parsed.object, file, line: docLine, ...(references.length > 0 && { references }) });
   }
@@ -165,7 +177,13 @@ function loadFile({ path: file, content }: ManifestFile, check?: ObjectCheck): F
 
 /** The position of the deepest node on a field path (`spec.containers[0].image`) that exists in the document. */
 function locate(doc: Document, path: string, lines: LineCounter): { line: number; col: number } | undefined {
-  const segments = path === '(root)' ? [] : path.split(/\.|\[(\d+)\]/).filter((s) => s !== undefined && s !== '').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+  const segments =
+    path === '(root)'
+      ? []
+      : path
+          .split(/\.|\[(\d+)\]/)
+          .filter((s) => s !== undefined && s !== '')
+          .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
   for (let n = segments.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(segments.slice(0, n), true);
     if (isNode(node) && node.range) return lines.linePos(node.range[0]);

@@ -109,7 +109,8 @@ function comparable(o: ApiObject): unknown {
 
 /** An update keeps the stored object's identity and status; generation moves on when the spec changed. */
 function withIdentityOf(current: ApiObject, desired: ApiObject): ApiObject {
-  const specChanged = 'spec' in current && 'spec' in desired && !isDeepStrictEqual(JSON.parse(JSON.stringify(current.spec)), JSON.parse(JSON.stringify(desired.spec)));
+  const specChanged =
+    'spec' in current && 'spec' in desired && !isDeepStrictEqual(JSON.parse(JSON.stringify(current.spec)), JSON.parse(JSON.stringify(desired.spec)));
   const status = (current as { status?: unknown }).status;
   return {
     ...desired,

@@ -3,8 +3,8 @@ import type { Router } from 'express';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
 import type { ClusterConfig, PodSecurityConfig } from '../../common/config/cluster-config.js';
 import { checkPodSecurity, DEFAULT_POD_SECURITY } from '../admission/pod-security.js';
-import { type GitSource, hostedSource } from '../git/git-source.js';
 import { gitHttpRouter } from '../git/git-http-router.js';
+import { type GitSource, hostedSource } from '../git/git-source.js';
 import { ensureHostedRepo, installHooks } from '../git/hosted-repo.js';
 import { RemoteMirror } from '../git/remote-mirror.js';
 import type { KV } from '../store/kv.js';
@@ -55,10 +55,13 @@ export interface GitSync {
 export async function startGitSync(opts: GitSyncOptions): Promise<GitSync> {
   const reposRoot = join(opts.home, 'git');
   const gitdir = await ensureHostedRepo(reposRoot, opts.repoSeedDir);
-  await installHooks(gitdir, { validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`, token: opts.token, caFile: opts.caFile, allowForcePush: opts.allowForcePush ?? false });
-  const source: GitSource = opts.remote
-    ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote })
-    : hostedSource(gitdir, opts.gitUrl);
+  await installHooks(gitdir, {
+    validateUrl: `${opts.apiUrlForHooks.replace(/\/$/, '')}${MINIK8S_API}/validate/push`,
+    token: opts.token,
+    caFile: opts.caFile,
+    allowForcePush: opts.allowForcePush ?? false,
+  });
+  const source: GitSource = opts.remote ? new RemoteMirror({ gitdir: join(reposRoot, 'mirror.git'), ...opts.remote }) : hostedSource(gitdir, opts.gitUrl);
   const status = new SyncStatusStore(opts.kv);
   const policy = opts.podSecurity ?? DEFAULT_POD_SECURITY;
   const cache = new ManifestCache({ check: (o) => checkPodSecurity(o, policy) });

@@ -1,13 +1,13 @@
 import { EventEmitter, once } from 'node:events';
-import { type FSWatcher, watch } from 'chokidar';
 import { join } from 'node:path';
+import { type FSWatcher, watch } from 'chokidar';
+import { TerminalError, WorkQueue } from '../../common/controller/work-queue.js';
+import { createLogger } from '../../common/log/log.js';
+import { type ApiObject, gitKinds } from '../../common/schema/index.js';
 import { readCommitManifests } from '../git/commit-reader.js';
 import type { GitSource } from '../git/git-source.js';
-import { TerminalError, WorkQueue } from '../../common/controller/work-queue.js';
-import { isStoreError } from '../store/store-error.js';
-import { type ApiObject, gitKinds } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { createLogger } from '../../common/log/log.js';
+import { isStoreError } from '../store/store-error.js';
 import { applyPlan } from './apply-plan.js';
 import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import { planSync } from './plan.js';
@@ -77,7 +77,10 @@ export class SyncController {
   async waitForResult(revision: string, timeoutMs: number): Promise<SyncResult | undefined> {
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), timeoutMs);
-    const next = once(this.#results, revision, { signal: ac.signal }).then(([r]) => r as SyncResult, () => undefined);
+    const next = once(this.#results, revision, { signal: ac.signal }).then(
+      ([r]) => r as SyncResult,
+      () => undefined,
+    );
     try {
       return (await this.#opts.status.getResult(revision)) ?? (await next);
     } finally {
@@ -120,7 +123,8 @@ export class SyncController {
       const { counts } = plan;
       const upToDate = counts.created + counts.configured + counts.pruned === 0;
       // A restart or a repeated trigger of a revision already recorded writes nothing at all.
-      if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? '')) return requeue;
+      if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? ''))
+        return requeue;
       await applyPlan(store, plan);
       phase('apply');
       status.inventory = plan.inventory;
@@ -152,7 +156,8 @@ export class SyncController {
         syncMetrics.duration.observe({ result: full.reason }, full.durationMs / 1000);
         for (const action of ['created', 'configured', 'pruned'] as const) syncMetrics.objects.inc({ action }, full.counts[action]);
         if (revision) this.#results.emit(revision, full);
-        if (revision && status.lastAppliedRevision === revision && previous?.lastAppliedRevision !== revision) this.#opts.onApplied?.(revision, previous?.lastAppliedRevision);
+        if (revision && status.lastAppliedRevision === revision && previous?.lastAppliedRevision !== revision)
+          this.#opts.onApplied?.(revision, previous?.lastAppliedRevision);
       }
     }
   }

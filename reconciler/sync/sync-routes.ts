@@ -3,16 +3,16 @@ import express, { type NextFunction, type Request, type Response, Router } from 
 import git from 'isomorphic-git';
 import { z } from 'zod';
 import { MINIK8S_API } from '../../common/client/api-paths.js';
-import { readCommitHistory } from '../git/commit-history.js';
-import { commitRollback } from '../git/commit-rollback.js';
-import { readCommitManifests } from '../git/commit-reader.js';
-import { QuarantineError, quarantineEnv, readPushedManifests } from '../git/pushed-manifests.js';
-import { functionSourceErrors } from '../functions/function-source-errors.js';
 import { readFunctionSource } from '../functions/function-source.js';
-import { loadManifests, type ManifestCache } from './manifest-loader.js';
-import { formatManifestError, formatManifestWarning } from './sync-report.js';
+import { functionSourceErrors } from '../functions/function-source-errors.js';
+import { readCommitHistory } from '../git/commit-history.js';
+import { readCommitManifests } from '../git/commit-reader.js';
+import { commitRollback } from '../git/commit-rollback.js';
+import { QuarantineError, quarantineEnv, readPushedManifests } from '../git/pushed-manifests.js';
 import { formatBytes, MAX_COMMIT_MANIFEST_BYTES } from '../store/size-limits.js';
+import { loadManifests, type ManifestCache } from './manifest-loader.js';
 import type { SyncController } from './sync-controller.js';
+import { formatManifestError, formatManifestWarning } from './sync-report.js';
 import type { SyncStatusStore } from './sync-status-store.js';
 import type { HistoryEntry } from './sync-types.js';
 
@@ -99,7 +99,10 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
     const files = await readPushedManifests(hostedGitdir, revision, quarantine);
     const total = files.reduce((n, f) => n + Buffer.byteLength(f.content), 0);
     if (total > MAX_COMMIT_MANIFEST_BYTES) {
-      const largest = [...files].sort((a, b) => b.content.length - a.content.length).slice(0, 3).map((f) => `${f.path} (${formatBytes(Buffer.byteLength(f.content))})`);
+      const largest = [...files]
+        .sort((a, b) => b.content.length - a.content.length)
+        .slice(0, 3)
+        .map((f) => `${f.path} (${formatBytes(Buffer.byteLength(f.content))})`);
       const message = `minik8s: push rejected: the manifests total ${formatBytes(total)}, over the limit of ${formatBytes(MAX_COMMIT_MANIFEST_BYTES)} per commit (largest: ${largest.join(', ')})`;
       return void res.status(422).type('text/plain').send(`${message}\n`);
     }
@@ -110,9 +113,18 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
       errors.push(...(await functionSourceErrors(objects, (source) => readFunctionSource(revision, source, env))));
     }
     const warningLines = warnings.map(formatManifestWarning);
-    if (errors.length === 0) return void (warningLines.length === 0 ? res.status(204).end() : res.status(200).type('text/plain').send(`${warningLines.join('\n')}\n`));
+    if (errors.length === 0)
+      return void (warningLines.length === 0
+        ? res.status(204).end()
+        : res
+            .status(200)
+            .type('text/plain')
+            .send(`${warningLines.join('\n')}\n`));
     const lines = [...errors.map(formatManifestError), ...warningLines, `minik8s: push rejected: ${errors.length} error(s) in the manifests`];
-    res.status(422).type('text/plain').send(`${lines.join('\n')}\n`);
+    res
+      .status(422)
+      .type('text/plain')
+      .send(`${lines.join('\n')}\n`);
   });
 
   router.use((err: unknown, _req: Request, res: Response, next: NextFunction) => {

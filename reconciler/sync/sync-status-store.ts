@@ -1,5 +1,5 @@
 import type { KV } from '../store/kv.js';
-import { type SyncResult, syncResultSchema, type SyncStatus, syncStatusSchema } from './sync-types.js';
+import { type SyncResult, type SyncStatus, syncResultSchema, syncStatusSchema } from './sync-types.js';
 
 const STATUS_KEY = '/minik8s/sync/status';
 const RESULTS_PREFIX = '/minik8s/sync/results/';

@@ -5,9 +5,9 @@ import { type Execution, parseRefKey, refKey } from '../../common/schema/index.j
 import type { ObjectStore } from '../store/object-store.js';
 import { applyEvent, type EngineEvent, type ExecutionStatus, startExecution } from './engine/engine.js';
 import { StatesError } from './engine/errors.js';
+import { recordExecutionPhase } from './execution-metrics.js';
 import { parseStepCallId, StepCallRefused, type StepReply, type StepTransport, stepCallId } from './step-transport.js';
 import { TimerSet } from './timer-set.js';
-import { recordExecutionPhase } from './execution-metrics.js';
 
 export interface WorkflowExecutorDeps {
   store: ObjectStore;

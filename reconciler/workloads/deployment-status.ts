@@ -17,7 +17,13 @@ export interface DeploymentCounts {
  * The counts of a Deployment's status: pods of all its ReplicaSets, those of the new one as "updated",
  * and as unavailable what the ReplicaSets ask for (`specReplicas`, their spec.replicas summed) beyond the available pods.
  */
-export function deploymentCounts(newPods: readonly Pod[], allPods: readonly Pod[], specReplicas: number, minReadySeconds: number, now: number): DeploymentCounts {
+export function deploymentCounts(
+  newPods: readonly Pod[],
+  allPods: readonly Pod[],
+  specReplicas: number,
+  minReadySeconds: number,
+  now: number,
+): DeploymentCounts {
   const all = countPods(allPods, minReadySeconds, now);
   return {
     replicas: all.replicas,
@@ -81,7 +87,12 @@ export function nextDeploymentStatus(input: StatusInput): { status: DeploymentSt
     previous.conditions ?? [],
     available
       ? { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' satisfies AvailableReason, message: 'Deployment has minimum availability.' }
-      : { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' satisfies AvailableReason, message: 'Deployment does not have minimum availability.' },
+      : {
+          type: 'Available',
+          status: 'False',
+          reason: 'MinimumReplicasUnavailable' satisfies AvailableReason,
+          message: 'Deployment does not have minimum availability.',
+        },
     now,
   );
   const progressing = (reason: ProgressingReason, message: string) => {
@@ -95,7 +106,11 @@ export function nextDeploymentStatus(input: StatusInput): { status: DeploymentSt
   if (settled) {
     // A finished rollout stays finished when a pod merely dies: the ReplicaSet replaces it, no deadline applies.
   } else if (complete) {
-    conditions = withCondition(conditions, { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `${rs} has successfully progressed.` }, now);
+    conditions = withCondition(
+      conditions,
+      { type: 'Progressing', status: 'True', reason: 'NewReplicaSetAvailable', message: `${rs} has successfully progressed.` },
+      now,
+    );
   } else if (input.createdNewRS) progressing('NewReplicaSetCreated', `Created new replica set "${input.newRSName}"`);
   else if (newSpec || !current) progressing('FoundNewReplicaSet', `Found new replica set "${input.newRSName}"`);
   else if (madeProgress(previous, counts)) progressing('ReplicaSetUpdated', `${rs} is progressing.`);
@@ -103,11 +118,16 @@ export function nextDeploymentStatus(input: StatusInput): { status: DeploymentSt
     const since = Date.parse(current.lastUpdateTime ?? current.lastTransitionTime ?? '') || now.getTime();
     const left = since + d.spec.progressDeadlineSeconds * 1000 - now.getTime();
     if (left <= 0)
-      conditions = withCondition(conditions, { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `${rs} has timed out progressing.` }, now);
+      conditions = withCondition(
+        conditions,
+        { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded', message: `${rs} has timed out progressing.` },
+        now,
+      );
     else requeueAfterMs = left;
   }
   const after = conditions.find((c) => c.type === 'Progressing');
-  if (!settled && !complete && requeueAfterMs === undefined && after?.reason !== 'ProgressDeadlineExceeded') requeueAfterMs = d.spec.progressDeadlineSeconds * 1000;
+  if (!settled && !complete && requeueAfterMs === undefined && after?.reason !== 'ProgressDeadlineExceeded')
+    requeueAfterMs = d.spec.progressDeadlineSeconds * 1000;
 
   const status: DeploymentStatus = { observedGeneration: generation, ...counts, conditions };
   return { status, ...(requeueAfterMs !== undefined && { requeueAfterMs }) };

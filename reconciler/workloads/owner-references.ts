@@ -16,7 +16,12 @@ export function isClaimedBy(o: ApiObject, kind: string, name: string): boolean {
  * Splits the objects claimed by `kind`/`name` into those `owner` really controls (same uid) and
  * orphans: their owner is gone (undefined) or was deleted and made again under the same name.
  */
-export function claimedObjects<T extends ApiObject>(objects: readonly T[], kind: string, name: string, owner: ApiObject | undefined): { owned: T[]; orphans: T[] } {
+export function claimedObjects<T extends ApiObject>(
+  objects: readonly T[],
+  kind: string,
+  name: string,
+  owner: ApiObject | undefined,
+): { owned: T[]; orphans: T[] } {
   const claimed = objects.filter((o) => isClaimedBy(o, kind, name));
   const uid = owner?.metadata.uid;
   return {

@@ -53,7 +53,10 @@ export function resolveFenceposts(maxSurge: number | string, maxUnavailable: num
 export function deploymentStrategy(d: Deployment): Strategy {
   const strategy = d.spec.strategy;
   if (strategy?.type === 'Recreate') return { type: 'Recreate', maxSurge: 0, maxUnavailable: 0 };
-  return { type: 'RollingUpdate', ...resolveFenceposts(strategy?.rollingUpdate?.maxSurge ?? '25%', strategy?.rollingUpdate?.maxUnavailable ?? '25%', d.spec.replicas) };
+  return {
+    type: 'RollingUpdate',
+    ...resolveFenceposts(strategy?.rollingUpdate?.maxSurge ?? '25%', strategy?.rollingUpdate?.maxUnavailable ?? '25%', d.spec.replicas),
+  };
 }
 
 const sum = (rs: readonly ReplicaSetState[], f: (r: ReplicaSetState) => number) => rs.reduce((n, r) => n + f(r), 0);

@@ -1,11 +1,11 @@
 import test, { type ExecutionContext } from 'ava';
 import { Informer, type InformerEvent } from '../../common/client/informer.js';
 import type { ListWatchSource, ObjectList, WatchEvent } from '../../common/client/list-watch-source.js';
-import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
 import type { Kind, ObjectOf, Pod } from '../../common/schema/index.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
-import { testEtcdKV } from '../helpers/etcd.js';
+import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
 import { startTestApi } from '../helpers/api-server.js';
+import { testEtcdKV } from '../helpers/etcd.js';
 import { makePod } from '../helpers/fixtures.js';
 
 /** Collects informer events and lets a test wait until a given number arrived. */
@@ -50,7 +50,10 @@ for (const [name, setup] of Object.entries(sources)) {
     await store.delete({ kind: 'Pod', namespace: 'default', name: 'existing' });
     await until(4);
     t.deepEqual(events, ['ADDED Pod/default/existing', 'ADDED Pod/default/web', 'MODIFIED Pod/default/web', 'DELETED Pod/default/existing']);
-    t.deepEqual(informer.list().map((p) => p.metadata.name), ['web']);
+    t.deepEqual(
+      informer.list().map((p) => p.metadata.name),
+      ['web'],
+    );
   });
 }
 

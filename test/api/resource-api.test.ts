@@ -1,11 +1,11 @@
 import test from 'ava';
-import { MANAGED_BY_GIT, LABEL_MANAGED_BY, type Pod } from '../../common/schema/index.js';
 import { ApiError } from '../../common/client/api-client.js';
 import { isApiError } from '../../common/client/api-error.js';
-import { makeNode, makePod } from '../helpers/fixtures.js';
+import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
+import type { KV } from '../../reconciler/store/kv.js';
 import { startTestApi, TEST_TOKEN } from '../helpers/api-server.js';
 import { testEtcdKV } from '../helpers/etcd.js';
-import type { KV } from '../../reconciler/store/kv.js';
+import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const gitPod = (name: string, labels: Record<string, string> = {}): Pod => {
   const p = makePod(name);
@@ -41,7 +41,10 @@ test('lists objects in Kubernetes list shape, per namespace and across namespace
   t.deepEqual((all.body.items as Pod[]).map((p) => `${p.metadata.namespace}/${p.metadata.name}`).sort(), ['default/web-1', 'prod/web-2']);
 
   const notWeb = await raw(url, 'GET', '/api/v1/pods?labelSelector=app!%3Dweb');
-  t.deepEqual((notWeb.body.items as Pod[]).map((p) => p.metadata.name), ['db-1']);
+  t.deepEqual(
+    (notWeb.body.items as Pod[]).map((p) => p.metadata.name),
+    ['db-1'],
+  );
 });
 
 test('gets one object and answers a missing one with a NotFound Status', async (t) => {
@@ -94,7 +97,10 @@ test('a watch that allows bookmarks gets BOOKMARK events while idle, and never a
   const { url, client } = await startTestApi(t, { bookmarkMs: 50 });
   const { resourceVersion } = await client.list('Node');
   const abort = new AbortController();
-  const res = await fetch(`${url}/api/v1/nodes?watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`, { headers: { authorization: `Bearer ${TEST_TOKEN}` }, signal: abort.signal });
+  const res = await fetch(`${url}/api/v1/nodes?watch=true&allowWatchBookmarks=true&resourceVersion=${resourceVersion}`, {
+    headers: { authorization: `Bearer ${TEST_TOKEN}` },
+    signal: abort.signal,
+  });
   t.is(res.headers.get('content-type'), 'application/json');
   const chunk = new TextDecoder().decode((await res.body!.getReader().read()).value);
   t.deepEqual(JSON.parse(chunk), { type: 'BOOKMARK', object: { kind: 'Node', apiVersion: 'v1', metadata: { resourceVersion } } });

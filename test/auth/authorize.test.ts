@@ -1,8 +1,8 @@
 import test from 'ava';
+import type { Pod } from '../../common/schema/index.js';
 import { authorize } from '../../reconciler/auth/authorize.js';
 import type { Identity } from '../../reconciler/auth/identity.js';
 import { requestAttributes } from '../../reconciler/auth/request-attributes.js';
-import type { Pod } from '../../common/schema/index.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const node1: Identity = { type: 'node', nodeName: 'node-1' };
@@ -23,7 +23,14 @@ test('the admin may do anything', (t) => {
 });
 
 test('a node reads what its agent watches', (t) => {
-  for (const path of ['/api/v1/pods', '/api/v1/services', '/api/v1/endpoints', '/api/v1/nodes', '/apis/minik8s.io/v1/dns', '/api/v1/namespaces/default/services/web'])
+  for (const path of [
+    '/api/v1/pods',
+    '/api/v1/services',
+    '/api/v1/endpoints',
+    '/api/v1/nodes',
+    '/apis/minik8s.io/v1/dns',
+    '/api/v1/namespaces/default/services/web',
+  ])
     t.true(decide(node1, 'GET', path), path);
   t.true(decide(node1, 'GET', '/api/v1/pods', {}, { watch: 'true' }));
   t.true(decide(node1, 'GET', '/api', {}), 'discovery');
@@ -34,7 +41,7 @@ test('a node gets a single pod only when it is bound to it', (t) => {
   t.false(decide(node1, 'GET', '/api/v1/namespaces/default/pods/web', { stored: podOn('node-2') }));
 });
 
-test('a node writes the status of its own pods, never of another node\'s', (t) => {
+test("a node writes the status of its own pods, never of another node's", (t) => {
   t.true(decide(node1, 'PUT', '/api/v1/namespaces/default/pods/web/status', { stored: podOn('node-1') }));
   t.true(decide(node1, 'PATCH', '/api/v1/namespaces/default/pods/web/status', { stored: podOn('node-1') }));
   t.false(decide(node1, 'PUT', '/api/v1/namespaces/default/pods/web/status', { stored: podOn('node-2') }));
@@ -81,7 +88,10 @@ test('a path segment that hides a slash is the name, as the router sees it, not 
   t.like(requestAttributes('PUT', '/api/v1/namespaces/default/pods/web%2Fstatus', {}), { type: 'resource', name: 'web/status', subresource: undefined });
   t.false(decide(node1, 'PUT', '/api/v1/namespaces/default/pods/web%2Fstatus', { stored: podOn('node-1') }));
   t.false(decide(node1, 'GET', '/api/v1/namespaces/default/pods/%E0%A4%A', {}), 'undecodable');
-  t.false(decide(node1, 'PUT', '/API/v1/namespaces/default/pods/web/status', { stored: podOn('node-1') }), 'an odd spelling is not a resource, and not allowed');
+  t.false(
+    decide(node1, 'PUT', '/API/v1/namespaces/default/pods/web/status', { stored: podOn('node-1') }),
+    'an odd spelling is not a resource, and not allowed',
+  );
 });
 
 test('a bootstrap token is only good for joining', (t) => {

@@ -7,7 +7,7 @@ const decide = (input: Partial<AutoscaleInput> & Pick<AutoscaleInput, 'metrics'>
 
 const conditionOf = (d: ReturnType<typeof autoscale>, type: string) => d.conditions.find((c) => c.type === type);
 
-test('CPU above target scales up, with Kubernetes\' reason and conditions', (t) => {
+test("CPU above target scales up, with Kubernetes' reason and conditions", (t) => {
   const d = decide({ metrics: metrics([900, 700]) });
   t.is(d.desiredReplicas, 4);
   t.true(d.rescale);
@@ -15,7 +15,10 @@ test('CPU above target scales up, with Kubernetes\' reason and conditions', (t) 
   t.deepEqual(d.currentMetrics, [{ type: 'Resource', resource: { name: 'cpu', current: { averageValue: '800m', averageUtilization: 80 } } }]);
   t.is(conditionOf(d, 'AbleToScale')?.reason, 'SucceededRescale');
   t.is(conditionOf(d, 'AbleToScale')?.message, 'the HPA controller was able to update the target scale to 4');
-  t.is(conditionOf(d, 'ScalingActive')?.message, 'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)');
+  t.is(
+    conditionOf(d, 'ScalingActive')?.message,
+    'the HPA was able to successfully calculate a replica count from cpu resource utilization (percentage of request)',
+  );
   t.deepEqual(d.history.scaleUps, [{ change: 2, at: NOW }]);
 });
 

@@ -11,13 +11,21 @@ function deployment(name: string, container: Record<string, unknown>) {
     spec: {
       replicas: 1,
       selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox:latest', ...container }] } },
+      template: {
+        metadata: { labels: { app: name } },
+        spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox:latest', ...container }] },
+      },
     },
   };
 }
 
 function hpa(name: string, spec: Record<string, unknown>) {
-  return { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 1, ...spec } };
+  return {
+    apiVersion: 'autoscaling/v2',
+    kind: 'HorizontalPodAutoscaler',
+    metadata: { name },
+    spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name }, minReplicas: 1, ...spec },
+  };
 }
 
 export interface BurnerOptions {
@@ -51,6 +59,9 @@ export function cpuBurnerYaml(name: string, o: BurnerOptions): string {
 /** A Deployment whose pods each hold `megabytes` in /dev/shm (a tmpfs: working set), and an HPA aiming at `targetMi` per pod. */
 export function memoryHogYaml(name: string, o: { megabytes: number; targetMi: number; maxReplicas: number }): string {
   const hog = deployment(name, { command: ['sh', '-c', `dd if=/dev/zero of=/dev/shm/fill bs=1M count=${o.megabytes} && exec sleep 3600`] });
-  const autoscaler = hpa(name, { maxReplicas: o.maxReplicas, metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: `${o.targetMi}Mi` } } }] });
+  const autoscaler = hpa(name, {
+    maxReplicas: o.maxReplicas,
+    metrics: [{ type: 'Resource', resource: { name: 'memory', target: { type: 'AverageValue', averageValue: `${o.targetMi}Mi` } } }],
+  });
   return [hog, autoscaler].map((d) => toYaml(d)).join('---\n');
 }

@@ -1,16 +1,16 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import test from 'ava';
+import { usageValues } from '../../common/printers/usage.js';
 import type { ContainerSample } from '../../node-agent/metrics/container-sample.js';
 import { DockerStatsSource } from '../../node-agent/metrics/docker-stats-source.js';
 import { nodeMetricsFrom } from '../../node-agent/metrics/node-metrics.js';
-import { usageValues } from '../../common/printers/usage.js';
 import { ensureTestPodNetwork, eventually, startAgentHarness } from '../node-agent/agent-harness.js';
 
 test.before(ensureTestPodNetwork);
 
 const MiB = 2 ** 20;
 
-test('Docker stats give a busy container\'s CPU rate and a tmpfs writer\'s working set, per pod', async (t) => {
+test("Docker stats give a busy container's CPU rate and a tmpfs writer's working set, per pod", async (t) => {
   const h = await startAgentHarness(t);
   await h.createPod('load', [
     // Held to half a core by its limit, so the rate is known whatever else the machine does.
@@ -26,7 +26,7 @@ test('Docker stats give a busy container\'s CPU rate and a tmpfs writer\'s worki
       first = await source.sample();
       return first.length === 2 && first.find((s) => s.container === 'fill')!.workingSetBytes >= 40 * MiB;
     }),
-    'the writer\'s 40 MiB show in its working set',
+    "the writer's 40 MiB show in its working set",
   );
   t.deepEqual(first.map((s) => s.container).sort(), ['burn', 'fill'], 'the pause container is not sampled');
   // The rate is CPU time over wall time between two samples: some wall time has to pass.

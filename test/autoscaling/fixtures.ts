@@ -1,5 +1,5 @@
-import type { PodMetric } from '../../reconciler/autoscaling/pod-metrics.js';
 import type { HorizontalPodAutoscaler, Pod } from '../../common/schema/index.js';
+import type { PodMetric } from '../../reconciler/autoscaling/pod-metrics.js';
 
 export const NOW = Date.parse('2025-01-01T12:00:00Z');
 const ago = (ms: number) => new Date(NOW - ms).toISOString();
@@ -24,7 +24,9 @@ export function pod(name: string, o: PodOptions = {}): Pod {
     kind: 'Pod',
     metadata: { name, namespace: 'default', uid: `uid-${name}`, labels: { app: 'web' }, ...(o.deleting && { deletionTimestamp: ago(0) }) },
     spec: {
-      containers: [{ name: 'c', image: 'busybox:latest', resources: { requests: { ...(o.cpu !== '' && { cpu: o.cpu ?? '1' }), ...(o.memory && { memory: o.memory }) } } }],
+      containers: [
+        { name: 'c', image: 'busybox:latest', resources: { requests: { ...(o.cpu !== '' && { cpu: o.cpu ?? '1' }), ...(o.memory && { memory: o.memory }) } } },
+      ],
       restartPolicy: 'Always',
       terminationGracePeriodSeconds: 1,
     },
@@ -41,7 +43,9 @@ export const pods = (n: number, o: PodOptions = {}) => Array.from({ length: n },
 
 /** Samples by pod name (p0, p1, …), taken now over a 5 s window; CPU in millicores or memory in bytes. */
 export function metrics(levels: number[], resource: 'cpu' | 'memory' = 'cpu', takenMsAgo = 0): Map<string, PodMetric> {
-  return new Map(levels.map((v, i) => [`p${i}`, { cpu: resource === 'cpu' ? v : 0, memory: resource === 'memory' ? v : 0, timestamp: NOW - takenMsAgo, windowMs: 5000 }]));
+  return new Map(
+    levels.map((v, i) => [`p${i}`, { cpu: resource === 'cpu' ? v : 0, memory: resource === 'memory' ? v : 0, timestamp: NOW - takenMsAgo, windowMs: 5000 }]),
+  );
 }
 
 export function hpa(spec: Partial<HorizontalPodAutoscaler['spec']> = {}, status?: HorizontalPodAutoscaler['status']): HorizontalPodAutoscaler {

@@ -1,7 +1,7 @@
 import test from 'ava';
-import { writeNodeMetrics } from '../../node-agent/metrics/metrics-reporter.js';
 import type { ApiClient } from '../../common/client/api-client.js';
 import type { Pod } from '../../common/schema/index.js';
+import { writeNodeMetrics } from '../../node-agent/metrics/metrics-reporter.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { waitForEvent } from '../helpers/cluster-waits.js';
@@ -53,7 +53,12 @@ function report(client: ApiClient, pods: Pod[], cpu: number, memory: number) {
     // A sample over a moment: it cannot reach back before the pods became ready.
     windowSeconds: 0.001,
     usage: { cpu: `${cpu * pods.length}m`, memory: String(memory * pods.length) },
-    pods: pods.map((p) => ({ namespace: 'default', name: p.metadata.name, uid: p.metadata.uid!, containers: [{ name: 'main', usage: { cpu: `${cpu}m`, memory: String(memory) } }] })),
+    pods: pods.map((p) => ({
+      namespace: 'default',
+      name: p.metadata.name,
+      uid: p.metadata.uid!,
+      containers: [{ name: 'main', usage: { cpu: `${cpu}m`, memory: String(memory) } }],
+    })),
   });
 }
 
@@ -67,16 +72,32 @@ test('an HPA scales its deployment out and in on CPU, Git sync keeps its count, 
   t.truthy(await waitForEvent(client, 'SuccessfulRescale', /^New size: 5; reason: cpu resource utilization \(percentage of request\) above target$/));
   const hpa = (await waitFor(client, 'HorizontalPodAutoscaler', (hs) => hs.get('web')?.status?.currentReplicas === 5)).get('web')!;
   t.deepEqual(hpa.status?.currentMetrics, [{ type: 'Resource', resource: { name: 'cpu', current: { averageValue: '200m', averageUtilization: 200 } } }]);
-  t.like(hpa.status?.conditions?.find((c) => c.type === 'ScalingLimited'), { status: 'True', reason: 'TooManyReplicas' });
+  t.like(
+    hpa.status?.conditions?.find((c) => c.type === 'ScalingLimited'),
+    { status: 'True', reason: 'TooManyReplicas' },
+  );
 
   const get = await runMkctl(configPath, ['get', 'hpa']);
-  t.regex(get.stdout, /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nweb\s+Deployment\/web\s+cpu: 200%\/50%\s+1\s+5\s+5\s+\d+s\n$/, get.stderr);
+  t.regex(
+    get.stdout,
+    /^NAME\s+REFERENCE\s+TARGETS\s+MINPODS\s+MAXPODS\s+REPLICAS\s+AGE\nweb\s+Deployment\/web\s+cpu: 200%\/50%\s+1\s+5\s+5\s+\d+s\n$/,
+    get.stderr,
+  );
   const describe = await runMkctl(configPath, ['describe', 'hpa', 'web']);
   t.regex(describe.stdout, /resource cpu on pods {2}\(as a percentage of request\): {2}200% \(200m\) \/ 50%/);
   t.regex(describe.stdout, /ScalingLimited\s+True\s+TooManyReplicas\s+the desired replica count is more than the maximum replica count/);
   t.regex(describe.stdout, /Normal\s+SuccessfulRescale\s+.*New size: 5; reason: cpu resource utilization \(percentage of request\) above target/);
   const top = await runMkctl(configPath, ['top', 'pods']);
-  t.deepEqual(top.stdout.split('\n').slice(0, 2).map((l) => l.split(/\s+/)), [['NAME', 'CPU(cores)', 'MEMORY(bytes)'], [two.map((p) => p.metadata.name).sort()[0], '200m', '32Mi']]);
+  t.deepEqual(
+    top.stdout
+      .split('\n')
+      .slice(0, 2)
+      .map((l) => l.split(/\s+/)),
+    [
+      ['NAME', 'CPU(cores)', 'MEMORY(bytes)'],
+      [two.map((p) => p.metadata.name).sort()[0], '200m', '32Mi'],
+    ],
+  );
   const nodes = await runMkctl(configPath, ['top', 'nodes']);
   t.is(nodes.stdout, 'NAME     CPU(cores)   CPU%   MEMORY(bytes)   MEMORY%\nnode-1   400m         20%    64Mi            2%\n');
 

@@ -1,8 +1,8 @@
 import test from 'ava';
+import { parseObjectOfKind } from '../../common/schema/index.js';
 import { type ContainerSample, workingSet } from '../../node-agent/metrics/container-sample.js';
 import { nodeMetricsFrom } from '../../node-agent/metrics/node-metrics.js';
 import { podMetricsFrom } from '../../reconciler/autoscaling/pod-metrics.js';
-import { parseObjectOfKind } from '../../common/schema/index.js';
 
 const T0 = Date.parse('2025-01-01T12:00:00Z');
 
@@ -23,7 +23,15 @@ test('CPU is the CPU time between two samples over the time between them, summed
   const now = [sample('a', 'web', 'app', 12.5, 5, 4 * 2 ** 20), sample('b', 'web', 'side', 1.05, 5, 2 ** 20), sample('c', 'db', 'main', 10, 5)];
   const report = nodeMetricsFrom('node-1', before, now, T0 + 5000);
   t.deepEqual(report.pods, [
-    { namespace: 'default', name: 'web', uid: 'uid-web', containers: [{ name: 'app', usage: { cpu: '500m', memory: String(4 * 2 ** 20) } }, { name: 'side', usage: { cpu: '10m', memory: String(2 ** 20) } }] },
+    {
+      namespace: 'default',
+      name: 'web',
+      uid: 'uid-web',
+      containers: [
+        { name: 'app', usage: { cpu: '500m', memory: String(4 * 2 ** 20) } },
+        { name: 'side', usage: { cpu: '10m', memory: String(2 ** 20) } },
+      ],
+    },
     { namespace: 'default', name: 'db', uid: 'uid-db', containers: [{ name: 'main', usage: { cpu: '1000m', memory: '1000' } }] },
   ]);
   t.deepEqual(report.usage, { cpu: '1510m', memory: String(5 * 2 ** 20 + 1000) });
@@ -37,7 +45,12 @@ test('CPU is the CPU time between two samples over the time between them, summed
 
 test('a pod with a container that has no earlier sample (new, or restarted) is left out until it has one', (t) => {
   const before = new Map([sample('a', 'web', 'app', 10, 0)].map((s) => [s.id, s]));
-  const report = nodeMetricsFrom('node-1', before, [sample('a', 'web', 'app', 11, 5), sample('b2', 'web', 'side', 0.1, 5), sample('c', 'new', 'main', 1, 5)], T0 + 5000);
+  const report = nodeMetricsFrom(
+    'node-1',
+    before,
+    [sample('a', 'web', 'app', 11, 5), sample('b2', 'web', 'side', 0.1, 5), sample('c', 'new', 'main', 1, 5)],
+    T0 + 5000,
+  );
   t.deepEqual(report.pods, []);
   t.deepEqual(report.usage, { cpu: '0m', memory: '0' });
   t.is(nodeMetricsFrom('node-1', before, [sample('a', 'web', 'app', 9, 5)], T0 + 5000).pods.length, 0, 'counters that went backwards give no rate');

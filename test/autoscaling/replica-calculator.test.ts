@@ -31,12 +31,22 @@ test('a ratio within the 10 % tolerance keeps the current count', (t) => {
 });
 
 test('an AverageValue target compares the average usage per pod, without requests', (t) => {
-  const r = calc({ resource: 'memory', pods: pods(2, { cpu: '' }), metrics: metrics([300 * 2 ** 20, 500 * 2 ** 20], 'memory'), target: { type: 'AverageValue', averageValue: 200 * 2 ** 20 } });
+  const r = calc({
+    resource: 'memory',
+    pods: pods(2, { cpu: '' }),
+    metrics: metrics([300 * 2 ** 20, 500 * 2 ** 20], 'memory'),
+    target: { type: 'AverageValue', averageValue: 200 * 2 ** 20 },
+  });
   t.deepEqual(r, { ok: true, replicas: 4, averageValue: 400 * 2 ** 20 });
 });
 
 test('memory utilization is against the memory request', (t) => {
-  const r = calc({ resource: 'memory', pods: pods(2, { memory: '100Mi' }), metrics: metrics([90 * 2 ** 20, 150 * 2 ** 20], 'memory'), target: { type: 'Utilization', averageUtilization: 60 } });
+  const r = calc({
+    resource: 'memory',
+    pods: pods(2, { memory: '100Mi' }),
+    metrics: metrics([90 * 2 ** 20, 150 * 2 ** 20], 'memory'),
+    target: { type: 'Utilization', averageUtilization: 60 },
+  });
   t.deepEqual(r, { ok: true, replicas: 4, utilization: 120, averageValue: 120 * 2 ** 20 });
 });
 
@@ -75,7 +85,11 @@ test('pending, failed and deleted pods are not measured; pods in their first CPU
   // p4 alone is measured (100 % against 50 %); p0 and p3 count at 0 on the way up: 1000 / 3000 = 33 % → no scale-up
   t.deepEqual(r, { ok: true, replicas: 5, utilization: 100, averageValue: 1000 });
   const settled = [pod('p3', { startedMsAgo: 60_000, readySinceMsAgo: 10_000 }), pod('p4')];
-  t.is(replicas(calc({ pods: settled, metrics: new Map([...metrics([0, 0, 0, 1000, 1000])].slice(3)), currentReplicas: 2 })), 4, 'a sample a whole window after readiness counts');
+  t.is(
+    replicas(calc({ pods: settled, metrics: new Map([...metrics([0, 0, 0, 1000, 1000])].slice(3)), currentReplicas: 2 })),
+    4,
+    'a sample a whole window after readiness counts',
+  );
 });
 
 test('no pods, no samples or a container without a request are errors', (t) => {

@@ -22,7 +22,10 @@ const ready = (ps: Map<string, Pod>) => [...ps.values()].filter((p) => ours(p) &
 /** Ms from switching the load on to the first new replica Ready, beside the scale-up policy's period. */
 export async function measureHpaReaction(cluster: LocalCluster): Promise<{ reactionMs: number; policyPeriodSeconds: number }> {
   const { client } = cluster;
-  await cluster.push({ [FILE]: cpuBurnerYaml(NAME, { maxReplicas: 2, scaleUp: { pods: 1, periodSeconds: POLICY_PERIOD_SECONDS }, scaleDownWindowSeconds: 0 }) }, `bench: ${NAME}`);
+  await cluster.push(
+    { [FILE]: cpuBurnerYaml(NAME, { maxReplicas: 2, scaleUp: { pods: 1, periodSeconds: POLICY_PERIOD_SECONDS }, scaleDownWindowSeconds: 0 }) },
+    `bench: ${NAME}`,
+  );
   try {
     const [first] = ready(await waitFor(client, 'Pod', (ps) => ready(ps).length === 1, 120_000));
     const name = first!.metadata.name;

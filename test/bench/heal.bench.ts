@@ -22,7 +22,9 @@ async function main() {
     await cluster.close();
   }
   const cp = await measureControlPlaneRestart();
-  console.log(`control plane killed -> API answers ${ms(cp.apiMs)}, -> first pod bound ${ms(cp.firstReconcileMs)} (undisturbed push -> bound ${ms(cp.baselineMs)})`);
+  console.log(
+    `control plane killed -> API answers ${ms(cp.apiMs)}, -> first pod bound ${ms(cp.firstReconcileMs)} (undisturbed push -> bound ${ms(cp.baselineMs)})`,
+  );
 }
 
 main().catch((err: unknown) => {

@@ -10,8 +10,8 @@ import { performance } from 'node:perf_hooks';
 import { stringify as toYaml } from 'yaml';
 import { ApiClient } from '../../common/client/api-client.js';
 import { GIT_USER, readClusterCa, readClusterConfig } from '../../common/config/cluster-config.js';
-import { runGit } from '../../reconciler/git/run-git.js';
 import type { Pod } from '../../common/schema/index.js';
+import { runGit } from '../../reconciler/git/run-git.js';
 
 export const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -33,11 +33,7 @@ export type PodMilestone = 'stored' | 'bound' | 'Running' | 'gone';
 const reached = (e: { type: string; object: Pod }): PodMilestone[] =>
   e.type === 'DELETED'
     ? ['gone']
-    : [
-        'stored' as const,
-        ...(e.object.spec.nodeName ? (['bound'] as const) : []),
-        ...(e.object.status?.phase === 'Running' ? (['Running'] as const) : []),
-      ];
+    : ['stored' as const, ...(e.object.spec.nodeName ? (['bound'] as const) : []), ...(e.object.status?.phase === 'Running' ? (['Running'] as const) : [])];
 
 export interface LocalCluster {
   client: ApiClient;
@@ -109,7 +105,13 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
       }
       await runGit(['add', '--all'], { cwd: dir });
       // Removing what a crashed earlier run never added changes nothing: nothing to commit or push.
-      if (await runGit(['diff', '--cached', '--quiet'], { cwd: dir }).then(() => true, () => false)) return;
+      if (
+        await runGit(['diff', '--cached', '--quiet'], { cwd: dir }).then(
+          () => true,
+          () => false,
+        )
+      )
+        return;
       await runGit(['commit', '--quiet', '-m', message], { cwd: dir });
       await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: dir });
     },

@@ -150,7 +150,9 @@ try {
   await cluster.push({ 'orders-metrics.yaml': example }, 'bench: the orders example');
   const seen = await until(async () => (await query('shop_orders_total{app="orders"}')).length > 0, 180_000);
   const [series] = await query('sum(shop_orders_total{app="orders"})');
-  console.log(`cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ${series?.value[1]} orders counted so far`);
+  console.log(
+    `cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ${series?.value[1]} orders counted so far`,
+  );
   await cluster.push({ 'orders-metrics.yaml': null }, 'bench: remove the orders example');
 } finally {
   await cluster.close();

@@ -13,7 +13,12 @@ const BATCH = Number(process.env.BENCH_BATCH ?? 30);
 const NODE_SOCKET = process.env.BENCH_NODE_SOCKET ?? '/run/minik8s/node-1/docker.sock';
 
 /** Pushes `n` pods in one commit; resolves with each pod's commit-to-Running time and the time until all ran. */
-export async function batchToRunning(cluster: LocalCluster, n: number, prefix: string, onRunning?: (pod: Pod) => void): Promise<{ latencies: number[]; allMs: number }> {
+export async function batchToRunning(
+  cluster: LocalCluster,
+  n: number,
+  prefix: string,
+  onRunning?: (pod: Pod) => void,
+): Promise<{ latencies: number[]; allMs: number }> {
   const names = Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
   const running = cluster.when(names, 'Running');
   const t0 = performance.now();
@@ -56,7 +61,19 @@ async function main() {
     console.log(`bare docker run -d (node-1's dockerd), ${ROUNDS} runs: p50 ${ms(pct(bare, 50))}, p99 ${ms(pct(bare, 99))}, mean ${ms(bareMean)}`);
     console.log(`one pod, push start -> Running, ${ROUNDS} rounds: p50 ${ms(pct(fromStart, 50))}, p99 ${ms(pct(fromStart, 99))} (target p99 <= 1500 ms)`);
     console.log(`one pod, push returned -> Running: p50 ${ms(pct(fromEnd, 50))}, p99 ${ms(pct(fromEnd, 99))}`);
-    console.log(`one pod, push start -> in etcd p50 ${ms(pct(single.map((s) => s.stored), 50))}, -> bound p50 ${ms(pct(single.map((s) => s.bound), 50))}`);
+    console.log(
+      `one pod, push start -> in etcd p50 ${ms(
+        pct(
+          single.map((s) => s.stored),
+          50,
+        ),
+      )}, -> bound p50 ${ms(
+        pct(
+          single.map((s) => s.bound),
+          50,
+        ),
+      )}`,
+    );
     console.log(`one pod vs bare docker run (p50): ${(pct(fromStart, 50) / pct(bare, 50)).toFixed(1)}x`);
     console.log(
       `${BATCH} pods in one commit: all Running after ${ms(batch.allMs)}; per pod p50 ${ms(pct(batch.latencies, 50))}, p99 ${ms(pct(batch.latencies, 99))}; ` +

@@ -7,11 +7,14 @@ import { assume, schedule, usageByNode } from '../../reconciler/scheduler/schedu
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 export function benchScheduleDecisions(podCount = 1000, nodeCount = 100): { decisionsPerSecond: number; ms: number; unschedulable: number } {
-  const nodes = Array.from({ length: nodeCount }, (_, i) =>
-    makeNode(`node-${i}`, { cpu: '8', memory: '32Gi', labels: { zone: `z${i % 3}` } }),
-  );
+  const nodes = Array.from({ length: nodeCount }, (_, i) => makeNode(`node-${i}`, { cpu: '8', memory: '32Gi', labels: { zone: `z${i % 3}` } }));
   const pods = Array.from({ length: podCount }, (_, i) =>
-    makePod(`pod-${i}`, { cpu: `${100 + (i % 5) * 50}m`, memory: `${128 * (1 + (i % 4))}Mi`, owner: `rs-${i % 20}`, ...(i % 7 === 0 && { nodeSelector: { zone: 'z1' } }) }),
+    makePod(`pod-${i}`, {
+      cpu: `${100 + (i % 5) * 50}m`,
+      memory: `${128 * (1 + (i % 4))}Mi`,
+      owner: `rs-${i % 20}`,
+      ...(i % 7 === 0 && { nodeSelector: { zone: 'z1' } }),
+    }),
   );
   const usage = usageByNode([]);
   let unschedulable = 0;

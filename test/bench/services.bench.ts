@@ -12,12 +12,12 @@ import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { stringify as toYaml } from 'yaml';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { servicePorts } from '../../node-agent/services/iptables-rules.js';
 import { writeServiceRules } from '../../node-agent/services/service-proxy.js';
-import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
-import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
+import { connectLocalCluster, type LocalCluster, ms, pct } from './local-cluster.js';
 
 const run = promisify(execFile);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 20);
@@ -28,7 +28,12 @@ const netnsOf = (node: string) => `/run/netns/mk8s-${node}`;
 const SCRATCH = 'mk8s-bench-services';
 
 const serviceYaml = (name: string) =>
-  toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { bench: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] } });
+  toYaml({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name },
+    spec: { selector: { bench: name }, ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] },
+  });
 /** busybox httpd on each of `ports` (the last one in the foreground). */
 const serverYaml = (name: string, app: string, opts: { node?: string; ports?: number[] } = {}) => {
   const ports = opts.ports ?? [8080];
@@ -88,8 +93,18 @@ function thousandServices(): { services: Service[]; endpoints: Endpoints[] } {
   for (let i = 0; i < 1000; i++) {
     const name = `svc-${i}`;
     const ip = (a: number) => `10.${a}.${Math.floor(i / 250)}.${(i % 250) + 2}`;
-    services.push({ apiVersion: 'v1', kind: 'Service', metadata: { name, namespace: 'default' }, spec: { type: 'ClusterIP', clusterIP: ip(96), selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }] } });
-    endpoints.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name, namespace: 'default' }, subsets: [{ addresses: [1, 2, 3].map((n) => ({ ip: `10.244.${n}.${(i % 250) + 2}` })), ports: [{ port: 8080, protocol: 'TCP' }] }] });
+    services.push({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'ClusterIP', clusterIP: ip(96), selector: { app: name }, ports: [{ port: 80, protocol: 'TCP' }] },
+    });
+    endpoints.push({
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name, namespace: 'default' },
+      subsets: [{ addresses: [1, 2, 3].map((n) => ({ ip: `10.244.${n}.${(i % 250) + 2}` })), ports: [{ port: 8080, protocol: 'TCP' }] }],
+    });
   }
   return { services, endpoints };
 }

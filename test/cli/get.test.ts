@@ -1,11 +1,11 @@
+import { createServer } from 'node:net';
 import test from 'ava';
 import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
 import { recordEvent } from '../../reconciler/api/events.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
-import { createServer } from 'node:net';
-import { mkctlInProcess, runMkctl, writeTestConfig } from './run-mkctl.js';
 import { testSecurityConfig } from '../helpers/pki.js';
+import { mkctlInProcess, runMkctl, writeTestConfig } from './run-mkctl.js';
 
 function pod(name: string, namespace = 'default'): Pod {
   const p = makePod(name);
@@ -23,11 +23,14 @@ async function cluster(t: Parameters<typeof startTestApi>[0]) {
 test.serial('get po prints a kubectl table of the namespace', async (t) => {
   const { store, mkctl } = await cluster(t);
   await store.create(pod('web-1'));
-  await store.updateStatus({ kind: 'Pod', namespace: 'default', name: 'web-1' }, {
-    phase: 'Running',
-    podIP: '10.244.0.7',
-    containerStatuses: [{ name: 'c', image: 'busybox:latest', ready: true, restartCount: 1, state: { running: { startedAt: new Date().toISOString() } } }],
-  });
+  await store.updateStatus(
+    { kind: 'Pod', namespace: 'default', name: 'web-1' },
+    {
+      phase: 'Running',
+      podIP: '10.244.0.7',
+      containerStatuses: [{ name: 'c', image: 'busybox:latest', ready: true, restartCount: 1, state: { running: { startedAt: new Date().toISOString() } } }],
+    },
+  );
   await store.create(pod('db-1'));
   await store.create(pod('api-1', 'prod'));
 
@@ -65,7 +68,12 @@ test.serial('get -o json of a list is a kubectl List; of one name, the object', 
 test.serial('get of several kinds prints one table per kind, names prefixed with the kind', async (t) => {
   const { store, mkctl } = await cluster(t);
   await store.create(pod('web-1'));
-  await store.create({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'web', namespace: 'default' }, spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] } });
+  await store.create({
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'web', namespace: 'default' },
+    spec: { type: 'ClusterIP', ports: [{ port: 80, protocol: 'TCP' }] },
+  });
   const r = await mkctl('get', 'po,svc');
   t.is(r.code, 0, r.stderr);
   const [pods, services] = r.stdout.trimEnd().split('\n\n');
@@ -127,7 +135,10 @@ test.serial('describe shows the object and its events', async (t) => {
   t.is(r.code, 0, r.stderr);
   t.regex(r.stdout, /^Name:\s+web-1\nNamespace:\s+default\n/);
   t.regex(r.stdout, /Labels:\s+app=web\n\s+app\.kubernetes\.io\/managed-by=minik8s-git\n/);
-  t.regex(r.stdout, /Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n.*\n\s+Normal\s+Scheduled\s+\d+s\s+scheduler\s+Successfully assigned default\/web-1 to node-1\n$/);
+  t.regex(
+    r.stdout,
+    /Events:\n\s+Type\s+Reason\s+Age\s+From\s+Message\n.*\n\s+Normal\s+Scheduled\s+\d+s\s+scheduler\s+Successfully assigned default\/web-1 to node-1\n$/,
+  );
   t.false(r.stdout.includes('not this one'));
 });
 
@@ -149,7 +160,11 @@ test.serial('cluster info prints the API, the Git URL with its credential, Prome
   });
 
   const text = (await mkctl('cluster', 'info')).stdout;
-  t.true(text.startsWith(`API server:      ${url}\nGit repository:  https://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`));
+  t.true(
+    text.startsWith(
+      `API server:      ${url}\nGit repository:  https://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`,
+    ),
+  );
   t.true(text.includes(`Cluster CA:      ${testSecurityConfig().caFile}\n                 (git -c http.sslCAInfo=${testSecurityConfig().caFile} clone ...`));
   t.true(text.includes('Prometheus:      http://127.0.0.1:9090   (loopback on the control-plane host)\n'));
   t.true(text.includes(`Web console:     ${url}/console/`));

@@ -23,7 +23,12 @@ test('the kubeconfig holds the https server, the CA inline and the token, in the
     contexts: Array<{ name: string; context: Record<string, string> }>;
     'current-context': string;
   };
-  t.deepEqual(config.clusters, [{ name: 'minik8s', cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': Buffer.from('-----BEGIN CERTIFICATE-----\nx\n').toString('base64') } }]);
+  t.deepEqual(config.clusters, [
+    {
+      name: 'minik8s',
+      cluster: { server: 'https://127.0.0.1:6443', 'certificate-authority-data': Buffer.from('-----BEGIN CERTIFICATE-----\nx\n').toString('base64') },
+    },
+  ]);
   t.deepEqual(config.users, [{ name: 'minik8s-admin', user: { token: 'secret-token' } }]);
   t.deepEqual(config.contexts, [{ name: 'minik8s', context: { cluster: 'minik8s', user: 'minik8s-admin', namespace: 'default' } }]);
   t.is(config['current-context'], 'minik8s');
@@ -48,7 +53,9 @@ test.serial('mkctl kubeconfig -o writes a 0600 file; config view redacts the sec
   const file = join(c.configPath, '..', 'kubeconfig');
   await mkctlInProcess(c.configPath, ['kubeconfig', '-o', file]);
   // The harness makes this process trust the test CA; kubectl must need nothing but the kubeconfig.
-  const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', '--raw', '/api/v1/namespaces/default/pods'], { env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' } });
+  const { stdout } = await run('kubectl', ['--kubeconfig', file, 'get', '--raw', '/api/v1/namespaces/default/pods'], {
+    env: { PATH: process.env.PATH ?? '', HOME: '/nonexistent' },
+  });
   t.is((JSON.parse(stdout) as { kind: string }).kind, 'PodList');
 });
 

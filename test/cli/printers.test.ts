@@ -1,12 +1,12 @@
 import test from 'ava';
+import { newEvent } from '../../common/client/new-event.js';
 import { formatAge, formatDuration } from '../../common/printers/age.js';
 import { columnsFor } from '../../common/printers/columns.js';
+import { podStatus } from '../../common/printers/pod-status.js';
+import type { Pod, Service } from '../../common/schema/index.js';
 import { describeObject } from '../../mkctl/printers/describe.js';
 import { formatObjects } from '../../mkctl/printers/output-format.js';
-import { podStatus } from '../../common/printers/pod-status.js';
 import { formatTable } from '../../mkctl/printers/table.js';
-import { newEvent } from '../../common/client/new-event.js';
-import type { Pod, Service } from '../../common/schema/index.js';
 import { makePod } from '../helpers/fixtures.js';
 
 const s = 1000;
@@ -32,7 +32,13 @@ test('ages read like kubectl: precise while short, coarser as they grow', (t) =>
 });
 
 test('a table has upper-case headers and columns padded three spaces apart', (t) => {
-  const out = formatTable(['name', 'Ready', 'age'], [['web-1', '1/1', '5s'], ['a', '0/1', '12m']]);
+  const out = formatTable(
+    ['name', 'Ready', 'age'],
+    [
+      ['web-1', '1/1', '5s'],
+      ['a', '0/1', '12m'],
+    ],
+  );
   t.is(out, ['NAME    READY   AGE', 'web-1   1/1     5s', 'a       0/1     12m'].join('\n'));
 });
 
@@ -47,17 +53,42 @@ test('pod STATUS shows a waiting reason before the phase', (t) => {
   t.is(podStatus(podWith({ phase: 'Pending', containerStatuses: [waiting('ContainerCreating')] })), 'ContainerCreating');
   t.is(podStatus(podWith({ phase: 'Running' })), 'Running');
   t.is(podStatus(podWith(undefined)), 'Pending');
-  t.is(podStatus(podWith({ phase: 'Failed', containerStatuses: [{ name: 'c', image: 'x', ready: false, restartCount: 0, state: { terminated: { exitCode: 1 } } }] })), 'Error');
+  t.is(
+    podStatus(
+      podWith({ phase: 'Failed', containerStatuses: [{ name: 'c', image: 'x', ready: false, restartCount: 0, state: { terminated: { exitCode: 1 } } }] }),
+    ),
+    'Error',
+  );
 });
 
 test('pod columns give READY, STATUS, RESTARTS, and IP and NODE only when wide', (t) => {
-  const pod = podWith({ phase: 'Running', podIP: '10.244.1.2', containerStatuses: [{ name: 'c', image: 'x', ready: true, restartCount: 2, state: { running: { startedAt: '' } } }] });
+  const pod = podWith({
+    phase: 'Running',
+    podIP: '10.244.1.2',
+    containerStatuses: [{ name: 'c', image: 'x', ready: true, restartCount: 2, state: { running: { startedAt: '' } } }],
+  });
   pod.spec.nodeName = 'node-1';
   const now = new Date();
-  t.deepEqual(columnsFor('Pod', false).map((c) => c.header), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE']);
-  t.deepEqual(columnsFor('Pod', true).map((c) => c.cell(pod, now)).slice(0, 4), ['web', '1/1', 'Running', '2']);
-  t.deepEqual(columnsFor('Pod', true).map((c) => c.header), ['NAME', 'READY', 'STATUS', 'RESTARTS', 'IP', 'NODE', 'AGE']);
-  t.deepEqual(columnsFor('Pod', true).slice(4, 6).map((c) => c.cell(pod, now)), ['10.244.1.2', 'node-1']);
+  t.deepEqual(
+    columnsFor('Pod', false).map((c) => c.header),
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE'],
+  );
+  t.deepEqual(
+    columnsFor('Pod', true)
+      .map((c) => c.cell(pod, now))
+      .slice(0, 4),
+    ['web', '1/1', 'Running', '2'],
+  );
+  t.deepEqual(
+    columnsFor('Pod', true).map((c) => c.header),
+    ['NAME', 'READY', 'STATUS', 'RESTARTS', 'IP', 'NODE', 'AGE'],
+  );
+  t.deepEqual(
+    columnsFor('Pod', true)
+      .slice(4, 6)
+      .map((c) => c.cell(pod, now)),
+    ['10.244.1.2', 'node-1'],
+  );
 });
 
 test('service ports show the node port of a NodePort service', (t) => {

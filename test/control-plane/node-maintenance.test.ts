@@ -1,9 +1,9 @@
 import test from 'ava';
 import { LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod, type ReplicaSet } from '../../common/schema/index.js';
 import { runMkctl } from '../cli/run-mkctl.js';
+import { registerReadyNode, waitForPod } from '../helpers/cluster-waits.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
-import { registerReadyNode, waitForPod } from '../helpers/cluster-waits.js';
 
 test('a cordoned node gets no new pods; uncordoned, it does', async (t) => {
   const { cp, client, configPath } = await startTestControlPlane(t);
@@ -27,7 +27,12 @@ test('drain cordons the node, deletes controller pods and reschedules pods from 
   const owned = makePod('owned', { nodeName: 'node-1', owner: 'rs' });
   const { nodeName: _bound, ...podSpec } = owned.spec;
   const template = { metadata: { labels: { app: 'rs' } }, spec: podSpec };
-  const rs: ReplicaSet = { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'rs', namespace: 'default', uid: 'uid-rs' }, spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template } };
+  const rs: ReplicaSet = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: { name: 'rs', namespace: 'default', uid: 'uid-rs' },
+    spec: { replicas: 1, selector: { matchLabels: { app: 'rs' } }, template },
+  };
   await cp.store.commit([
     { type: 'put', object: rs },
     { type: 'put', object: { ...owned, metadata: { ...owned.metadata, labels: { app: 'rs' } } } },

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { startTestControlPlane } from '../helpers/control-plane.js';
 import { registerReadyNode, waitForEvent, waitForPod } from '../helpers/cluster-waits.js';
+import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 test('an unbound pod is bound to the node it fits, with a Scheduled event', async (t) => {

@@ -39,7 +39,10 @@ test('an earlier deadline for a key replaces a later pending one', async (t) => 
   queue.addAfter('a', 10);
   await reconciled(1);
   t.true(Date.now() - start < 30_000);
-  t.deepEqual(runs.map((r) => r.key), ['a']);
+  t.deepEqual(
+    runs.map((r) => r.key),
+    ['a'],
+  );
 });
 
 test('a later deadline does not push back an earlier pending one', async (t) => {
@@ -64,7 +67,10 @@ test('a key added while queued runs once, and one added while it runs runs again
   release();
   await reconciled(2);
   await queue.whenIdle();
-  t.deepEqual(runs.map((r) => r.key), ['a', 'a']);
+  t.deepEqual(
+    runs.map((r) => r.key),
+    ['a', 'a'],
+  );
 });
 
 test('a failing key is retried until it succeeds; a terminal error is not retried', async (t) => {
@@ -77,7 +83,10 @@ test('a failing key is retried until it succeeds; a terminal error is not retrie
   queue.add('flaky');
   await reconciled(4);
   await queue.whenIdle();
-  t.deepEqual(runs.map((r) => r.key), ['bad', 'flaky', 'flaky', 'flaky']);
+  t.deepEqual(
+    runs.map((r) => r.key),
+    ['bad', 'flaky', 'flaky', 'flaky'],
+  );
 });
 
 test('a write conflict is retried until the write goes through', async (t) => {
@@ -88,5 +97,8 @@ test('a write conflict is retried until the write goes through', async (t) => {
   queue.add('a');
   await reconciled(2);
   await queue.whenIdle();
-  t.deepEqual(runs.map((r) => r.key), ['a', 'a']);
+  t.deepEqual(
+    runs.map((r) => r.key),
+    ['a', 'a'],
+  );
 });

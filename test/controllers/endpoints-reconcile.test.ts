@@ -19,10 +19,7 @@ async function fixture(t: Parameters<typeof controllerFixture>[0], pods: Pod[]) 
 }
 
 test('writes the addresses of the Ready pods the service selects, owned by the service', async (t) => {
-  const f = await fixture(t, [
-    makeServingPod('a', { app: 'web' }, '10.244.1.2'),
-    makeServingPod('other', { app: 'db' }, '10.244.1.3'),
-  ]);
+  const f = await fixture(t, [makeServingPod('a', { app: 'web' }, '10.244.1.2'), makeServingPod('other', { app: 'db' }, '10.244.1.3')]);
   await f.controller.reconcile(KEY);
   t.deepEqual(await f.ips(), ['10.244.1.2']);
   const endpoints = await f.store.mustGet({ kind: 'Endpoints', namespace: 'default', name: 'web' });

@@ -1,6 +1,6 @@
 import test from 'ava';
-import { allocatePodCIDR, defaultNodeHealthOptions, podsToEvict, staleReadyCondition } from '../../reconciler/controllers/node-health.js';
 import type { Node } from '../../common/schema/index.js';
+import { allocatePodCIDR, defaultNodeHealthOptions, podsToEvict, staleReadyCondition } from '../../reconciler/controllers/node-health.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const now = Date.parse('2026-01-01T00:01:00Z');
@@ -23,7 +23,10 @@ test('pods of a node NotReady past the eviction grace are evicted, finished ones
   const lost = withReady(makeNode('lost'), 'Unknown', '2026-01-01T00:00:10Z');
   const recent = withReady(makeNode('recent'), 'Unknown', '2026-01-01T00:00:50Z');
   const pods = [makePod('a', { nodeName: 'lost' }), makePod('b', { nodeName: 'lost', phase: 'Succeeded' }), makePod('c', { nodeName: 'recent' })];
-  t.deepEqual(podsToEvict(pods, [lost, recent], now, defaultNodeHealthOptions).map((p) => p.metadata.name), ['a']);
+  t.deepEqual(
+    podsToEvict(pods, [lost, recent], now, defaultNodeHealthOptions).map((p) => p.metadata.name),
+    ['a'],
+  );
 });
 
 test('pod CIDRs are the lowest free /24s', (t) => {

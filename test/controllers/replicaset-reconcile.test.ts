@@ -14,7 +14,10 @@ function replicaSet(replicas: number): ReplicaSet {
     spec: {
       replicas,
       selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'main', image: 'busybox:latest' }], restartPolicy: 'Always', terminationGracePeriodSeconds: 1 } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'main', image: 'busybox:latest' }], restartPolicy: 'Always', terminationGracePeriodSeconds: 1 },
+      },
     },
   };
 }

@@ -15,7 +15,10 @@ test('binds a pending pod to the node with room and records Scheduled', async (t
   const f = await fixture(t, [makeNode('small', { cpu: '1' }), makeNode('big', { cpu: '4' }), makePod('web', { cpu: '2' })]);
   await f.controller.reconcile('Pod/default/web');
   t.is((await f.pod('web')).spec.nodeName, 'big');
-  t.deepEqual((await f.store.list('Event', 'default')).items.map((e) => e.reason), ['Scheduled']);
+  t.deepEqual(
+    (await f.store.list('Event', 'default')).items.map((e) => e.reason),
+    ['Scheduled'],
+  );
 });
 
 test('marks a pod no node can hold Unschedulable, saying why', async (t) => {
@@ -23,8 +26,14 @@ test('marks a pod no node can hold Unschedulable, saying why', async (t) => {
   await f.controller.reconcile('Pod/default/web');
   const pod = await f.pod('web');
   t.is(pod.spec.nodeName, undefined);
-  t.like(pod.status?.conditions?.find((c) => c.type === 'PodScheduled'), { status: 'False', reason: 'Unschedulable' });
-  t.deepEqual((await f.store.list('Event', 'default')).items.map((e) => e.reason), ['FailedScheduling']);
+  t.like(
+    pod.status?.conditions?.find((c) => c.type === 'PodScheduled'),
+    { status: 'False', reason: 'Unschedulable' },
+  );
+  t.deepEqual(
+    (await f.store.list('Event', 'default')).items.map((e) => e.reason),
+    ['FailedScheduling'],
+  );
 });
 
 test('does nothing for a pod already bound', async (t) => {

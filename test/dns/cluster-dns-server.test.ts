@@ -2,8 +2,8 @@ import { createSocket } from 'node:dgram';
 import { once } from 'node:events';
 import test, { type ExecutionContext } from 'ava';
 import dns2, { Packet, TCPClient, UDPClient } from 'dns2';
-import { ClusterDnsServer, type ClusterDnsServerOptions } from '../../node-agent/dns/cluster-dns-server.js';
 import { createLogger } from '../../common/log/log.js';
+import { ClusterDnsServer, type ClusterDnsServerOptions } from '../../node-agent/dns/cluster-dns-server.js';
 import { shopFixture } from './fixtures.js';
 
 const log = createLogger('dns-test');
@@ -21,7 +21,8 @@ async function startUpstream(t: ExecutionContext): Promise<number> {
     handle: (request, send) => {
       const response = Packet.createResponseFromRequest(request);
       const [q] = request.questions;
-      if (q?.name === 'example.com') response.answers.push(Packet.createResourceFromQuestion(q, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: '93.184.216.34' }));
+      if (q?.name === 'example.com')
+        response.answers.push(Packet.createResourceFromQuestion(q, { type: Packet.TYPE.A, class: Packet.CLASS.IN, ttl: 60, address: '93.184.216.34' }));
       else response.header.rcode = 3;
       void send(response);
     },

@@ -20,7 +20,11 @@ const sleeper = (name: string, node: string) =>
     apiVersion: 'v1',
     kind: 'Pod',
     metadata: { name },
-    spec: { nodeSelector: { 'minik8s.io/hostname': node }, terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox:latest', command: ['sleep', '3600'] }] },
+    spec: {
+      nodeSelector: { 'minik8s.io/hostname': node },
+      terminationGracePeriodSeconds: 1,
+      containers: [{ name: 'main', image: 'busybox:latest', command: ['sleep', '3600'] }],
+    },
   });
 
 async function clusterIPOf(cluster: TestCluster, name: string, namespace = 'default'): Promise<string> {
@@ -44,7 +48,8 @@ test('pods resolve services by NAME, NAME.NAMESPACE and the full name from their
   const lookup = (name: string) => cluster.exec('client', ['nslookup', name]);
   // The agent's caches follow the API by watch; the first answer may lag the allocation a little.
   t.true(await eventually(async () => (await lookup('web')).stdout.includes(`Address: ${web}`), 10_000), 'web resolves');
-  for (const name of ['web.default', 'web.default.svc.cluster.local']) t.regex((await lookup(name)).stdout, new RegExp(`Address: ${web.replaceAll('.', '\\.')}$`, 'm'), name);
+  for (const name of ['web.default', 'web.default.svc.cluster.local'])
+    t.regex((await lookup(name)).stdout, new RegExp(`Address: ${web.replaceAll('.', '\\.')}$`, 'm'), name);
   t.regex((await lookup('db.shop')).stdout, new RegExp(`Address: ${db.replaceAll('.', '\\.')}$`, 'm'));
 
   const missing = await lookup('nope.default.svc.cluster.local');
@@ -73,7 +78,10 @@ test('a DNS manifest routes each path to its own service, from a pod by name and
   await startGatewayProcess(t, cluster);
   const [first, second] = cluster.nodes;
   // The example from cluster-repo: shop.example.com, /cart (prefix stripped) and /store (prefix kept).
-  await cluster.push({ 'shop.yaml': await readFile(new URL('../../cluster-repo/apps/shop.yaml', import.meta.url), 'utf8'), 'client.yaml': sleeper('client', first!.name) });
+  await cluster.push({
+    'shop.yaml': await readFile(new URL('../../cluster-repo/apps/shop.yaml', import.meta.url), 'utf8'),
+    'client.yaml': sleeper('client', first!.name),
+  });
   for (const name of ['cart', 'storefront', 'client']) await waitForPod(cluster.client, name, running, 60_000);
   const cartIP = await clusterIPOf(cluster, 'cart');
 
@@ -89,7 +97,8 @@ test('a DNS manifest routes each path to its own service, from a pod by name and
   // From the host: the gateway's node port on any node, the host name in the Host header. On the other
   // nodes the connection is forwarded to the gateway's node, not to a pod.
   for (const node of [first!, second!]) {
-    const get = (path: string) => httpGet(node.ip, GATEWAY_SERVICE.nodePort, 'shop.example.com', path).catch((err: Error) => ({ status: 0, body: err.message }));
+    const get = (path: string) =>
+      httpGet(node.ip, GATEWAY_SERVICE.nodePort, 'shop.example.com', path).catch((err: Error) => ({ status: 0, body: err.message }));
     t.true(await eventually(async () => (await get('/cart')).status === 200, 10_000), `${node.name}: ${JSON.stringify(await get('/cart'))}`);
     t.deepEqual(await get('/cart'), { status: 200, body: 'cart: empty\n' });
     t.deepEqual(await get('/store/index.html'), { status: 200, body: 'storefront: welcome\n' });

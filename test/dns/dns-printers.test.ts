@@ -7,13 +7,25 @@ import { makeDNS, shopFixture } from './fixtures.js';
 test('get dns shows NAME, HOST, PATHS and AGE', (t) => {
   const { dns } = shopFixture();
   const now = new Date();
-  t.deepEqual(columnsFor('DNS', false).map((c) => c.header), ['NAME', 'HOST', 'PATHS', 'AGE']);
-  t.deepEqual(columnsFor('DNS', false).slice(0, 3).map((c) => c.cell(dns[0]!, now)), ['shop', 'shop.example.com', '/cart→cart:8080,/web→web:80']);
+  t.deepEqual(
+    columnsFor('DNS', false).map((c) => c.header),
+    ['NAME', 'HOST', 'PATHS', 'AGE'],
+  );
+  t.deepEqual(
+    columnsFor('DNS', false)
+      .slice(0, 3)
+      .map((c) => c.cell(dns[0]!, now)),
+    ['shop', 'shop.example.com', '/cart→cart:8080,/web→web:80'],
+  );
 });
 
 test('describe dns lists each path with its service, port, ClusterIP and prefix handling', (t) => {
   const { services } = shopFixture();
-  const dns = makeDNS('shop', 'shop.example.com', [['/cart', 'cart', 8080], ['/web', 'web', 80, true], ['/x', 'missing', 80]]);
+  const dns = makeDNS('shop', 'shop.example.com', [
+    ['/cart', 'cart', 8080],
+    ['/web', 'web', 80, true],
+    ['/x', 'missing', 80],
+  ]);
   const lines = dnsRoutesSection(dns, services);
   t.deepEqual(lines, [
     'Host:         shop.example.com',

@@ -21,6 +21,11 @@ export function shopFixture(): { services: Service[]; dns: DNS[] } {
       makeService('db', {}, 'shop'),
       gatewayService(),
     ],
-    dns: [makeDNS('shop', 'shop.example.com', [['/cart', 'cart', 8080], ['/web', 'web', 80, true]])],
+    dns: [
+      makeDNS('shop', 'shop.example.com', [
+        ['/cart', 'cart', 8080],
+        ['/web', 'web', 80, true],
+      ]),
+    ],
   };
 }

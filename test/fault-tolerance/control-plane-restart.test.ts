@@ -1,9 +1,9 @@
 import test from 'ava';
-import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import type { Endpoints, Service } from '../../common/schema/index.js';
+import { LABELS } from '../../node-agent/runtime/docker-labels.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
 import { hostnameHttpd, serviceYaml, workloadYaml } from '../helpers/manifests.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
-import { waitForObject } from '../helpers/cluster-waits.js';
 
 const NODE_PORT = 30481;
 
@@ -15,14 +15,18 @@ const manifests = {
 /** Every app container of the cluster's pods, by node: id and start time, straight from Docker. */
 async function containers(cluster: TestCluster): Promise<string[]> {
   const all = await Promise.all(
-    cluster.nodes.map(async (n) => (await n.docker.listContainers({ filters: { label: [`${LABELS.node}=${n.name}`] } })).map((c) => `${n.name}/${c.Id}/${c.State}`)),
+    cluster.nodes.map(async (n) =>
+      (await n.docker.listContainers({ filters: { label: [`${LABELS.node}=${n.name}`] } })).map((c) => `${n.name}/${c.Id}/${c.State}`),
+    ),
   );
   return all.flat().sort();
 }
 
 /** Requests through the NodePort of every node, from the host, straight at the node addresses. */
 async function nodePortAnswers(cluster: TestCluster): Promise<string[]> {
-  return Promise.all(cluster.nodes.map(async (n) => (await (await fetch(`http://${n.ip}:${NODE_PORT}/`, { signal: AbortSignal.timeout(3000) })).text()).trim()));
+  return Promise.all(
+    cluster.nodes.map(async (n) => (await (await fetch(`http://${n.ip}:${NODE_PORT}/`, { signal: AbortSignal.timeout(3000) })).text()).trim()),
+  );
 }
 
 test('pods and services keep working while the control plane is down, and nothing restarts when it returns', async (t) => {
@@ -39,7 +43,10 @@ test('pods and services keep working while the control plane is down, and nothin
   // An outage of a few heartbeats: the agents' watches and heartbeats fail, and they keep going on what they last knew.
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const during = await nodePortAnswers(cluster);
-  t.true(during.every((body) => body.startsWith('web-')), `answers while down: ${during.join(', ')}`);
+  t.true(
+    during.every((body) => body.startsWith('web-')),
+    `answers while down: ${during.join(', ')}`,
+  );
   t.deepEqual(await containers(cluster), before, 'no container stopped or replaced while the control plane was down');
 
   const restartedAt = new Date().toISOString();
@@ -50,7 +57,13 @@ test('pods and services keep working while the control plane is down, and nothin
   await waitForObject(cluster.client, 'Endpoints', 'web', ready, { timeoutMs: 30_000 });
   // Every agent has reconnected once its node posts a heartbeat again.
   for (const n of cluster.nodes)
-    await waitForObject(cluster.client, 'Node', n.name, (node) => (node?.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? '') > restartedAt, { namespace: '', timeoutMs: 30_000 });
+    await waitForObject(
+      cluster.client,
+      'Node',
+      n.name,
+      (node) => (node?.status?.conditions?.find((c) => c.type === 'Ready')?.lastHeartbeatTime ?? '') > restartedAt,
+      { namespace: '', timeoutMs: 30_000 },
+    );
   t.deepEqual(await containers(cluster), before, 'no container restarted after the control plane came back');
   const pods = (await cluster.client.list('Pod', { namespace: 'default' })).items;
   t.true(pods.every((p) => p.status?.containerStatuses?.every((c) => c.restartCount === 0)));

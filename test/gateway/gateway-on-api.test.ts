@@ -1,14 +1,14 @@
-import { createServer, request } from 'node:http';
 import { once } from 'node:events';
+import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
-import { startGateway } from '../../gateway/gateway.js';
+import { createLogger } from '../../common/log/log.js';
 import type { Service } from '../../common/schema/index.js';
 import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
-import { createLogger } from '../../common/log/log.js';
+import { startGateway } from '../../gateway/gateway.js';
+import { makeDNS } from '../dns/fixtures.js';
 import { startTestApi } from '../helpers/api-server.js';
 import { makeService } from '../services/fixtures.js';
-import { makeDNS } from '../dns/fixtures.js';
 
 /** A backend that answers with its name, the Host it was sent and the URL it got. */
 async function startBackend(t: ExecutionContext, name: string): Promise<number> {
@@ -37,7 +37,14 @@ async function startShop(t: ExecutionContext) {
   const webPort = await startBackend(t, 'web');
   const local = (name: string, port: number): Service => makeService(name, { clusterIP: '127.0.0.1', ports: [{ port, protocol: 'TCP' }] });
   for (const s of [local('cart', cartPort), local('web', webPort), local('down', 1)]) await api.store.create(s);
-  await api.store.create(makeDNS('shop', 'shop.example.com', [['/cart', 'cart', cartPort], ['/web', 'web', webPort, true], ['/down', 'down', 1], ['/gone', 'gone', 80]]));
+  await api.store.create(
+    makeDNS('shop', 'shop.example.com', [
+      ['/cart', 'cart', cartPort],
+      ['/web', 'web', webPort, true],
+      ['/down', 'down', 1],
+      ['/gone', 'gone', 80],
+    ]),
+  );
   const gateway = await startGateway({ api: api.client, address: '127.0.0.1', port: 0, log: createLogger('gateway-test') });
   t.teardown(() => gateway.stop());
   return { api, gateway };

@@ -52,7 +52,19 @@ test('merges the paths of DNS objects sharing a host', (t) => {
 
 test('says a route is unavailable when its service is missing, without a ClusterIP or without the port', (t) => {
   const names = shopFixture();
-  names.dns = [makeDNS('shop', 'shop.example.com', [['/gone', 'gone', 80], ['/db', 'db', 5432], ['/cart', 'cart', 9999]], 'default'), makeDNS('db', 'db.example.com', [['/', 'db', 80]], 'shop')];
+  names.dns = [
+    makeDNS(
+      'shop',
+      'shop.example.com',
+      [
+        ['/gone', 'gone', 80],
+        ['/db', 'db', 5432],
+        ['/cart', 'cart', 9999],
+      ],
+      'default',
+    ),
+    makeDNS('db', 'db.example.com', [['/', 'db', 80]], 'shop'),
+  ];
   t.deepEqual(routeRequest('shop.example.com', '/gone', names), { kind: 'unavailable', message: 'service default/gone does not exist' });
   t.deepEqual(routeRequest('shop.example.com', '/db', names), { kind: 'unavailable', message: 'service default/db does not exist' });
   t.deepEqual(routeRequest('db.example.com', '/', names), { kind: 'unavailable', message: 'service shop/db has no cluster IP' });

@@ -1,11 +1,11 @@
-import test from 'ava';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import test from 'ava';
 import { readCommitManifests, resolveBranch } from '../../reconciler/git/commit-reader.js';
 import { ensureHostedRepo } from '../../reconciler/git/hosted-repo.js';
 import { GitCommandError, runGit } from '../../reconciler/git/run-git.js';
-import { commitFile, GIT_TEST_TOKEN as TOKEN, serveRepo } from '../helpers/served-repo.js';
+import { commitFile, serveRepo, GIT_TEST_TOKEN as TOKEN } from '../helpers/served-repo.js';
 
 test('the hosted repository is seeded once from cluster-repo, on branch main', async (t) => {
   const { gitdir } = await serveRepo(t);

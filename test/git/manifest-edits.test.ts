@@ -1,12 +1,16 @@
 import test from 'ava';
 import { applyDocuments, displayKey, removeObjects, splitDocuments } from '../../reconciler/git/manifest-edits.js';
 
-const pod = (name: string, image = 'busybox') => `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
+const pod = (name: string, image = 'busybox') =>
+  `apiVersion: v1\nkind: Pod\nmetadata:\n  name: ${name}\nspec:\n  containers:\n    - name: c\n      image: ${image}\n`;
 const svc = (name: string) => `# the ${name} service\napiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  ports:\n    - port: 80\n`;
 
 test('splits documents and keys them by kind, namespace and name', (t) => {
   const docs = splitDocuments(`${pod('a')}---\n${svc('a')}---\n`);
-  t.deepEqual(docs.map((d) => d.key), ['Pod/default/a', 'Service/default/a']);
+  t.deepEqual(
+    docs.map((d) => d.key),
+    ['Pod/default/a', 'Service/default/a'],
+  );
   t.true(docs[1]!.text.startsWith('# the a service'));
 });
 
@@ -21,7 +25,10 @@ test('apply replaces an object where it lives and keeps its neighbours', (t) => 
 test('apply appends new objects to their file', (t) => {
   const tree = new Map([['apps/db.yaml', pod('db')]]);
   const { edit, applied } = applyDocuments(tree, [{ ...splitDocuments(pod('web'))[0]!, newFile: 'apps/db.yaml' }]);
-  t.deepEqual(applied.map((a) => a.action), ['created']);
+  t.deepEqual(
+    applied.map((a) => a.action),
+    ['created'],
+  );
   t.is(edit.get('apps/db.yaml'), `${pod('db')}---\n${pod('web')}`);
 });
 

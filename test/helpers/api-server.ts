@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { ExecutionContext } from 'ava';
-import { createApiApp } from '../../reconciler/api/api-server.js';
 import { ApiClient } from '../../common/client/api-client.js';
-import type { KV } from '../../reconciler/store/kv.js';
-import { ObjectStore } from '../../reconciler/store/object-store.js';
+import { createApiApp } from '../../reconciler/api/api-server.js';
 import { type Authenticator, clusterAuthenticator } from '../../reconciler/auth/authenticate.js';
 import { scopedToken } from '../../reconciler/auth/scoped-tokens.js';
+import type { KV } from '../../reconciler/store/kv.js';
+import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from './etcd.js';
 import { testCa, testSecurityConfig } from './pki.js';
 

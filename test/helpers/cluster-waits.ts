@@ -33,7 +33,10 @@ export async function waitForPod(client: ApiClient, name: string, predicate: (p:
 export async function registerReadyNode(client: ApiClient, node: Node): Promise<void> {
   const { status, ...rest } = node;
   await client.create<Node>({ ...rest, spec: { ...rest.spec, unschedulable: undefined } });
-  await client.updateStatus({ kind: 'Node', name: node.metadata.name }, { ...status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date().toISOString() }] });
+  await client.updateStatus(
+    { kind: 'Node', name: node.metadata.name },
+    { ...status, conditions: [{ type: 'Ready', status: 'True', lastHeartbeatTime: new Date().toISOString() }] },
+  );
 }
 
 /** Waits on the API's watch until an event with `reason` whose message matches appears. */

@@ -1,7 +1,10 @@
 import type { Node, Pod } from '../../common/schema/index.js';
 
 /** Builders for unit-test fixtures: the smallest valid objects, with overrides. */
-export function makeNode(name: string, opts: { cpu?: string; memory?: string; ready?: boolean; labels?: Record<string, string>; unschedulable?: boolean } = {}): Node {
+export function makeNode(
+  name: string,
+  opts: { cpu?: string; memory?: string; ready?: boolean; labels?: Record<string, string>; unschedulable?: boolean } = {},
+): Node {
   return {
     apiVersion: 'v1',
     kind: 'Node',

@@ -1,7 +1,7 @@
 import { stringify as toYaml } from 'yaml';
 import type { z } from 'zod';
-import type { containerSchema } from '../../common/schema/pod.js';
 import type { Service } from '../../common/schema/index.js';
+import type { containerSchema } from '../../common/schema/pod.js';
 
 /** A container as a manifest writes it: defaults (probe periods, thresholds, protocol) may be left out. */
 type Container = z.input<typeof containerSchema>;

@@ -5,8 +5,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { testSecurityConfig } from './pki.js';
 import { renderPrometheusConfig } from '../../reconciler/observability/prometheus-config.js';
+import { testSecurityConfig } from './pki.js';
 
 /** A port nothing listens on now (Prometheus cannot be told to pick one and say which). */
 export async function freePort(): Promise<number> {
@@ -35,7 +35,10 @@ export async function startTestPrometheus(opts: { apiUrl: string; metricsToken: 
   const listen = `127.0.0.1:${opts.port ?? (await freePort())}`;
   const tokenFile = join(dir, 'metrics-token');
   await writeFile(tokenFile, opts.metricsToken, { mode: 0o600 });
-  await writeFile(join(dir, 'prometheus.yml'), renderPrometheusConfig({ apiUrl: opts.apiUrl, tokenFile, listenAddress: listen, caFile: testSecurityConfig().caFile }));
+  await writeFile(
+    join(dir, 'prometheus.yml'),
+    renderPrometheusConfig({ apiUrl: opts.apiUrl, tokenFile, listenAddress: listen, caFile: testSecurityConfig().caFile }),
+  );
   const log = createWriteStream(join(dir, 'prometheus.log'));
   const child: ChildProcess = spawn(
     'prometheus',

@@ -1,21 +1,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { PassThrough } from 'node:stream';
-import { text } from 'node:stream/consumers';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
+import { text } from 'node:stream/consumers';
 import type { ExecutionContext } from 'ava';
 import Docker from 'dockerode';
 import { stringify as toYaml } from 'yaml';
-import { nodeNet } from '../../node-agent/host/node-net.js';
-import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js';
 import type { ApiClient } from '../../common/client/api-client.js';
 import { execInPod, podLogs } from '../../common/client/pod-streams.js';
-import type { ControlPlaneOptions } from '../../reconciler/control-plane.js';
 import type { ClusterConfig } from '../../common/config/cluster-config.js';
 import type { Node } from '../../common/schema/index.js';
+import { nodeNet } from '../../node-agent/host/node-net.js';
+import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js';
+import type { ControlPlaneOptions } from '../../reconciler/control-plane.js';
 import { cloneRepo, commitAndPush, type PushResult } from '../sync/git-cluster.js';
 import { startTestControlPlane } from './control-plane.js';
 
@@ -59,7 +59,10 @@ async function lockTestNodes(): Promise<() => void> {
  * each test node's namespace, joined as `npm start` joins its nodes. Torn down with the test: agents
  * stopped, their containers, routes and pod networks removed.
  */
-export async function startTestCluster(t: ExecutionContext, opts: { nodes?: number; controlPlane?: Partial<ControlPlaneOptions> & { clusterConfig?: Partial<ClusterConfig> } } = {}) {
+export async function startTestCluster(
+  t: ExecutionContext,
+  opts: { nodes?: number; controlPlane?: Partial<ControlPlaneOptions> & { clusterConfig?: Partial<ClusterConfig> } } = {},
+) {
   const nodes = testNodes().slice(0, opts.nodes ?? 3);
   if (nodes.length < (opts.nodes ?? 3)) throw new Error('the test nodes are not running (run through npm test)');
   const release = await lockTestNodes();
@@ -73,7 +76,16 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
   t.teardown(async () => {
     await Promise.all([...agents.keys()].map((name) => stopAgent(name)));
     // A failed test shows what the agents said: their warnings and errors.
-    if (!t.passed) for (const n of nodes) t.log(`${n.name}:`, (await readFile(join(dir, `${n.name}.log`), 'utf8').catch(() => '')).split('\n').filter((l) => !l.includes('"level":30')).slice(0, 8).join('\n'));
+    if (!t.passed)
+      for (const n of nodes)
+        t.log(
+          `${n.name}:`,
+          (await readFile(join(dir, `${n.name}.log`), 'utf8').catch(() => ''))
+            .split('\n')
+            .filter((l) => !l.includes('"level":30'))
+            .slice(0, 8)
+            .join('\n'),
+        );
     await Promise.all(nodes.map(cleanNode));
     await rm(dir, { recursive: true, force: true });
     release();
@@ -118,7 +130,10 @@ export async function startTestCluster(t: ExecutionContext, opts: { nodes?: numb
   };
 
   for (const n of nodes) await startAgent(n.name);
-  await waitForReadyNodes(client, nodes.map((n) => n.name));
+  await waitForReadyNodes(
+    client,
+    nodes.map((n) => n.name),
+  );
 
   let clone: string | undefined;
   return {
@@ -179,7 +194,12 @@ async function waitForReadyNodes(client: ApiClient, names: string[], timeoutMs =
 /** What a cluster's agent leaves on a test node: containers, the pod network, routes to other nodes. */
 async function cleanNode(node: TestClusterNode): Promise<void> {
   const containers = await node.docker.listContainers({ all: true, filters: { label: ['minik8s.io/node'] } });
-  await Promise.all(containers.filter((c) => c.Labels['minik8s.io/node'] === node.name).map((c) => node.docker.getContainer(c.Id).remove({ force: true, v: true })));
-  await node.docker.getNetwork('minik8s').remove().catch(() => undefined);
+  await Promise.all(
+    containers.filter((c) => c.Labels['minik8s.io/node'] === node.name).map((c) => node.docker.getContainer(c.Id).remove({ force: true, v: true })),
+  );
+  await node.docker
+    .getNetwork('minik8s')
+    .remove()
+    .catch(() => undefined);
   await nodeNet(node.netns).run('ip', ['route', 'flush', 'proto', ROUTE_PROTO]);
 }

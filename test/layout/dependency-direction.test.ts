@@ -29,7 +29,11 @@ function* sourceFiles(dir: string): Generator<string> {
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
   const specifiers = [...text.matchAll(/(?:from|import)\s*\(?\s*'(\.{1,2}\/[^']+)'/g)].map((m) => m[1]!);
-  return specifiers.map((s) => relative(repoRoot, resolve(dirname(file), s)).split(sep).join('/'));
+  return specifiers.map((s) =>
+    relative(repoRoot, resolve(dirname(file), s))
+      .split(sep)
+      .join('/'),
+  );
 }
 
 for (const [folder, mayImport] of Object.entries(allowed)) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { encodeFrame, ExecFrameDecoder, ExecFrameError, ExecFrameType, exitFrame, framePayloadJson, resizeFrame } from '../../common/client/exec-frames.js';
+import { ExecFrameDecoder, ExecFrameError, ExecFrameType, encodeFrame, exitFrame, framePayloadJson, resizeFrame } from '../../common/client/exec-frames.js';
 
 test('a frame is its type, its length and its payload', (t) => {
   t.deepEqual([...encodeFrame(ExecFrameType.stderr, 'hi')], [2, 0, 0, 0, 2, 0x68, 0x69]);

@@ -1,7 +1,7 @@
 import test from 'ava';
+import { HttpError } from '../../common/http/http-error.js';
 import type { ObservedContainer, ObservedPod } from '../../node-agent/runtime/pod-runtime.js';
 import { findPodContainer } from '../../node-agent/server/find-pod-container.js';
-import { HttpError } from '../../common/http/http-error.js';
 
 const attempt = (id: string, name: string, restartCount: number, state: ObservedContainer['state'] = 'exited'): ObservedContainer => ({
   id,
@@ -28,7 +28,10 @@ test('finds the newest attempt, or the one before it with previous', (t) => {
 });
 
 test('prefers the running instance of a pod recreated under the same name', (t) => {
-  const pods = [pod('gone', false, '2026-01-02T00:00:00Z', [attempt('stale', 'app', 0)]), pod('live', true, '2026-01-01T00:00:00Z', [attempt('fresh', 'app', 0, 'running')])];
+  const pods = [
+    pod('gone', false, '2026-01-02T00:00:00Z', [attempt('stale', 'app', 0)]),
+    pod('live', true, '2026-01-01T00:00:00Z', [attempt('fresh', 'app', 0, 'running')]),
+  ];
   t.is(findPodContainer(pods, ref).id, 'fresh');
 });
 

@@ -5,19 +5,19 @@ import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import test, { type ExecutionContext } from 'ava';
 import Docker from 'dockerode';
+import { ApiClient, ApiError } from '../../common/client/api-client.js';
+import { ExecFrameType, encodeFrame } from '../../common/client/exec-frames.js';
+import { attachExec, execInPod, podLogs, readExecOutput } from '../../common/client/pod-streams.js';
+import type { Container, Node, Pod } from '../../common/schema/index.js';
 import { startAgent } from '../../node-agent/agent.js';
 import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
 import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import { startAgentServer } from '../../node-agent/server/agent-server.js';
-import { ApiClient, ApiError } from '../../common/client/api-client.js';
-import { encodeFrame, ExecFrameType } from '../../common/client/exec-frames.js';
-import { attachExec, execInPod, podLogs, readExecOutput } from '../../common/client/pod-streams.js';
-import type { Container, Node, Pod } from '../../common/schema/index.js';
+import { scopedToken } from '../../reconciler/auth/scoped-tokens.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { testCa } from '../helpers/pki.js';
-import { scopedToken } from '../../reconciler/auth/scoped-tokens.js';
 import { DOCKER_SOCKET, ensureTestPodNetwork, eventually, POD_CIDR, testRuntime } from '../node-agent/agent-harness.js';
 
 /** The test network's subnet, as the node agent tests use it: agents on the same dockerd must agree. */
@@ -34,7 +34,13 @@ async function startCluster(t: ExecutionContext) {
   const docker = new Docker({ socketPath: DOCKER_SOCKET });
   const stateDir = await mkdtemp(join(tmpdir(), 'mk8s-logs-'));
   const runtime = testRuntime(docker, nodeName, stateDir);
-  const server = await startAgentServer({ host: '127.0.0.1', port: 0, tokens: [scopedToken(config.tokenKey, 'agent', nodeName)], runtime, exec: new DockerExec(docker) });
+  const server = await startAgentServer({
+    host: '127.0.0.1',
+    port: 0,
+    tokens: [scopedToken(config.tokenKey, 'agent', nodeName)],
+    runtime,
+    exec: new DockerExec(docker),
+  });
   const agentConfig = parseAgentConfig({
     nodeName,
     apiUrl: cp.url,
@@ -45,7 +51,11 @@ async function startCluster(t: ExecutionContext) {
     podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 2 },
   });
-  const agent = await startAgent({ config: agentConfig, api: new ApiClient({ baseUrl: cp.url, token: scopedToken(config.tokenKey, 'node', nodeName), ca: testCa() }), runtime });
+  const agent = await startAgent({
+    config: agentConfig,
+    api: new ApiClient({ baseUrl: cp.url, token: scopedToken(config.tokenKey, 'node', nodeName), ca: testCa() }),
+    runtime,
+  });
   const configPath = join(stateDir, 'cluster.json');
   await writeFile(configPath, JSON.stringify({ ...config, apiUrl: cp.url }));
   t.teardown(async () => {
@@ -93,9 +103,10 @@ const collect = () => {
   return { stream, text: () => s };
 };
 
-test('logs: a container\'s stdout and stderr, the last lines with tail, the previous attempt after a restart', async (t) => {
+test("logs: a container's stdout and stderr, the last lines with tail, the previous attempt after a restart", async (t) => {
   const c = await startCluster(t);
-  const counter = 'n=$(( $(cat /d/n 2>/dev/null || echo 0) + 1 )); echo $n > /d/n; for i in 1 2 3; do echo attempt-$n-line-$i; done; sleep 0.2; echo attempt-$n-err >&2';
+  const counter =
+    'n=$(( $(cat /d/n 2>/dev/null || echo 0) + 1 )); echo $n > /d/n; for i in 1 2 3; do echo attempt-$n-line-$i; done; sleep 0.2; echo attempt-$n-err >&2';
   // The pause orders the stderr line after the stdout lines: Docker stamps the two pipes independently.
   await c.createPod('echoer', [{ name: 'app', image: 'busybox:latest', command: idleAfter(counter), volumeMounts: [{ name: 'd', mountPath: '/d' }] }], {
     volumes: [{ name: 'd', emptyDir: {} }],
@@ -122,7 +133,9 @@ test('logs: a container\'s stdout and stderr, the last lines with tail, the prev
 
 test('logs -f: streams lines as the container writes them', async (t) => {
   const c = await startCluster(t);
-  await c.createPod('ticker', [{ name: 'app', image: 'busybox:latest', command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done'] }]);
+  await c.createPod('ticker', [
+    { name: 'app', image: 'busybox:latest', command: ['sh', '-c', 'i=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.2; done'] },
+  ]);
   t.true(await c.running('ticker'));
   let seen = '';
   for await (const chunk of await podLogs(c.client, { namespace: 'default', name: 'ticker' }, { follow: true, tailLines: 0 })) {

@@ -1,14 +1,23 @@
 import test from 'ava';
 import { HttpError } from '../../common/http/http-error.js';
-import { podAgentTarget } from '../../reconciler/api/pod-agent-target.js';
 import type { Node, Pod } from '../../common/schema/index.js';
+import { podAgentTarget } from '../../reconciler/api/pod-agent-target.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const node: Node = {
   ...makeNode('n1'),
-  status: { addresses: [{ type: 'InternalIP', address: '10.100.0.11' }, { type: 'Hostname', address: 'n1' }], daemonEndpoints: { agentPort: 10250 } },
+  status: {
+    addresses: [
+      { type: 'InternalIP', address: '10.100.0.11' },
+      { type: 'Hostname', address: 'n1' },
+    ],
+    daemonEndpoints: { agentPort: 10250 },
+  },
 };
-const withContainers = (pod: Pod, ...names: string[]): Pod => ({ ...pod, spec: { ...pod.spec, containers: names.map((name) => ({ name, image: 'busybox:latest' })) } });
+const withContainers = (pod: Pod, ...names: string[]): Pod => ({
+  ...pod,
+  spec: { ...pod.spec, containers: names.map((name) => ({ name, image: 'busybox:latest' })) },
+});
 const badRequest = (message: string) => ({ instanceOf: HttpError, message });
 
 test('a pod with one container needs no container name', (t) => {

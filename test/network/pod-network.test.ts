@@ -3,8 +3,8 @@ import { stringify as toYaml } from 'yaml';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js';
 import { waitForPod } from '../helpers/cluster-waits.js';
-import { eventually } from '../node-agent/agent-harness.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
+import { eventually } from '../node-agent/agent-harness.js';
 
 const pinnedPod = (name: string, node: string, command: string) =>
   toYaml({
@@ -39,7 +39,7 @@ test('a pod on one node reaches a pod on another by IP and is seen with its own 
   t.regex(await cluster.logs('server'), new RegExp(`^\\[::ffff:${client.status!.podIP!.replaceAll('.', '\\.')}\\]:\\d+: url:/`, 'm'));
 });
 
-test('each node routes every other node\'s pod subnet via that node, and drops the route when the node leaves', async (t) => {
+test("each node routes every other node's pod subnet via that node, and drops the route when the node leaves", async (t) => {
   const cluster = await startTestCluster(t);
   const { items } = await cluster.client.list('Node');
   const routesOn = async (netns: string) =>

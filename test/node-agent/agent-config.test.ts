@@ -26,7 +26,10 @@ test('loads the YAML file and names it in errors', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'mk8s-config-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const file = join(dir, 'agent.yaml');
-  await writeFile(file, 'nodeName: node-2\nlabels:\n  disktype: ssd\napiUrl: http://10.100.0.1:6443\njoinToken: abc\nnodeIP: 10.100.0.12\nstateDir: /var/lib/x\n');
+  await writeFile(
+    file,
+    'nodeName: node-2\nlabels:\n  disktype: ssd\napiUrl: http://10.100.0.1:6443\njoinToken: abc\nnodeIP: 10.100.0.12\nstateDir: /var/lib/x\n',
+  );
   const c = await loadAgentConfig(file);
   t.deepEqual(c.labels, { disktype: 'ssd' });
   t.is(c.stateDir, '/var/lib/x');

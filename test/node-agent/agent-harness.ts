@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ExecutionContext } from 'ava';
 import Docker from 'dockerode';
-import { startAgent, type RunningAgent } from '../../node-agent/agent.js';
+import { ApiClient } from '../../common/client/api-client.js';
+import { Informer } from '../../common/client/informer.js';
+import type { Container, Pod } from '../../common/schema/index.js';
+import { type RunningAgent, startAgent } from '../../node-agent/agent.js';
 import { parseAgentConfig } from '../../node-agent/config/agent-config.js';
 import { LABELS } from '../../node-agent/runtime/docker-labels.js';
 import { DockerRuntime } from '../../node-agent/runtime/docker-runtime.js';
 import { createApiApp } from '../../reconciler/api/api-server.js';
-import { ApiClient } from '../../common/client/api-client.js';
-import { Informer } from '../../common/client/informer.js';
-import type { Container, Pod } from '../../common/schema/index.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from '../helpers/etcd.js';
 
@@ -123,8 +123,7 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
         podInformer.onChange((e) => e.key === key && check());
         check();
       }),
-    containersOf: (name) =>
-      docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`, `${LABELS.podName}=${name}`] } }),
+    containersOf: (name) => docker.listContainers({ all: true, filters: { label: [`${LABELS.node}=${nodeName}`, `${LABELS.podName}=${name}`] } }),
   };
 }
 

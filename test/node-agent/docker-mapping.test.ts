@@ -20,20 +20,45 @@ function inspect(id: string, container: string, state: Partial<Dockerode.Contain
     Id: id,
     Created: '2026-01-01T00:00:00Z',
     Config: { Image: 'busybox:latest', Labels: podContainerLabels('node-1', pod, container, 3) },
-    State: { Running: false, Paused: false, Restarting: false, Status: 'exited', ExitCode: 0, Error: '', OOMKilled: false, StartedAt: '0001-01-01T00:00:00Z', FinishedAt: '0001-01-01T00:00:00Z', ...state },
+    State: {
+      Running: false,
+      Paused: false,
+      Restarting: false,
+      Status: 'exited',
+      ExitCode: 0,
+      Error: '',
+      OOMKilled: false,
+      StartedAt: '0001-01-01T00:00:00Z',
+      FinishedAt: '0001-01-01T00:00:00Z',
+      ...state,
+    },
     NetworkSettings: { Networks: ip ? { minik8s: { IPAddress: ip } } : {} },
   } as unknown as Dockerode.ContainerInspectInfo;
 }
 
 test('an app container carries limits as Docker resources, requests as cpu shares, and joins the sandbox', (t) => {
-  const c: Container = { name: 'app', image: 'nginx', command: ['nginx'], args: ['-g', 'daemon off;'], env: [{ name: 'A', value: '1' }], resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m' } } };
+  const c: Container = {
+    name: 'app',
+    image: 'nginx',
+    command: ['nginx'],
+    args: ['-g', 'daemon off;'],
+    env: [{ name: 'A', value: '1' }],
+    resources: { limits: { cpu: '500m', memory: '64Mi' }, requests: { cpu: '250m' } },
+  };
   const opts = appContainerOptions(placement, pod, c, 2, 'sb', ['/d:/data:ro']);
   t.is(opts.name, 'mk8s_app_web_shop_u1_2');
   t.deepEqual(opts.Entrypoint, ['nginx']);
   t.deepEqual(opts.Cmd, ['-g', 'daemon off;']);
   t.deepEqual(opts.Env, ['A=1']);
   t.like(opts.Labels, { [LABELS.node]: 'node-1', [LABELS.container]: 'app', [LABELS.restartCount]: '2', [LABELS.graceSeconds]: '7' });
-  t.deepEqual(opts.HostConfig, { NetworkMode: 'container:sb', IpcMode: 'container:sb', Binds: ['/d:/data:ro'], NanoCpus: 500_000_000, Memory: 64 * 2 ** 20, CpuShares: 256 });
+  t.deepEqual(opts.HostConfig, {
+    NetworkMode: 'container:sb',
+    IpcMode: 'container:sb',
+    Binds: ['/d:/data:ro'],
+    NanoCpus: 500_000_000,
+    Memory: 64 * 2 ** 20,
+    CpuShares: 256,
+  });
 });
 
 test('a container without command, args or resources leaves Docker its image defaults', (t) => {
@@ -48,7 +73,7 @@ test('the sandbox is on the pod network with a shareable IPC namespace and the s
   t.deepEqual(opts.HostConfig, { NetworkMode: 'minik8s', IpcMode: 'shareable' });
 });
 
-test('reads running, created and exited containers, leaving out Docker\'s zero times', (t) => {
+test("reads running, created and exited containers, leaving out Docker's zero times", (t) => {
   t.like(containerOf(inspect('a', 'app', { Running: true, Status: 'running', StartedAt: '2026-01-01T00:00:01Z' })), {
     state: 'running',
     restartCount: 3,
@@ -59,7 +84,11 @@ test('reads running, created and exited containers, leaving out Docker\'s zero t
   const created = containerOf(inspect('b', 'app', { Status: 'created' }));
   t.is(created.state, 'created');
   t.false('exitCode' in created || 'startedAt' in created || 'finishedAt' in created);
-  t.like(containerOf(inspect('c', 'app', { Status: 'created', ExitCode: 127, Error: 'no such file' })), { state: 'created', exitCode: 127, error: 'no such file' });
+  t.like(containerOf(inspect('c', 'app', { Status: 'created', ExitCode: 127, Error: 'no such file' })), {
+    state: 'created',
+    exitCode: 127,
+    error: 'no such file',
+  });
   t.like(containerOf(inspect('d', 'app', { ExitCode: 137, OOMKilled: true })), { state: 'exited', exitCode: 137, oomKilled: true });
 });
 
@@ -67,7 +96,10 @@ test('groups containers into pods by uid, the sandbox apart, with its address on
   const [p, ...rest] = podsOf([inspect('s', SANDBOX, { Running: true }, '10.244.1.5'), inspect('a', 'app', { Running: true })], 'minik8s');
   t.deepEqual(rest, []);
   t.like(p, { uid: 'u1', namespace: 'shop', name: 'web', graceSeconds: 7, sandbox: { id: 's', running: true, ip: '10.244.1.5' } });
-  t.deepEqual(p?.containers.map((c) => c.id), ['a']);
+  t.deepEqual(
+    p?.containers.map((c) => c.id),
+    ['a'],
+  );
 });
 
 test('an event line names the pod from its container labels', (t) => {

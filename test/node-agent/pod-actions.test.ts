@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Pod } from '../../common/schema/index.js';
-import { backOffDelayMs, type PodSyncInput, planPod, planTeardown, type PullFailure } from '../../node-agent/pods/pod-actions.js';
+import { backOffDelayMs, type PodSyncInput, type PullFailure, planPod, planTeardown } from '../../node-agent/pods/pod-actions.js';
 import type { ObservedContainer, ObservedPod } from '../../node-agent/runtime/pod-runtime.js';
 
 const NOW = Date.parse('2026-01-01T00:01:00Z');
@@ -78,7 +78,12 @@ test('does nothing when every container runs, and reports Running, Ready and the
   });
   t.deepEqual(
     plan.status.conditions?.map((c) => [c.type, c.status]),
-    [['PodScheduled', 'True'], ['Initialized', 'True'], ['ContainersReady', 'True'], ['Ready', 'True']],
+    [
+      ['PodScheduled', 'True'],
+      ['Initialized', 'True'],
+      ['ContainersReady', 'True'],
+      ['Ready', 'True'],
+    ],
   );
   t.is(plan.requeueAfterMs, undefined);
 });
@@ -124,7 +129,10 @@ test('removes attempts older than the last dead one', (t) => {
 
 test('caps the back-off', (t) => {
   const policy = { baseMs: 10_000, maxMs: 300_000 };
-  t.deepEqual([0, 1, 2, 3, 6, 20].map((n) => backOffDelayMs(policy, n)), [0, 10_000, 20_000, 40_000, 300_000, 300_000]);
+  t.deepEqual(
+    [0, 1, 2, 3, 6, 20].map((n) => backOffDelayMs(policy, n)),
+    [0, 10_000, 20_000, 40_000, 300_000, 300_000],
+  );
 });
 
 test('does not restart a completed container under OnFailure, and the pod Succeeds', (t) => {
@@ -227,7 +235,12 @@ test('tears a pod down: app containers with the grace period, then the sandbox, 
 test('counts the containers recreated after the sandbox died as restarts', (t) => {
   const ran: Pod = {
     ...pod(),
-    status: { phase: 'Running', containerStatuses: [{ name: 'app', image: 'busybox:latest', ready: true, restartCount: 2, containerID: 'docker://c0', state: { running: { startedAt: T0 } } }] },
+    status: {
+      phase: 'Running',
+      containerStatuses: [
+        { name: 'app', image: 'busybox:latest', ready: true, restartCount: 2, containerID: 'docker://c0', state: { running: { startedAt: T0 } } },
+      ],
+    },
   };
   // Everything of it is gone from Docker (the node's dockerd was restarted and the stale containers removed).
   const plan = planPod(input({ pod: ran, observed: undefined }));
@@ -241,6 +254,9 @@ test('counts the containers recreated after the sandbox died as restarts', (t) =
 });
 
 test('keeps counting from what Docker still holds of the dead sandbox', (t) => {
-  const dead: ObservedPod = { ...observed([container({ restartCount: 4, state: 'exited', exitCode: 137 })]), sandbox: { id: 'pause', running: false, createdAt: T0 } };
+  const dead: ObservedPod = {
+    ...observed([container({ restartCount: 4, state: 'exited', exitCode: 137 })]),
+    sandbox: { id: 'pause', running: false, createdAt: T0 },
+  };
   t.is(planPod(input({ observed: dead })).status.containerStatuses?.[0]?.restartCount, 5);
 });

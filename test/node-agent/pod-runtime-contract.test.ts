@@ -141,7 +141,10 @@ for (const [name, make] of implementations) {
     await startPod(runtime, pod('one'));
     await startPod(runtime, pod('two'));
     t.deepEqual((await runtime.listPods()).map((p) => p.name).sort(), ['one', 'two']);
-    t.deepEqual((await runtime.listPods({ namespace: 'default', name: 'two' })).map((p) => p.name), ['two']);
+    t.deepEqual(
+      (await runtime.listPods({ namespace: 'default', name: 'two' })).map((p) => p.name),
+      ['two'],
+    );
     t.deepEqual(await runtime.listPods({ namespace: 'other', name: 'two' }), []);
   });
 

@@ -50,7 +50,12 @@ test('runs a two-container pod whose containers talk over localhost and share an
         ],
       },
     ],
-    { volumes: [{ name: 'shared', emptyDir: {} }, { name: 'host', hostPath: { path: hostDir } }] },
+    {
+      volumes: [
+        { name: 'shared', emptyDir: {} },
+        { name: 'host', hostPath: { path: hostDir } },
+      ],
+    },
   );
   const pod = await h.waitForPod('web', running);
   t.true((pod.status?.podIP ?? '').startsWith(POD_CIDR.split('.').slice(0, 3).join('.')));

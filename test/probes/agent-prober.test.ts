@@ -3,9 +3,9 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServer as createTcpServer } from 'node:net';
 import test, { type ExecutionContext } from 'ava';
+import { type Probe, probeSchema } from '../../common/schema/index.js';
 import { AgentProber } from '../../node-agent/probes/agent-prober.js';
 import type { ProbeTarget } from '../../node-agent/probes/prober.js';
-import { type Probe, probeSchema } from '../../common/schema/index.js';
 
 const target = (ports: Array<{ name: string; containerPort: number }> = []): ProbeTarget => ({
   containerId: 'c0',
@@ -69,7 +69,7 @@ test('tcpSocket passes when the port accepts and fails when refused; named ports
   t.deepEqual(await noExec.probe(probe({ tcpSocket: { port: 'nope' } }), target()), { ok: false, message: 'unknown port "nope" in container app' });
 });
 
-test('exec passes on exit code 0 and otherwise fails with the command\'s output, or its exit code, or a timeout', async (t) => {
+test("exec passes on exit code 0 and otherwise fails with the command's output, or its exit code, or a timeout", async (t) => {
   const results: Record<string, { exitCode: number; output: string } | 'hang'> = {
     good: { exitCode: 0, output: '' },
     loud: { exitCode: 1, output: 'cat: /tmp/ready: No such file\n' },

@@ -1,4 +1,5 @@
 import test from 'ava';
+import { type Container, type Pod, type Probe, probeSchema } from '../../common/schema/index.js';
 import { planPod } from '../../node-agent/pods/pod-actions.js';
 import {
   type ContainerProbes,
@@ -9,7 +10,6 @@ import {
   probeVerdict,
   recordOutcome,
 } from '../../node-agent/probes/probe-decision.js';
-import { type Container, type Pod, type Probe, probeSchema } from '../../common/schema/index.js';
 
 const probe = (over: Partial<Probe> = {}): Probe => probeSchema.parse({ exec: { command: ['true'] }, ...over });
 const ok: ProbeOutcome = { ok: true };
@@ -55,7 +55,7 @@ test('a container without a readiness probe is ready; with one, only once it pas
   t.deepEqual(probeVerdict(withProbe, { readiness: recordOutcome(newProbeHistory('readiness'), probe(), ok) }), { ready: true });
 });
 
-test('a failed liveness probe asks for a restart with kubelet\'s message; a passing one does not', (t) => {
+test("a failed liveness probe asks for a restart with kubelet's message; a passing one does not", (t) => {
   const p = probe({ failureThreshold: 1 });
   const c = spec({ livenessProbe: p });
   t.deepEqual(probeVerdict(c, { liveness: newProbeHistory('liveness') }), { ready: true });
@@ -122,7 +122,7 @@ test('planPod: a running pod is not Ready until its readiness probe passes, then
   t.is(condition(after, 'ContainersReady')?.status, 'True');
 });
 
-test('planPod: a failed liveness probe kills the container with the pod\'s grace period and the Killing message', (t) => {
+test("planPod: a failed liveness probe kills the container with the pod's grace period and the Killing message", (t) => {
   const p = probe({ failureThreshold: 1 });
   const plan = planWith(spec({ livenessProbe: p }), { liveness: recordOutcome(newProbeHistory('liveness'), p, fail) });
   t.deepEqual(plan.actions, [{ type: 'killContainers', ids: ['c0'], graceSeconds: 7, message: 'Container app failed liveness probe, will be restarted' }]);

@@ -30,7 +30,9 @@ const deaf = toYaml({
   metadata: { name: 'deaf' },
   spec: {
     terminationGracePeriodSeconds: 0,
-    containers: [{ name: 'app', image: 'busybox:latest', command: ['sleep', '3600'], livenessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 1, failureThreshold: 2 } }],
+    containers: [
+      { name: 'app', image: 'busybox:latest', command: ['sleep', '3600'], livenessProbe: { tcpSocket: { port: 9999 }, periodSeconds: 1, failureThreshold: 2 } },
+    ],
   },
 });
 

@@ -3,8 +3,8 @@ import { dirname } from 'node:path';
 import test, { type ExecutionContext } from 'ava';
 import { BOOTSTRAP_PATH } from '../../common/auth/node-bootstrap.js';
 import type { Pod } from '../../common/schema/index.js';
-import { componentTokenPath } from '../../reconciler/auth/component-token-files.js';
 import { credentialsPath, nodeCredentials } from '../../node-agent/node/node-credentials.js';
+import { componentTokenPath } from '../../reconciler/auth/component-token-files.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makePod } from '../helpers/fixtures.js';
 import { testCa } from '../helpers/pki.js';
@@ -41,17 +41,29 @@ const forbidden = (t: ExecutionContext, r: Awaited<ReturnType<typeof call>>, wha
 test('the bootstrap token only joins a node: it reads nothing and creates nothing', async (t) => {
   const c = await startTestControlPlane(t);
   forbidden(t, await call(c.cp.url, c.config.joinToken, 'GET', '/api/v1/pods'), 'list pods');
-  forbidden(t, await call(c.cp.url, c.config.joinToken, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'rogue' }, spec: {} }), 'create a node');
+  forbidden(
+    t,
+    await call(c.cp.url, c.config.joinToken, 'POST', '/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'rogue' }, spec: {} }),
+    'create a node',
+  );
   t.is(await c.cp.store.get({ kind: 'Node', name: 'rogue' }), undefined);
   t.is((await call(c.cp.url, c.config.joinToken, 'POST', BOOTSTRAP_PATH, { nodeName: 'Bad_Name' })).status, 400);
 });
 
-test('a node token may not write another node\'s pod status, nor any spec, nor delete', async (t) => {
+test("a node token may not write another node's pod status, nor any spec, nor delete", async (t) => {
   const { c, url, mine, theirs, nodeToken } = await clusterWithTwoNodesPods(t);
-  forbidden(t, await call(url, nodeToken, 'PUT', '/api/v1/namespaces/default/pods/theirs/status', { status: { phase: 'Succeeded' } }), 'other node\'s pod status');
+  forbidden(
+    t,
+    await call(url, nodeToken, 'PUT', '/api/v1/namespaces/default/pods/theirs/status', { status: { phase: 'Succeeded' } }),
+    "other node's pod status",
+  );
   forbidden(t, await call(url, nodeToken, 'PUT', '/api/v1/namespaces/default/pods/mine', { ...mine, spec: { ...mine.spec, containers: [] } }), 'spec write');
   forbidden(t, await call(url, nodeToken, 'DELETE', '/api/v1/namespaces/default/pods/mine'), 'delete');
-  forbidden(t, await call(url, nodeToken, 'POST', '/api/v1/namespaces/default/endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [] }), 'create endpoints');
+  forbidden(
+    t,
+    await call(url, nodeToken, 'POST', '/api/v1/namespaces/default/endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [] }),
+    'create endpoints',
+  );
   forbidden(t, await call(url, nodeToken, 'POST', '/minik8s/v1/rollback', { revision: 'HEAD~1' }), 'rollback');
   // Nothing changed: the same versions as before.
   t.is((await c.cp.store.get({ kind: 'Pod', namespace: 'default', name: 'theirs' }))?.metadata.resourceVersion, theirs.metadata.resourceVersion);
@@ -80,14 +92,23 @@ test('the agent keeps its credentials at mode 0600 and reuses them instead of th
   t.is((await stat(c.configPath)).mode & 0o777, 0o600, 'cluster.json');
 });
 
-test('the gateway\'s token reads what it routes by and writes only the gateway\'s Endpoints', async (t) => {
+test("the gateway's token reads what it routes by and writes only the gateway's Endpoints", async (t) => {
   const c = await startTestControlPlane(t);
   const file = componentTokenPath(dirname(c.configPath), 'gateway');
   t.is((await stat(file)).mode & 0o777, 0o600);
   const token = (await readFile(file, 'utf8')).trim();
   t.is((await call(c.cp.url, token, 'GET', '/apis/minik8s.io/v1/dns')).status, 200);
   forbidden(t, await call(c.cp.url, token, 'GET', '/api/v1/nodes'), 'nodes');
-  forbidden(t, await call(c.cp.url, token, 'POST', '/api/v1/namespaces/default/endpoints', { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'web' }, subsets: [] }), 'other endpoints');
+  forbidden(
+    t,
+    await call(c.cp.url, token, 'POST', '/api/v1/namespaces/default/endpoints', {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web' },
+      subsets: [],
+    }),
+    'other endpoints',
+  );
   const own = { apiVersion: 'v1', kind: 'Endpoints', metadata: { namespace: 'minik8s-system', name: 'gateway' }, subsets: [] };
   t.is((await call(c.cp.url, token, 'POST', '/api/v1/namespaces/minik8s-system/endpoints', own)).status, 201);
 });

@@ -15,7 +15,13 @@ const tags = async () => (await (await fetch(`http://${REGISTRY}/v2/library/busy
 
 withRegistry('the registry nodes and pods reach serves pulls and refuses pushes and deletes', async (t) => {
   const before = await tags();
-  t.is(await status(`http://${REGISTRY}/v2/library/busybox/manifests/latest`, { method: 'HEAD', headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' } }), 200);
+  t.is(
+    await status(`http://${REGISTRY}/v2/library/busybox/manifests/latest`, {
+      method: 'HEAD',
+      headers: { accept: 'application/vnd.docker.distribution.manifest.v2+json' },
+    }),
+    200,
+  );
   t.is(await status(`http://${REGISTRY}/v2/library/busybox/blobs/uploads/`, { method: 'POST' }), 405);
   const digest = `sha256:${'0'.repeat(64)}`;
   t.is(await status(`http://${REGISTRY}/v2/library/busybox/manifests/${digest}`, { method: 'DELETE' }), 405);
@@ -24,8 +30,16 @@ withRegistry('the registry nodes and pods reach serves pulls and refuses pushes 
 
 withRegistry('the push side wants the credential, and no node namespace can reach it', async (t) => {
   t.is(await status(`http://${PUSH}/v2/library/busybox/blobs/uploads/`, { method: 'POST' }), 401);
-  t.is(await status(`http://${PUSH}/v2/library/busybox/blobs/uploads/`, { method: 'POST', headers: { authorization: `Basic ${Buffer.from('minik8s:guess').toString('base64')}` } }), 401);
+  t.is(
+    await status(`http://${PUSH}/v2/library/busybox/blobs/uploads/`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${Buffer.from('minik8s:guess').toString('base64')}` },
+    }),
+    401,
+  );
   // Loopback is the host's own: from a node's namespace (and so from its pods) there is nothing there.
-  const fromNode = await run('nsenter', [`--net=${NETNS}`, 'curl', '-s', '-m', '3', '-o', '/dev/null', '-w', '%{http_code}', `http://${PUSH}/v2/`]).catch((err: { code: number }) => err);
+  const fromNode = await run('nsenter', [`--net=${NETNS}`, 'curl', '-s', '-m', '3', '-o', '/dev/null', '-w', '%{http_code}', `http://${PUSH}/v2/`]).catch(
+    (err: { code: number }) => err,
+  );
   t.is((fromNode as { code: number }).code, 7, 'curl: could not connect');
 });

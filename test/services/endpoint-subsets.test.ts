@@ -51,7 +51,7 @@ test('a named target port is resolved per pod, and pods that differ land in diff
   );
 });
 
-test('a service without a selector, or with an empty one, is not the controller\'s', (t) => {
+test("a service without a selector, or with an empty one, is not the controller's", (t) => {
   t.false(hasSelector(makeService('gw', { selector: undefined })));
   t.false(hasSelector(makeService('gw', { selector: {} })));
   t.true(hasSelector(makeService('web')));

@@ -1,8 +1,8 @@
 import test from 'ava';
 import type { Endpoints, Pod } from '../../common/schema/index.js';
+import { waitForObject } from '../helpers/cluster-waits.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { makeEndpoints, makeService, makeServingPod } from './fixtures.js';
-import { waitForObject } from '../helpers/cluster-waits.js';
 
 const ips = (e: Endpoints | undefined) => e?.subsets.flatMap((s) => s.addresses.map((a) => a.ip)) ?? [];
 const podRef = (name: string) => ({ kind: 'Pod' as const, namespace: 'default', name });
@@ -12,7 +12,10 @@ test('endpoints follow the Ready pods: in when Ready, out when not Ready or dele
   const { store } = cp;
   await store.create(makeService('web', { ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP' }] }));
   // Pods as the agents report them: created, then their status written.
-  const pods = [makeServingPod('a', { app: 'web' }, '10.244.1.2', { ports: [{ name: 'http', containerPort: 8080 }] }), makeServingPod('b', { app: 'web' }, '10.244.2.2', { ports: [{ name: 'http', containerPort: 8080 }] })];
+  const pods = [
+    makeServingPod('a', { app: 'web' }, '10.244.1.2', { ports: [{ name: 'http', containerPort: 8080 }] }),
+    makeServingPod('b', { app: 'web' }, '10.244.2.2', { ports: [{ name: 'http', containerPort: 8080 }] }),
+  ];
   for (const { status, ...pod } of pods) {
     await store.create(pod as Pod);
     await store.updateStatus(podRef(pod.metadata.name), status);

@@ -12,7 +12,12 @@ export function makeService(name: string, spec: Partial<Service['spec']> = {}, n
 }
 
 /** A running pod with labels, an IP and a Ready condition (True unless `ready: false`). */
-export function makeServingPod(name: string, labels: Record<string, string>, podIP: string, opts: { ready?: boolean; nodeName?: string; ports?: { name: string; containerPort: number }[] } = {}): Pod {
+export function makeServingPod(
+  name: string,
+  labels: Record<string, string>,
+  podIP: string,
+  opts: { ready?: boolean; nodeName?: string; ports?: { name: string; containerPort: number }[] } = {},
+): Pod {
   const pod = makePod(name, { nodeName: opts.nodeName ?? 'node-1' });
   pod.metadata.labels = labels;
   if (opts.ports) pod.spec.containers[0]!.ports = opts.ports.map((p) => ({ ...p, protocol: 'TCP' as const }));

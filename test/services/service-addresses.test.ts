@@ -1,7 +1,7 @@
 import test from 'ava';
-import { withAllocationCondition } from '../../reconciler/controllers/service-ip-controller.js';
-import type { Service } from '../../common/schema/index.js';
 import { ipToNumber, numberToIp, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
+import type { Service } from '../../common/schema/index.js';
+import { withAllocationCondition } from '../../reconciler/controllers/service-ip-controller.js';
 import { addressKey, defaultServiceNetwork, outOfRange, specAddresses } from '../../reconciler/services/service-addresses.js';
 import { makeService } from './fixtures.js';
 
@@ -20,14 +20,49 @@ test('dynamic cluster IPs start after the 15 reserved ones and end before the br
 
 test('a free number is found from a random start, skipping taken ones, and none when all are taken', (t) => {
   const range = { first: 100, size: 10 };
-  t.is(pickFree(range, () => false, () => 0.55), 105);
-  t.is(pickFree(range, (n) => n === 105 || n === 106, () => 0.55), 107);
-  t.is(pickFree(range, (n) => n >= 105, () => 0.55), 100);
-  t.is(pickFree(range, () => true, () => 0.3), undefined);
+  t.is(
+    pickFree(
+      range,
+      () => false,
+      () => 0.55,
+    ),
+    105,
+  );
+  t.is(
+    pickFree(
+      range,
+      (n) => n === 105 || n === 106,
+      () => 0.55,
+    ),
+    107,
+  );
+  t.is(
+    pickFree(
+      range,
+      (n) => n >= 105,
+      () => 0.55,
+    ),
+    100,
+  );
+  t.is(
+    pickFree(
+      range,
+      () => true,
+      () => 0.3,
+    ),
+    undefined,
+  );
 });
 
 test('a service names its cluster IP and, when NodePort, its node ports', (t) => {
-  const svc = makeService('web', { type: 'NodePort', clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, protocol: 'TCP', nodePort: 30080 }, { name: 'dns', port: 53, protocol: 'UDP' }] });
+  const svc = makeService('web', {
+    type: 'NodePort',
+    clusterIP: '10.96.0.20',
+    ports: [
+      { name: 'http', port: 80, protocol: 'TCP', nodePort: 30080 },
+      { name: 'dns', port: 53, protocol: 'UDP' },
+    ],
+  });
   t.deepEqual(specAddresses(svc).map(addressKey), ['clusterIP/10.96.0.20', 'nodePort/TCP/30080']);
   t.deepEqual(specAddresses(makeService('bare')).map(addressKey), []);
 });

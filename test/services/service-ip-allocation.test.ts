@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { ApiClient } from '../../common/client/api-client.js';
-import { startControlPlane } from '../../reconciler/control-plane.js';
-import type { Service } from '../../common/schema/index.js';
 import { ipToNumber } from '../../common/net/address-ranges.js';
-import { startTestControlPlane } from '../helpers/control-plane.js';
+import type { Service } from '../../common/schema/index.js';
+import { startControlPlane } from '../../reconciler/control-plane.js';
 import { waitForEvent, waitForObject } from '../helpers/cluster-waits.js';
+import { startTestControlPlane } from '../helpers/control-plane.js';
 import { TEST_ETCD, uniquePrefix } from '../helpers/etcd.js';
 import { testCa, testSecurityConfig } from '../helpers/pki.js';
 import { makeService } from './fixtures.js';
@@ -22,7 +22,15 @@ const fromGit = (name: string, spec: Partial<Service['spec']> = {}): Service => 
 
 test('a service gets a cluster IP past the reserved ones, and a NodePort service node ports', async (t) => {
   const { cp, client } = await startTestControlPlane(t);
-  await cp.store.create(fromGit('web', { type: 'NodePort', ports: [{ name: 'http', port: 80, protocol: 'TCP' }, { name: 'dns', port: 53, protocol: 'UDP' }] }));
+  await cp.store.create(
+    fromGit('web', {
+      type: 'NodePort',
+      ports: [
+        { name: 'http', port: 80, protocol: 'TCP' },
+        { name: 'dns', port: 53, protocol: 'UDP' },
+      ],
+    }),
+  );
   const web = (await waitForObject(client, 'Service', 'web', (s) => allocated(s) && s!.spec.ports.every((p) => p.nodePort !== undefined)))!;
   t.true(ipToNumber(web.spec.clusterIP!) >= ipToNumber('10.96.0.16') && ipToNumber(web.spec.clusterIP!) <= ipToNumber('10.96.255.254'));
   for (const p of web.spec.ports) t.true(p.nodePort! >= 30000 && p.nodePort! <= 32767);
@@ -39,7 +47,10 @@ test('an address asked for is honoured; asked for again by a second service it i
   t.is(second.status?.conditions?.find((c) => c.type === 'AddressesAllocated')?.message, message);
   t.is((await waitForEvent(client, 'ClusterIPAlreadyAllocated', /default\/first/)).involvedObject.name, 'second');
   await cp.store.create(fromGit('third', { type: 'NodePort', ports: [{ port: 81, protocol: 'TCP', nodePort: 30100 }] }));
-  t.regex((await waitForObject(client, 'Service', 'third', refused))!.status!.conditions![0]!.message!, /node port 30100\/TCP is already allocated to service default\/first/);
+  t.regex(
+    (await waitForObject(client, 'Service', 'third', refused))!.status!.conditions![0]!.message!,
+    /node port 30100\/TCP is already allocated to service default\/first/,
+  );
 
   await cp.store.delete({ kind: 'Service', namespace: 'default', name: 'first' });
   t.false(refused(await waitForObject(client, 'Service', 'second', (s) => !refused(s))));
@@ -68,7 +79,12 @@ test('allocations outlive a control plane restart: nothing moves, and a taken ad
   };
   const first = await startControlPlane({ config, home });
   await first.store.create(fromGit('web', { type: 'NodePort' }));
-  const before = (await waitForObject(new ApiClient({ baseUrl: first.url, token: config.token, ca: testCa() }), 'Service', 'web', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
+  const before = (await waitForObject(
+    new ApiClient({ baseUrl: first.url, token: config.token, ca: testCa() }),
+    'Service',
+    'web',
+    (s) => s?.spec.ports[0]?.nodePort !== undefined,
+  ))!;
   await first.stop();
 
   const second = await startControlPlane({ config, home });

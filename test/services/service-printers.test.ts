@@ -1,17 +1,32 @@
 import test from 'ava';
 import { columnsFor } from '../../common/printers/columns.js';
 import { serviceEndpointsSection } from '../../common/printers/service-endpoints.js';
-import { startTestApi } from '../helpers/api-server.js';
 import { mkctlInProcess, writeTestConfig } from '../cli/run-mkctl.js';
+import { startTestApi } from '../helpers/api-server.js';
 import { makeEndpoints, makeService } from './fixtures.js';
 
 const now = new Date();
-const web = makeService('web', { type: 'NodePort', clusterIP: '10.96.0.20', ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30081 }] });
+const web = makeService('web', {
+  type: 'NodePort',
+  clusterIP: '10.96.0.20',
+  ports: [{ name: 'http', port: 80, targetPort: 'http', protocol: 'TCP', nodePort: 30081 }],
+});
 
 test('get svc shows NAME, TYPE, CLUSTER-IP, PORT(S) with the node port, AGE; wide adds SELECTOR', (t) => {
-  t.deepEqual(columnsFor('Service', false).map((c) => c.header), ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'AGE']);
-  t.deepEqual(columnsFor('Service', true).map((c) => c.header), ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'AGE']);
-  t.deepEqual(columnsFor('Service', true).slice(0, 5).map((c) => c.cell(web, now)), ['web', 'NodePort', '10.96.0.20', '80:30081/TCP', 'app=web']);
+  t.deepEqual(
+    columnsFor('Service', false).map((c) => c.header),
+    ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'AGE'],
+  );
+  t.deepEqual(
+    columnsFor('Service', true).map((c) => c.header),
+    ['NAME', 'TYPE', 'CLUSTER-IP', 'PORT(S)', 'SELECTOR', 'AGE'],
+  );
+  t.deepEqual(
+    columnsFor('Service', true)
+      .slice(0, 5)
+      .map((c) => c.cell(web, now)),
+    ['web', 'NodePort', '10.96.0.20', '80:30081/TCP', 'app=web'],
+  );
   t.is(columnsFor('Service', false)[2]!.cell(makeService('new'), now), '<none>');
 });
 

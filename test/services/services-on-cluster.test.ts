@@ -1,13 +1,13 @@
 import { text } from 'node:stream/consumers';
 import test from 'ava';
 import { Agent } from 'undici';
-import { testCa } from '../helpers/pki.js';
 import { stringify as toYaml } from 'yaml';
+import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { nodeNet } from '../../node-agent/host/node-net.js';
 import { DockerExec } from '../../node-agent/runtime/docker-exec.js';
 import { LABELS } from '../../node-agent/runtime/docker-labels.js';
-import type { Endpoints, Pod, Service } from '../../common/schema/index.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
+import { testCa } from '../helpers/pki.js';
 import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
 
@@ -25,9 +25,19 @@ function pod(name: string, node: string, labels: Record<string, string>, contain
 
 /** busybox httpd answering every request with the pod's hostname (its name). */
 const webPod = (name: string, node: string) =>
-  pod(name, node, { app: 'web' }, { image: 'busybox:latest', command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'], ports: [{ name: 'http', containerPort: 8080 }] });
+  pod(
+    name,
+    node,
+    { app: 'web' },
+    {
+      image: 'busybox:latest',
+      command: ['sh', '-c', 'mkdir -p /www && hostname > /www/index.html && exec httpd -f -p 8080 -h /www'],
+      ports: [{ name: 'http', containerPort: 8080 }],
+    },
+  );
 const sleeper = (name: string, node: string, image = 'busybox:latest') => pod(name, node, { role: 'client' }, { image, command: ['sleep', '3600'] });
-const service = (name: string, spec: Partial<Service['spec']>) => toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ...spec } });
+const service = (name: string, spec: Partial<Service['spec']>) =>
+  toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name }, spec: { selector: { app: name }, ...spec } });
 
 // `timeout`, not wget's -T: Debian's static busybox 1.35 wget crashes (SIGSEGV) when given -T.
 const fetchLoop = (url: string, n: number) => ['sh', '-c', `for i in $(seq ${n}); do timeout 3 wget -qO- ${url} || echo FAILED; done`];
@@ -97,7 +107,8 @@ test('a cluster IP spreads requests over Ready pods on every node, follows a pod
   const net = nodeNet(cluster.nodes[0]!.netns);
   await net.run('iptables', ['-w', '-t', 'nat', '-D', 'PREROUTING', '-m', 'comment', '--comment', 'minik8s service portals', '-j', 'MINIK8S-SERVICES']);
   await cluster.startAgent(n1);
-  const jumps = async (chain: string) => (await net.run('iptables-save', ['-t', 'nat'])).split('\n').filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith('-j MINIK8S-SERVICES')).length;
+  const jumps = async (chain: string) =>
+    (await net.run('iptables-save', ['-t', 'nat'])).split('\n').filter((l) => l.startsWith(`-A ${chain} `) && l.endsWith('-j MINIK8S-SERVICES')).length;
   t.true(await eventually(async () => (await jumps('PREROUTING')) === 1, 20_000));
   t.is(await jumps('OUTPUT'), 1);
 });
@@ -117,13 +128,28 @@ test('a NodePort answers on every node IP from the host, also for an endpoint ou
     'web.yaml': service('web', { type: 'NodePort', ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] }),
     'web-1.yaml': webPod('web-1', n2),
     'echo.yaml': service('echo', { ports: [{ name: 'echo', port: 53, targetPort: 'echo', protocol: 'UDP' }] }),
-    'echo-1.yaml': pod('echo-1', n3, { app: 'echo' }, { image: 'python:latest', command: ['python3', '-u', '-c', udpEcho], ports: [{ name: 'echo', containerPort: 5300, protocol: 'UDP' }] }),
+    'echo-1.yaml': pod(
+      'echo-1',
+      n3,
+      { app: 'echo' },
+      { image: 'python:latest', command: ['python3', '-u', '-c', udpEcho], ports: [{ name: 'echo', containerPort: 5300, protocol: 'UDP' }] },
+    ),
     'client.yaml': sleeper('client', n1, 'python:latest'),
     // Selectorless, its Endpoints written by hand (as the gateway does): the control plane's own address.
-    'outside.yaml': toYaml({ apiVersion: 'v1', kind: 'Service', metadata: { name: 'outside' }, spec: { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP' }] } }),
+    'outside.yaml': toYaml({
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name: 'outside' },
+      spec: { type: 'NodePort', ports: [{ port: 80, protocol: 'TCP' }] },
+    }),
   });
   const cpPort = Number(new URL(cluster.cp.url).port);
-  await cluster.cp.store.create<Endpoints>({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'outside', namespace: 'default' }, subsets: [{ addresses: [{ ip: '10.100.0.1' }], ports: [{ port: cpPort, protocol: 'TCP' }] }] });
+  await cluster.cp.store.create<Endpoints>({
+    apiVersion: 'v1',
+    kind: 'Endpoints',
+    metadata: { name: 'outside', namespace: 'default' },
+    subsets: [{ addresses: [{ ip: '10.100.0.1' }], ports: [{ port: cpPort, protocol: 'TCP' }] }],
+  });
   await Promise.all(['web-1', 'echo-1', 'client'].map((name) => waitForPod(cluster.client, name, running, 120_000)));
   const web = (await waitForObject(cluster.client, 'Service', 'web', (s) => s?.spec.ports[0]?.nodePort !== undefined))!;
   const echo = (await waitForObject(cluster.client, 'Service', 'echo', (s) => Boolean(s?.spec.clusterIP)))!;
@@ -134,7 +160,17 @@ test('a NodePort answers on every node IP from the host, also for an endpoint ou
     const url = `http://${node.ip}:${web.spec.ports[0]!.nodePort}/`;
     // The node's rules follow the Endpoints a moment later: asked until it answers, then it must be web-1.
     let body = '';
-    t.true(await eventually(async () => (body = await fetch(url, { signal: AbortSignal.timeout(2000) }).then((r) => r.text(), () => '')) !== '', 10_000), url);
+    t.true(
+      await eventually(
+        async () =>
+          (body = await fetch(url, { signal: AbortSignal.timeout(2000) }).then(
+            (r) => r.text(),
+            () => '',
+          )) !== '',
+        10_000,
+      ),
+      url,
+    );
     t.is(body.trim(), 'web-1', url);
   }
 
@@ -144,12 +180,22 @@ test('a NodePort answers on every node IP from the host, also for an endpoint ou
   // The API's certificate names the control plane's addresses, not the node's: the CA is checked, the name is not.
   const dispatcher = new Agent({ connect: { ca: testCa(), checkServerIdentity: () => undefined } });
   t.teardown(() => dispatcher.close());
-  const askApi = () => fetch(outsideUrl, { signal: AbortSignal.timeout(2000), dispatcher } as RequestInit).then((r) => r.status, () => 0);
+  const askApi = () =>
+    fetch(outsideUrl, { signal: AbortSignal.timeout(2000), dispatcher } as RequestInit).then(
+      (r) => r.status,
+      () => 0,
+    );
   let status = 0;
   t.true(await eventually(async () => (status = await askApi()) !== 0, 10_000), outsideUrl);
   t.is(status, 401, 'the API server answered (without a token)');
 
-  const ask = ['import socket, sys', 's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)', 's.settimeout(2)', "s.sendto(b'ping', (sys.argv[1], 53))", 'print(s.recvfrom(512)[0].decode())'].join('\n');
+  const ask = [
+    'import socket, sys',
+    's = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)',
+    's.settimeout(2)',
+    "s.sendto(b'ping', (sys.argv[1], 53))",
+    'print(s.recvfrom(512)[0].decode())',
+  ].join('\n');
   let reply = '';
   t.true(await eventually(async () => (reply = (await cluster.exec('client', ['python3', '-c', ask, echo.spec.clusterIP!])).stdout.trim()) !== '', 10_000));
   t.is(reply, 'echo-1 ping');

@@ -1,8 +1,8 @@
+import type { ExecutionContext } from 'ava';
 import test from 'ava';
 import type { KV } from '../../reconciler/store/kv.js';
 import { MemoryKV } from '../../reconciler/store/memory-kv.js';
 import { testEtcdKV } from '../helpers/etcd.js';
-import type { ExecutionContext } from 'ava';
 
 /** One contract, run against the real etcd and the in-memory KV that unit tests use. */
 const implementations: Array<[string, (t: ExecutionContext) => KV]> = [
@@ -31,7 +31,10 @@ for (const [name, make] of implementations) {
       { type: 'put', key: '/y/1', value: 'c' },
     ]);
     const { entries } = await kv.list('/x/');
-    t.deepEqual(entries.map((e) => e.value), ['a', 'b']);
+    t.deepEqual(
+      entries.map((e) => e.value),
+      ['a', 'b'],
+    );
   });
 
   test(`${name}: watch replays from a revision and reports the last value of a deleted key`, async (t) => {

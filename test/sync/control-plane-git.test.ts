@@ -12,7 +12,10 @@ test('through the whole control plane, a push is validated by the hook and synce
   t.regex(bad.output, /remote: apps\/x\.yaml:2:7: kind: unknown kind "Pot"/);
   const good = await commitAndPush(dir, { 'apps/x.yaml': podYaml('x') });
   if (!good.ok) return t.fail(good.output);
-  const { status, result } = await client.request<{ status: SyncStatus; result?: { reason: string } }>('GET', `${MINIK8S_API}/sync?revision=${good.revision}&waitMs=10000`);
+  const { status, result } = await client.request<{ status: SyncStatus; result?: { reason: string } }>(
+    'GET',
+    `${MINIK8S_API}/sync?revision=${good.revision}&waitMs=10000`,
+  );
   t.is(result?.reason, 'Succeeded');
   t.is(status.lastAppliedRevision, good.revision);
   t.truthy(await client.get({ kind: 'Pod', namespace: 'default', name: 'x' }));

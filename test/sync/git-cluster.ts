@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,7 +56,18 @@ export async function startGitCluster(t: ExecutionContext, opts: GitClusterOptio
 
   let current: GitSync | undefined;
   const start = async () => {
-    current = await startGitSync({ store, kv, home, token, gitUrl, apiUrlForHooks: apiUrl, caFile: testSecurityConfig().caFile, ...(opts.seedDir && { repoSeedDir: opts.seedDir }), ...(opts.remote && { remote: opts.remote }), ...(opts.allowForcePush && { allowForcePush: true }) });
+    current = await startGitSync({
+      store,
+      kv,
+      home,
+      token,
+      gitUrl,
+      apiUrlForHooks: apiUrl,
+      caFile: testSecurityConfig().caFile,
+      ...(opts.seedDir && { repoSeedDir: opts.seedDir }),
+      ...(opts.remote && { remote: opts.remote }),
+      ...(opts.allowForcePush && { allowForcePush: true }),
+    });
     return current;
   };
   // Routes resolve through `current`, so a restarted sync serves the same URLs.
@@ -96,7 +107,9 @@ export async function servePlainRepo(t: ExecutionContext): Promise<{ url: string
   const root = await mkdtemp(join(tmpdir(), 'minik8s-plain-'));
   const gitdir = await ensureHostedRepo(root);
   const token = randomBytes(16).toString('hex');
-  const server = express().use('/git', gitHttpRouter({ reposRoot: root, token })).listen(0, '127.0.0.1');
+  const server = express()
+    .use('/git', gitHttpRouter({ reposRoot: root, token }))
+    .listen(0, '127.0.0.1');
   await new Promise((resolve) => server.once('listening', resolve));
   t.teardown(async () => {
     server.closeAllConnections();

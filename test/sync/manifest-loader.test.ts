@@ -1,6 +1,6 @@
-import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import test from 'ava';
 import { isManifestPath } from '../../reconciler/git/commit-reader.js';
 import { loadManifests } from '../../reconciler/sync/manifest-loader.js';
 
@@ -17,10 +17,13 @@ spec:
 test('loads every document of a multi-document file with defaults applied', (t) => {
   const r = loadManifests([{ path: 'apps/two.yaml', content: `${pod('a')}---\n${pod('b')}---\n` }]);
   t.deepEqual(r.errors, []);
-  t.deepEqual(r.objects.map((o) => [o.object.metadata.name, o.object.metadata.namespace, o.line]), [
-    ['a', 'default', 1],
-    ['b', 'default', 10],
-  ]);
+  t.deepEqual(
+    r.objects.map((o) => [o.object.metadata.name, o.object.metadata.namespace, o.line]),
+    [
+      ['a', 'default', 1],
+      ['b', 'default', 10],
+    ],
+  );
 });
 
 test('reports a YAML syntax error with file, line and column', (t) => {
@@ -57,7 +60,10 @@ test('reports a duplicate name with the first definition', (t) => {
   t.is(r.errors.length, 1);
   t.like(r.errors[0], { file: 'b.yaml', line: 1 });
   t.regex(r.errors[0]?.message ?? '', /duplicate Pod\/default\/web: also defined in a.yaml:1/);
-  t.deepEqual(r.objects.map((o) => o.file), ['a.yaml']);
+  t.deepEqual(
+    r.objects.map((o) => o.file),
+    ['a.yaml'],
+  );
 });
 
 test('drops every object of a file that has an error, and keeps other files', (t) => {
@@ -66,7 +72,10 @@ test('drops every object of a file that has an error, and keeps other files', (t
     { path: 'b.yaml', content: pod('fine') },
   ]);
   t.deepEqual(r.failedFiles, ['a.yaml']);
-  t.deepEqual(r.objects.map((o) => o.object.metadata.name), ['fine']);
+  t.deepEqual(
+    r.objects.map((o) => o.object.metadata.name),
+    ['fine'],
+  );
 });
 
 test('skips empty files and empty documents', (t) => {

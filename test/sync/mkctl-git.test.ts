@@ -1,8 +1,8 @@
-import test from 'ava';
 import { spawn } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import test from 'ava';
 import { writeClusterConfig } from '../../common/config/cluster-config.js';
 import { ClusterClone, PushRejectedError } from '../../mkctl/git/cluster-clone.js';
 import { TEST_ETCD } from '../helpers/etcd.js';
@@ -13,7 +13,9 @@ const web = { kind: 'Pod' as const, namespace: 'default', name: 'web' };
 
 function mkctl(configPath: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/sync/run-mkctl.ts', ...args], { env: { ...process.env, MINIK8S_CONFIG: configPath, MINIK8S_LOG_LEVEL: 'warn' } });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/sync/run-mkctl.ts', ...args], {
+      env: { ...process.env, MINIK8S_CONFIG: configPath, MINIK8S_LOG_LEVEL: 'warn' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
@@ -29,7 +31,16 @@ async function clusterWithConfig(t: Parameters<typeof startGitCluster>[0]): Prom
   t.teardown(() => rm(work, { recursive: true, force: true }));
   const config = join(work, 'cluster.json');
   await writeClusterConfig(
-    { apiUrl: c.apiUrl, gitUrl: c.gitUrl, token: c.token, joinToken: c.token, ...testSecurityConfig(), etcdEndpoints: [TEST_ETCD], etcdPrefix: '', listen: { host: '127.0.0.1', port: 0 } },
+    {
+      apiUrl: c.apiUrl,
+      gitUrl: c.gitUrl,
+      token: c.token,
+      joinToken: c.token,
+      ...testSecurityConfig(),
+      etcdEndpoints: [TEST_ETCD],
+      etcdPrefix: '',
+      listen: { host: '127.0.0.1', port: 0 },
+    },
     config,
   );
   return { c, config, work };
@@ -84,7 +95,7 @@ test('mkctl apply refuses invalid manifests with file and line, as one error', a
   t.notRegex(r.stderr, /\n\s+at /);
 });
 
-test('a push the server rejects carries the hook\'s messages', async (t) => {
+test("a push the server rejects carries the hook's messages", async (t) => {
   const c = await startGitCluster(t, { seedDir: 'cluster-repo' });
   const clone = await ClusterClone.open(c.gitUrl, c.token, testSecurityConfig().caFile);
   t.teardown(() => clone.dispose());

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { makePod } from '../helpers/fixtures.js';
+import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, type ApiObject, LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
 import { planChanges } from '../../reconciler/sync/apply-plan.js';
 import type { LoadedObject } from '../../reconciler/sync/manifest-loader.js';
 import { planSync } from '../../reconciler/sync/plan.js';
-import { ANNOTATION_SOURCE_COMMIT, ANNOTATION_SOURCE_FILE, type ApiObject, LABEL_MANAGED_BY, MANAGED_BY_GIT, type Pod } from '../../common/schema/index.js';
+import { makePod } from '../helpers/fixtures.js';
 
 const manifest = (name: string, file = `apps/${name}.yaml`, image = 'busybox:latest'): LoadedObject => {
   const object = makePod(name);
@@ -42,13 +42,25 @@ test('creates objects that are not stored yet, marked with their source', (t) =>
 });
 
 test('does nothing when in sync, whatever the status, server metadata and source commit say', (t) => {
-  const plan = planSync({ revision: 'c9', desired: [manifest('web')], current: [stored('web', { commit: 'c1' })], previousInventory: ['Pod/default/web'], failedFiles: [] });
+  const plan = planSync({
+    revision: 'c9',
+    desired: [manifest('web')],
+    current: [stored('web', { commit: 'c1' })],
+    previousInventory: ['Pod/default/web'],
+    failedFiles: [],
+  });
   t.deepEqual(actions(plan), { web: 'unchanged' });
   t.deepEqual(planChanges(plan), []);
 });
 
 test('configures a changed object, keeping its identity and status and bumping the generation', (t) => {
-  const plan = planSync({ revision: 'c2', desired: [manifest('web', undefined, 'nginx:1')], current: [stored('web')], previousInventory: ['Pod/default/web'], failedFiles: [] });
+  const plan = planSync({
+    revision: 'c2',
+    desired: [manifest('web', undefined, 'nginx:1')],
+    current: [stored('web')],
+    previousInventory: ['Pod/default/web'],
+    failedFiles: [],
+  });
   t.deepEqual(actions(plan), { web: 'configured' });
   const o = plan.changes[0]!.object as Pod;
   t.is(o.spec.containers[0]!.image, 'nginx:1');
@@ -94,6 +106,12 @@ test("keeps the scheduler's binding of a pod whose manifest names no node", (t) 
   bound.spec.nodeName = 'node-2';
   const unchanged = planSync({ revision: 'c1', desired: [manifest('web')], current: [bound], previousInventory: ['Pod/default/web'], failedFiles: [] });
   t.deepEqual(actions(unchanged), { web: 'unchanged' });
-  const changed = planSync({ revision: 'c2', desired: [manifest('web', undefined, 'busybox:1')], current: [bound], previousInventory: ['Pod/default/web'], failedFiles: [] });
+  const changed = planSync({
+    revision: 'c2',
+    desired: [manifest('web', undefined, 'busybox:1')],
+    current: [bound],
+    previousInventory: ['Pod/default/web'],
+    failedFiles: [],
+  });
   t.is((changed.changes[0]!.object as Pod).spec.nodeName, 'node-2');
 });

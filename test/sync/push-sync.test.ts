@@ -31,7 +31,7 @@ test('a push with a YAML syntax error is rejected with file and line, and nothin
   t.regex(bad.output, /push rejected/);
   await c.sync.controller.whenIdle();
   t.is((await c.store.get(web))?.metadata.resourceVersion, before?.metadata.resourceVersion);
-  t.is((await c.sync.controller.source.latestRevision()), good.revision);
+  t.is(await c.sync.controller.source.latestRevision(), good.revision);
 });
 
 test('a push with a schema violation is rejected with the field path', async (t) => {
@@ -103,8 +103,13 @@ test('the sync status and history are served by the API', async (t) => {
   t.is(sync.result.reason, 'Succeeded');
   t.is(sync.status.lastAppliedRevision, push.revision);
   t.true(sync.status.inventory.includes('Pod/default/extra'));
-  const history = (await (await fetch(`${c.apiUrl}/minik8s/v1/history`, { headers: auth })).json()) as { items: Array<{ revision: string; message: string; sync?: { reason: string } }> };
-  t.deepEqual(history.items.map((h) => h.message), ['add extra', 'Seed the cluster repository']);
+  const history = (await (await fetch(`${c.apiUrl}/minik8s/v1/history`, { headers: auth })).json()) as {
+    items: Array<{ revision: string; message: string; sync?: { reason: string } }>;
+  };
+  t.deepEqual(
+    history.items.map((h) => h.message),
+    ['add extra', 'Seed the cluster repository'],
+  );
   t.is(history.items[0]?.sync?.reason, 'Succeeded');
   t.is((await fetch(`${c.apiUrl}/minik8s/v1/history`)).status, 401);
 });

@@ -15,7 +15,10 @@ test('a restart re-applies nothing and catches up a push made while the sync was
   const again = await c.restart();
   await again.controller.whenIdle();
   const { items: afterRestart } = await c.store.list('Pod');
-  t.deepEqual(afterRestart.map((p) => p.metadata.resourceVersion), before.map((p) => p.metadata.resourceVersion));
+  t.deepEqual(
+    afterRestart.map((p) => p.metadata.resourceVersion),
+    before.map((p) => p.metadata.resourceVersion),
+  );
   t.is((await c.kv.get('/minik8s/sync/status'))?.modRevision, statusBefore?.modRevision);
 
   await c.stopSync();
@@ -29,7 +32,7 @@ test('a restart re-applies nothing and catches up a push made while the sync was
   t.is((await c.store.get(ref('a')))?.metadata.resourceVersion, before.find((p) => p.metadata.name === 'a')?.metadata.resourceVersion);
 });
 
-test('a push on the repository\'s own disk is picked up by the refs watch', async (t) => {
+test("a push on the repository's own disk is picked up by the refs watch", async (t) => {
   const c = await startGitCluster(t);
   const dir = await cloneRepo(t, c.pushUrl);
   await commitAndPush(dir, { 'apps/a.yaml': podYaml('a') });

@@ -22,7 +22,9 @@ test('rollback commits a revert to an earlier revision and syncs it', async (t) 
   t.is((await c.store.get(ref('web')))?.spec.containers[0]?.image, 'busybox:latest');
   t.is(await c.store.get(ref('db')), undefined);
 
-  const history = (await (await fetch(`${c.apiUrl}/minik8s/v1/history`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as { items: Array<{ message: string }> };
+  const history = (await (await fetch(`${c.apiUrl}/minik8s/v1/history`, { headers: { authorization: `Bearer ${c.token}` } })).json()) as {
+    items: Array<{ message: string }>;
+  };
   t.regex(history.items[0]?.message ?? '', /^rollback: to [0-9a-f]{12}$/);
 });
 

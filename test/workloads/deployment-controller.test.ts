@@ -34,9 +34,10 @@ const rolledOut = (image: string) => (ds: Map<string, Deployment>) => {
   const d = ds.get('web');
   return d !== undefined && d.spec.template.spec.containers[0]!.image === image && rolloutStatus(d).done;
 };
-const byRevision = (rss: Map<string, ReplicaSet>) => [...rss.values()].sort((a, b) => Number(a.metadata.annotations?.[ANNOTATION_REVISION]) - Number(b.metadata.annotations?.[ANNOTATION_REVISION]));
-const podsOf = (pods: Map<string, Pod>, rs: ReplicaSet) => [...pods.values()].filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid && isPodActive(p));
-
+const byRevision = (rss: Map<string, ReplicaSet>) =>
+  [...rss.values()].sort((a, b) => Number(a.metadata.annotations?.[ANNOTATION_REVISION]) - Number(b.metadata.annotations?.[ANNOTATION_REVISION]));
+const podsOf = (pods: Map<string, Pod>, rs: ReplicaSet) =>
+  [...pods.values()].filter((p) => p.metadata.ownerReferences?.[0]?.uid === rs.metadata.uid && isPodActive(p));
 
 test.serial('a template change rolls out without dropping below the replica count, and a revert reuses the old replica set', async (t) => {
   const { client, push, configPath } = await startWorkloadCluster(t, { 'apps/web.yaml': deployYaml('busybox:v1', surgeOne), 'apps/web-svc.yaml': serviceYaml });
@@ -54,7 +55,13 @@ test.serial('a template change rolls out without dropping below the replica coun
   t.true(endpoints.min >= 3, 'the service in front never lost an endpoint it needed');
 
   const rss = byRevision(await waitFor(client, 'ReplicaSet', (r) => r.size === 2 && [...r.values()].every((rs) => rs.status?.replicas === rs.spec.replicas)));
-  t.deepEqual(rss.map((rs) => [rs.metadata.annotations?.[ANNOTATION_REVISION], rs.spec.replicas]), [['1', 0], ['2', 3]]);
+  t.deepEqual(
+    rss.map((rs) => [rs.metadata.annotations?.[ANNOTATION_REVISION], rs.spec.replicas]),
+    [
+      ['1', 0],
+      ['2', 3],
+    ],
+  );
   const v2 = rss[1]!;
   t.regex(v2.metadata.name, /^web-[bcdfghjklmnpqrstvwxz2456789]{10}$/);
   t.is(v2.metadata.labels?.['pod-template-hash'], v2.metadata.name.slice('web-'.length));
@@ -81,7 +88,9 @@ test.serial('a template change rolls out without dropping below the replica coun
 });
 
 test.serial('new pods that never become ready hold the rollout until its progress deadline, with the old pods serving', async (t) => {
-  const { client, push, agent, configPath } = await startWorkloadCluster(t, { 'apps/web.yaml': deployYaml('busybox:v1', `${surgeOne}  progressDeadlineSeconds: 2\n`) });
+  const { client, push, agent, configPath } = await startWorkloadCluster(t, {
+    'apps/web.yaml': deployYaml('busybox:v1', `${surgeOne}  progressDeadlineSeconds: 2\n`),
+  });
   await waitFor(client, 'Deployment', rolledOut('busybox:v1'));
   agent.admit((p) => p.spec.containers[0]!.image === 'busybox:v1');
   await push({ 'apps/web.yaml': deployYaml('busybox:broken', `${surgeOne}  progressDeadlineSeconds: 2\n`) });
@@ -118,7 +127,10 @@ test('revisionHistoryLimit keeps that many old replica sets, and removing the de
   }
   await waitFor(client, 'Deployment', rolledOut('busybox:v4'));
   const rss = byRevision(await waitFor(client, 'ReplicaSet', (r) => r.size === 2));
-  t.deepEqual(rss.map((rs) => rs.metadata.annotations?.[ANNOTATION_REVISION]), ['3', '4']);
+  t.deepEqual(
+    rss.map((rs) => rs.metadata.annotations?.[ANNOTATION_REVISION]),
+    ['3', '4'],
+  );
   t.is(podsOf(await waitFor(client, 'Pod', (ps) => ps.size === 1), rss[1]!).length, 1);
 
   await push({ 'apps/web.yaml': null });

@@ -14,7 +14,7 @@ test('the pod template hash is stable, ignores key order, and changes with the t
   t.not(podTemplateHash(a), podTemplateHash(deployment('web', {}, 'busybox:1.36').spec.template));
 });
 
-test('a deployment\'s replica set is named and labelled by the template hash and owned by the deployment', (t) => {
+test("a deployment's replica set is named and labelled by the template hash and owned by the deployment", (t) => {
   const d = deployment('web');
   const hash = podTemplateHash(d.spec.template);
   const rs = replicaSetFor(d, 2, 3);
@@ -27,7 +27,7 @@ test('a deployment\'s replica set is named and labelled by the template hash and
   t.is(rs.spec.replicas, 2);
 });
 
-test('a replica set\'s pod carries the template labels, an owner reference and a generated name', (t) => {
+test("a replica set's pod carries the template labels, an owner reference and a generated name", (t) => {
   const base = replicaSetFor(deployment('web'), 1, 1);
   const rs: ReplicaSet = { ...base, metadata: { ...base.metadata, uid: 'rs-uid' } };
   const pod = podForReplicaSet(rs, 'x2z4b');
@@ -58,7 +58,11 @@ test('a selector that does not match the template labels is refused, as are both
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: { name: 'web' },
-    spec: { selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } }, ...spec },
+    spec: {
+      selector: { matchLabels: { app: 'web' } },
+      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'c', image: 'i' }] } },
+      ...spec,
+    },
   });
   const errors = (raw: unknown) => {
     const r = parseManifest(raw);
@@ -66,14 +70,18 @@ test('a selector that does not match the template labels is refused, as are both
   };
   t.deepEqual(errors(manifest({})), []);
   t.deepEqual(errors(manifest({ selector: { matchLabels: { app: 'api' } } })), ['spec.template.metadata.labels: `selector` does not match template `labels`']);
-  t.deepEqual(errors(manifest({ strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } } })), ['spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0']);
-  t.deepEqual(errors(manifest({ strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } })), ['spec.strategy.rollingUpdate: may not be specified when strategy `type` is Recreate']);
+  t.deepEqual(errors(manifest({ strategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: '0%' } } })), [
+    'spec.strategy.rollingUpdate.maxUnavailable: may not be 0 when `maxSurge` is 0',
+  ]);
+  t.deepEqual(errors(manifest({ strategy: { type: 'Recreate', rollingUpdate: { maxSurge: 1 } } })), [
+    'spec.strategy.rollingUpdate: may not be specified when strategy `type` is Recreate',
+  ]);
   t.deepEqual(errors({ ...manifest({}), kind: 'ReplicaSet', spec: { ...manifest({}).spec, selector: {} } }), ['spec.selector: empty selector is invalid']);
 });
 
 test('Git sync keeps the replica count, and the mark, of a workload an autoscaler marked as its own', (t) => {
   const fromGit = deployment('web', { replicas: 2 });
-  t.is((withClusterAssigned(fromGit, deployment('web', { replicas: 7 })) as Deployment).spec.replicas, 2, 'unmarked: Git\'s count');
+  t.is((withClusterAssigned(fromGit, deployment('web', { replicas: 7 })) as Deployment).spec.replicas, 2, "unmarked: Git's count");
   const scaled = deployment('web', { replicas: 7 });
   const marked: Deployment = { ...scaled, metadata: { ...scaled.metadata, annotations: { 'minik8s.io/replicas-managed-by': 'hpa' } } };
   const kept = withClusterAssigned(fromGit, marked) as Deployment;

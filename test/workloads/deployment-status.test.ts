@@ -64,8 +64,20 @@ test('rollout status reads as kubectl prints it', (t) => {
   const d = deployment('web');
   const withStatus = (status: Deployment['status'], generation = 1): Deployment => ({ ...d, metadata: { ...d.metadata, generation }, status });
   t.is(rolloutStatus(withStatus({ observedGeneration: 1 }, 2)).message, 'Waiting for deployment spec update to be observed...');
-  t.is(rolloutStatus(withStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 1 })).message, 'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...');
-  t.is(rolloutStatus(withStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 3 })).message, 'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...');
-  t.is(rolloutStatus(withStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 1 })).message, 'Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...');
-  t.deepEqual(rolloutStatus(withStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 })), { done: true, message: 'deployment "web" successfully rolled out' });
+  t.is(
+    rolloutStatus(withStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 1 })).message,
+    'Waiting for deployment "web" rollout to finish: 1 out of 3 new replicas have been updated...',
+  );
+  t.is(
+    rolloutStatus(withStatus({ observedGeneration: 1, replicas: 4, updatedReplicas: 3 })).message,
+    'Waiting for deployment "web" rollout to finish: 1 old replicas are pending termination...',
+  );
+  t.is(
+    rolloutStatus(withStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 1 })).message,
+    'Waiting for deployment "web" rollout to finish: 1 of 3 updated replicas are available...',
+  );
+  t.deepEqual(rolloutStatus(withStatus({ observedGeneration: 1, replicas: 3, updatedReplicas: 3, availableReplicas: 3 })), {
+    done: true,
+    message: 'deployment "web" successfully rolled out',
+  });
 });

@@ -1,15 +1,15 @@
 import test from 'ava';
-import { parseDuration } from '../../mkctl/commands/rollout.js';
 import { columnsFor } from '../../common/printers/columns.js';
-import { deploymentSummary, replicaSetSummary } from '../../mkctl/printers/workload-describe.js';
 import type { ApiObject, Deployment, ReplicaSet } from '../../common/schema/index.js';
+import { parseDuration } from '../../mkctl/commands/rollout.js';
+import { deploymentSummary, replicaSetSummary } from '../../mkctl/printers/workload-describe.js';
 import { replicaSetFor } from '../../reconciler/workloads/deployment-replica-set.js';
 import { deployment, pod } from './workload-fixtures.js';
 
 const now = new Date('2024-05-01T10:00:00Z');
 const row = (o: ApiObject, wide: boolean) => columnsFor(o.kind, wide).map((c) => `${c.header}=${c.cell(o, now)}`);
 
-test('get rs and get deploy print kubectl\'s columns, wide adds containers, images and selector', (t) => {
+test("get rs and get deploy print kubectl's columns, wide adds containers, images and selector", (t) => {
   const d: Deployment = { ...deployment('web'), status: { replicas: 3, updatedReplicas: 2, readyReplicas: 2, availableReplicas: 1 } };
   t.deepEqual(row(d, false), ['NAME=web', 'READY=2/3', 'UP-TO-DATE=2', 'AVAILABLE=1', 'AGE=<unknown>']);
   const rs: ReplicaSet = { ...replicaSetFor(d, 3, 1), status: { replicas: 2, readyReplicas: 1 } };
@@ -40,7 +40,7 @@ test('describe rs counts its pods by phase; describe deploy names its new and ol
   t.true(summary.includes(`NewReplicaSet:         ${current.metadata.name} (3/3 replicas created)`));
 });
 
-test('rollout status takes kubectl\'s durations for --timeout', (t) => {
+test("rollout status takes kubectl's durations for --timeout", (t) => {
   t.is(parseDuration('90s'), 90_000);
   t.is(parseDuration('1h30m'), 5_400_000);
   t.is(parseDuration('250ms'), 250);

@@ -47,7 +47,10 @@ test('among ready pods removes the one ready for the shortest time, then the one
 });
 
 test('otherwise removes the newest pods first', (t) => {
-  const pods = [pod('older', { node: 'n', ready: true, created: '2024-01-01T00:00:00Z' }), pod('newer', { node: 'n', ready: true, created: '2024-01-02T00:00:00Z' })];
+  const pods = [
+    pod('older', { node: 'n', ready: true, created: '2024-01-01T00:00:00Z' }),
+    pod('newer', { node: 'n', ready: true, created: '2024-01-02T00:00:00Z' }),
+  ];
   t.deepEqual(names(diffReplicaSet(1, pods).remove), ['newer']);
 });
 

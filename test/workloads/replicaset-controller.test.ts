@@ -27,7 +27,6 @@ spec:
 
 const activeOf = (pods: Map<string, Pod>, rs: string) => [...pods.values()].filter((p) => p.metadata.ownerReferences?.[0]?.name === rs && isPodActive(p));
 
-
 test('a replica set from Git keeps its pods: named after it, labelled from the template, owned by it, and never pruned', async (t) => {
   const { client, push } = await startWorkloadCluster(t, { 'apps/api.yaml': rsYaml('api', 3) });
   const pods = await waitFor(client, 'Pod', (ps) => activeOf(ps, 'api').filter(isPodReady).length === 3);
@@ -41,7 +40,9 @@ test('a replica set from Git keeps its pods: named after it, labelled from the t
   t.truthy(await waitForEvent(client, 'SuccessfulCreate', /^Created pod: api-/));
 
   // Another commit syncs: the pods are not Git's, so it leaves them be.
-  const before = activeOf(pods, 'api').map((p) => p.metadata.name).sort();
+  const before = activeOf(pods, 'api')
+    .map((p) => p.metadata.name)
+    .sort();
   await push({ 'apps/other.yaml': rsYaml('other', 1) });
   await waitFor(client, 'Pod', (ps) => activeOf(ps, 'other').length === 1);
   const after = await client.list('Pod', { namespace: 'default', labelSelector: 'app=api' });
@@ -91,7 +92,7 @@ test('deleting a replica set deletes its pods', async (t) => {
   t.is(await client.get<'ReplicaSet'>({ kind: 'ReplicaSet', namespace: 'default', name: 'api' }), undefined);
 });
 
-test('the API deletes a controller\'s pod but still refuses Git-owned objects', async (t) => {
+test("the API deletes a controller's pod but still refuses Git-owned objects", async (t) => {
   const { client, cp } = await startWorkloadCluster(t, { 'apps/api.yaml': rsYaml('api', 1) });
   const [pod] = activeOf(await waitFor(client, 'Pod', (ps) => activeOf(ps, 'api').length === 1), 'api');
   const rs = (await client.get({ kind: 'ReplicaSet', namespace: 'default', name: 'api' })) as ReplicaSet;

@@ -1,10 +1,20 @@
 import test from 'ava';
-import { deploymentStrategy, type ReplicaSetState, recreateStep, resolveFenceposts, rollingUpdateStep, type Strategy } from '../../reconciler/workloads/rollout-step.js';
+import {
+  deploymentStrategy,
+  type ReplicaSetState,
+  recreateStep,
+  resolveFenceposts,
+  rollingUpdateStep,
+  type Strategy,
+} from '../../reconciler/workloads/rollout-step.js';
 import { deployment } from './workload-fixtures.js';
 
 const rs = (name: string, replicas: number, available = replicas, pods = replicas): ReplicaSetState => ({ name, replicas, available, pods });
 /** Resolved as Kubernetes resolves them: both 0 become 1 unavailable. */
-const rolling = (maxSurge: number, maxUnavailable: number, replicas = 10): Strategy => ({ type: 'RollingUpdate', ...resolveFenceposts(maxSurge, maxUnavailable, replicas) });
+const rolling = (maxSurge: number, maxUnavailable: number, replicas = 10): Strategy => ({
+  type: 'RollingUpdate',
+  ...resolveFenceposts(maxSurge, maxUnavailable, replicas),
+});
 const toOf = (changes: { name: string; to: number }[], name: string) => changes.find((c) => c.name === name)?.to;
 
 // Kubernetes' TestDeploymentController_reconcileNewReplicaSet, row by row (maxUnavailable 0).
