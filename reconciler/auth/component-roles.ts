@@ -36,10 +36,12 @@ export const READ: readonly Verb[] = ['get', 'list', 'watch'];
  */
 export const componentRoles: Record<ComponentName, Role> = {
   // Routes come from DNS objects and Services; function calls go to the Functions' pods, and their rates are
-  // reported for scaling; the gateway publishes its own address as the gateway Service's Endpoints.
+  // reported for scaling; workflows are started over HTTP as new Executions, whose results it reads back;
+  // the gateway publishes its own address as the gateway Service's Endpoints.
   gateway: {
     resources: [
-      { verbs: READ, kinds: ['DNS', 'Service', 'Function', 'Pod'] },
+      { verbs: READ, kinds: ['DNS', 'Service', 'Function', 'Pod', 'Workflow', 'Execution'] },
+      { verbs: ['create'], kinds: ['Execution'] },
       { verbs: [...READ, 'create', 'update', 'patch', 'delete'], kinds: ['Endpoints'], namespace: GATEWAY_SERVICE.namespace, names: [GATEWAY_SERVICE.name] },
     ],
     paths: [{ methods: ['POST'], path: FUNCTION_ACTIVITY_PATH }],

@@ -113,3 +113,11 @@ test('the gateway reads DNS and Services and writes only its own Endpoints', (t)
   t.false(decide(gateway, 'GET', '/api/v1/nodes'));
   t.false(decide(gateway, 'PUT', '/api/v1/namespaces/default/pods/web/status'));
 });
+
+test('the gateway reads Workflows and starts Executions, and writes no Workflow', (t) => {
+  t.true(decide(gateway, 'GET', '/apis/minik8s.io/v1/workflows', {}, { watch: 'true' }));
+  t.true(decide(gateway, 'POST', '/apis/minik8s.io/v1/namespaces/default/executions', { body: { metadata: { name: 'run-1' } } }));
+  t.true(decide(gateway, 'GET', '/apis/minik8s.io/v1/namespaces/default/executions/run-1'));
+  t.false(decide(gateway, 'PUT', '/apis/minik8s.io/v1/namespaces/default/executions/run-1'));
+  t.false(decide(gateway, 'POST', '/apis/minik8s.io/v1/namespaces/default/workflows', { body: { metadata: { name: 'w' } } }));
+});

@@ -100,7 +100,12 @@ async function clusterWithWorkloads(t: ExecutionContext): Promise<{ cluster: Tes
   await waitFor(
     cluster.client,
     'Deployment',
-    (ds) => ['web', 'burner'].every((n) => ds.get(n)?.status?.availableReplicas === ds.get(n)?.spec.replicas),
+    (ds) =>
+      ['web', 'burner'].every((n) => {
+        const d = ds.get(n);
+        // Both undefined (not synced yet) is not "available".
+        return d !== undefined && (d.status?.availableReplicas ?? 0) === (d.spec.replicas ?? 1);
+      }),
     90_000,
   );
   await waitForPod(cluster.client, 'hello', isPodReady, 60_000);
