@@ -97,6 +97,8 @@ export async function streamWatch(res: Response, store: ObjectStore, w: WatchReq
   // 0 means the server's default, as in Kubernetes.
   const timeoutMs = (w.timeoutSeconds || 1800 + Math.floor(Math.random() * 1800)) * 1000;
   const timers = [setTimeout(() => open() && res.end(), timeoutMs), ...(w.allowWatchBookmarks ? [setInterval(() => bookmark(), opts.bookmarkMs)] : [])];
+  // The connection keeps the process alive while the watch is open; its timers must not outlive a lost close.
+  for (const timer of timers) timer.unref();
   const stop = () => {
     for (const timer of timers) clearTimeout(timer);
     void watch.close();
