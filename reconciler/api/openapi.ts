@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { groupVersionPath } from '../../common/client/api-paths.js';
 import { type Kind, kinds, type ResourceType, resourceType } from '../../common/schema/index.js';
+import { LIST_QUERY_PARAMS } from './request-options.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -37,18 +38,7 @@ const WRITE_PARAMS = [
   queryParam('fieldManager', 'accepted and ignored: there are no managed fields'),
   queryParam('fieldValidation', 'unknown fields are always refused (Strict)'),
 ];
-const LIST_PARAMS = [
-  'labelSelector',
-  'fieldSelector',
-  'limit',
-  'continue',
-  'resourceVersion',
-  'resourceVersionMatch',
-  'watch',
-  'timeoutSeconds',
-  'allowWatchBookmarks',
-  'sendInitialEvents',
-].map((n) => queryParam(n, n));
+const LIST_PARAMS = LIST_QUERY_PARAMS.map((n) => queryParam(n, n));
 const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json', 'application/apply-patch+yaml'];
 
 /** The OpenAPI v3 paths of one kind: its collection and its objects, each operation tagged with the kind as Kubernetes tags them. */

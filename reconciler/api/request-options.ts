@@ -13,20 +13,22 @@ export type Verb = 'list' | 'get' | 'create' | 'update' | 'patch' | 'delete';
  * `pretty`, `fieldManager` and `fieldValidation` change nothing here: answers are JSON either way,
  * there are no managed fields, and unknown fields are always refused (`Strict`).
  */
+/** What a list or watch takes, as OpenAPI documents it too. */
+export const LIST_QUERY_PARAMS = [
+  'labelSelector',
+  'fieldSelector',
+  'limit',
+  'continue',
+  'resourceVersion',
+  'resourceVersionMatch',
+  'watch',
+  'timeoutSeconds',
+  'allowWatchBookmarks',
+  'sendInitialEvents',
+] as const;
+
 const ACCEPTED: Record<Verb, readonly string[]> = {
-  list: [
-    'labelSelector',
-    'fieldSelector',
-    'limit',
-    'continue',
-    'resourceVersion',
-    'resourceVersionMatch',
-    'watch',
-    'timeoutSeconds',
-    'allowWatchBookmarks',
-    'sendInitialEvents',
-    'includeObject',
-  ],
+  list: [...LIST_QUERY_PARAMS, 'includeObject'],
   get: ['resourceVersion', 'includeObject'],
   create: ['dryRun', 'fieldManager', 'fieldValidation'],
   update: ['dryRun', 'fieldManager', 'fieldValidation'],
