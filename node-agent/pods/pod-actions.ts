@@ -182,11 +182,13 @@ function containerPlan(spec: Container, attempts: ObservedContainer[], input: Po
       retryAt,
     };
   }
+  // Until the next attempt exists, the dead one is the container's state and its count the restart count
+  // (as in kubelet): a count of N always comes with the exit of attempt N-1 as lastState.
   const next = waitingPlan(spec, current.restartCount + 1, input);
   return {
     ...next,
     actions: [...garbage, ...next.actions],
-    status: { ...next.status, containerID: base.containerID, state: terminated, ...(lastState && { lastState }) },
+    status: { ...base, ready: false, started: false, state: terminated, ...(lastState && { lastState }) },
     neverRan: false,
   };
 }

@@ -98,6 +98,14 @@ test('restarts a container that died for the first time at once, as the next att
   const dead = container({ state: 'exited', exitCode: 137, finishedAt: '2026-01-01T00:00:59Z' });
   const plan = planPod(input({ observed: observed([dead]) }));
   t.deepEqual(plan.actions, [{ type: 'runContainer', container: 'app', restartCount: 1 }]);
+  // The count rises with the new attempt, never before its predecessor's exit can be shown as lastState.
+  const status = plan.status.containerStatuses?.[0];
+  t.is(status?.restartCount, 0);
+  t.is(status?.state.terminated?.exitCode, 137);
+  const next = container({ id: 'c1', restartCount: 1 });
+  const running = planPod(input({ observed: observed([dead, next]) })).status.containerStatuses?.[0];
+  t.is(running?.restartCount, 1);
+  t.is(running?.lastState?.terminated?.exitCode, 137);
 });
 
 test('waits in CrashLoopBackOff before restarting a container that keeps dying, doubling the delay', (t) => {
