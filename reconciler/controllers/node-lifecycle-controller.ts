@@ -15,6 +15,8 @@ export interface NodeLifecycleDeps {
   pods: Informer<'Pod'>;
   log: Logger;
   health: NodeHealthOptions;
+  /** Milliseconds since the epoch; tests move it to cross the grace periods. */
+  clock?: () => number;
 }
 
 /**
@@ -24,12 +26,15 @@ export interface NodeLifecycleDeps {
  */
 export class NodeLifecycleController extends Controller<'Node'> {
   readonly #deps: NodeLifecycleDeps;
+  readonly #clock: () => number;
   /** Grace periods run from here at the earliest: a restarted control plane gives every node a fresh chance. */
-  readonly #watchingSince = Date.now();
+  readonly #watchingSince: number;
 
   constructor(deps: NodeLifecycleDeps) {
     super('Node', 'node-lifecycle', deps.log);
     this.#deps = deps;
+    this.#clock = deps.clock ?? Date.now;
+    this.#watchingSince = this.#clock();
     this.watch(deps.nodes);
   }
 
@@ -47,7 +52,7 @@ export class NodeLifecycleController extends Controller<'Node'> {
       node = await store.update<Node>({ ...node, spec: { ...node.spec, podCIDR: allocatePodCIDR(items) } });
       this.#deps.log.info({ node: node.metadata.name, podCIDR: node.spec.podCIDR }, 'allocated pod subnet');
     }
-    const now = Date.now();
+    const now = this.#clock();
     const stale = staleReadyCondition(node, now, health, this.#watchingSince);
     if (stale) {
       const conditions = (node.status?.conditions ?? []).map((c) => (c.type === 'Ready' ? stale : c));
