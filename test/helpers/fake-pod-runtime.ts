@@ -96,10 +96,12 @@ export class FakePodRuntime implements PodRuntime {
   }
 
   async removeContainer(id: string): Promise<void> {
-    if (!this.#containers.has(id)) return;
-    this.#emit(id, 'destroy');
+    const c = this.#containers.get(id);
+    if (!c) return;
     this.#containers.delete(id);
     this.#sandboxes.delete(id);
+    // As Docker's: a listener that looks at the containers on `destroy` no longer finds this one.
+    this.#emitFor(c, 'destroy');
   }
 
   async removePodDir(uid: string): Promise<void> {
@@ -152,7 +154,10 @@ export class FakePodRuntime implements PodRuntime {
 
   #emit(id: string, action: string): void {
     const c = this.#containers.get(id);
-    if (!c) return;
+    if (c) this.#emitFor(c, action);
+  }
+
+  #emitFor(c: FakeContainer, action: string): void {
     for (const listener of this.#listeners) listener({ uid: c.pod.uid, namespace: c.pod.namespace, name: c.pod.name, action });
   }
 }
