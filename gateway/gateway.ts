@@ -8,6 +8,7 @@ import { refKey } from '../common/schema/index.js';
 import { startFunctionGateway } from './functions/function-gateway.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
+import { startMetricsServer } from './metrics-server.js';
 
 export interface GatewayDeps {
   api: ApiClient;
@@ -17,6 +18,8 @@ export interface GatewayDeps {
   log: Logger;
   /** The Kafka clients file: given, asynchronous calls and kafka triggers are served. */
   kafka?: KafkaClients;
+  /** Prometheus' scrape token: given, `/metrics` is served on `address:port` and announced on the Endpoints. */
+  metrics?: { port: number; token: string };
 }
 
 export interface RunningGateway {
@@ -45,23 +48,27 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     workflows.stop();
     void functions.stop();
   };
+  let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
     server.listen(deps.port, address);
     await once(server, 'listening');
     const { port } = server.address() as AddressInfo;
-    await publishGatewayEndpoints(api, address, port);
-    log.info({ address, port }, 'gateway listening');
+    metrics = deps.metrics && (await startMetricsServer({ address, ...deps.metrics, log }));
+    await publishGatewayEndpoints(api, address, port, metrics?.port);
+    log.info({ address, port, metricsPort: metrics?.port }, 'gateway listening');
     return {
       port,
       async stop() {
         await withdrawGatewayEndpoints(api).catch((err: Error) => log.warn({ err: err.message }, 'gateway: could not withdraw its endpoints'));
         stopInformers();
+        metrics?.server.close();
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       },
     };
   } catch (err) {
     stopInformers();
+    metrics?.server.close();
     server.close();
     throw err;
   }

@@ -115,6 +115,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await writeComponentTokens(opts.home, config.tokenKey);
   const activity = new FunctionActivity();
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
+  const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const webConsole = consoleRouter({ tokens: [config.token] });
   const app = createApiApp(
     {
@@ -129,7 +130,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         webConsole.router,
         Router().use('/git', git.gitRouter),
         // Its own credential check: the scrape token is good here and nowhere else.
-        observabilityRouter({ tokens: [config.token, ...(config.metricsToken ? [config.metricsToken] : [])], pods, nodes }),
+        observabilityRouter({ tokens: [config.token, ...(config.metricsToken ? [config.metricsToken] : [])], pods, nodes, endpoints }),
       ],
       authenticated: [
         git.syncRouter,
@@ -146,7 +147,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   routeUpgrades(server, app);
 
   const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });
-  const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const replicaSets = new Informer(source, 'ReplicaSet', { log: createLogger('informer', { kind: 'ReplicaSet' }) });
   const deployments = new Informer(source, 'Deployment', { log: createLogger('informer', { kind: 'Deployment' }) });
   const hpas = new Informer(source, 'HorizontalPodAutoscaler', { log: createLogger('informer', { kind: 'HorizontalPodAutoscaler' }) });

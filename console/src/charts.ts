@@ -13,7 +13,7 @@ export interface ChartSpec {
   query: string;
   /** Which labels name a series in the legend. */
   legend: string[];
-  unit: 'cores' | 'bytes' | 'bytes/s' | 'req/s';
+  unit: 'cores' | 'bytes' | 'bytes/s' | 'req/s' | 's' | 'calls';
 }
 
 const COLORS = ['#2f6fdf', '#e0662b', '#2a9d5b', '#a23bd1', '#c9a400', '#d0342c', '#1b9aaa', '#6b6b6b'];
@@ -24,6 +24,8 @@ function formatValue(unit: ChartSpec['unit'], v: number | null): string {
   if (v === null || v === undefined) return '—';
   if (unit === 'cores') return `${(v * 1000).toFixed(0)}m`;
   if (unit === 'req/s') return v.toFixed(2);
+  if (unit === 's') return v < 1 ? `${(v * 1000).toFixed(0)} ms` : `${v.toFixed(2)} s`;
+  if (unit === 'calls') return v.toFixed(0);
   const prefixes = ['', 'Ki', 'Mi', 'Gi'];
   let i = 0;
   while (i < prefixes.length - 1 && Math.abs(v) >= 1024 ** (i + 1)) i++;

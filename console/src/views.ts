@@ -51,12 +51,30 @@ const NODE_CHARTS: ChartSpec[] = [
   { title: 'Node network sent', query: 'sum by (node) (rate(node_network_transmit_bytes_total{device="eth0"}[1m]))', legend: ['node'], unit: 'bytes/s' },
 ];
 
+const byFunction = ['namespace', 'function'];
 const FUNCTION_CHART: ChartSpec = {
   title: 'Function requests',
   query: 'sum by (namespace, function) (rate(minik8s_function_invocations_total[1m]))',
-  legend: ['namespace', 'function'],
+  legend: byFunction,
   unit: 'req/s',
 };
+/** The gateway's own series (gateway/functions/function-metrics.ts). */
+const FUNCTION_CHARTS: ChartSpec[] = [
+  FUNCTION_CHART,
+  { title: 'Function errors', query: 'sum by (namespace, function) (rate(minik8s_function_errors_total[1m]))', legend: byFunction, unit: 'req/s' },
+  {
+    title: 'Function duration (p95)',
+    query: 'histogram_quantile(0.95, sum by (namespace, function, le) (rate(minik8s_function_duration_seconds_bucket[1m])))',
+    legend: byFunction,
+    unit: 's',
+  },
+  {
+    title: 'Cold starts (per 5 min)',
+    query: 'sum by (namespace, function) (increase(minik8s_function_cold_starts_total[5m]))',
+    legend: byFunction,
+    unit: 'calls',
+  },
+];
 
 export const overview: View = (main, lists) => {
   const cards = h('div', { class: 'cards' });
@@ -96,7 +114,7 @@ export const overview: View = (main, lists) => {
 export function listView(collection: Exclude<Collection, 'events'>, title: string): View {
   return (main, lists) => {
     const body = h('section');
-    const extra = collection === 'nodes' ? charts(NODE_CHARTS) : collection === 'functions' ? charts([FUNCTION_CHART]) : undefined;
+    const extra = collection === 'nodes' ? charts(NODE_CHARTS) : collection === 'functions' ? charts(FUNCTION_CHARTS) : undefined;
     main.append(h('h2', {}, title), body, ...(extra ? [extra] : []));
     const list = lists[collection];
     live(body, [list], () =>

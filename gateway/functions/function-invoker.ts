@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { CALL_ID_HEADER, REVISION_HEADER } from '../../common/functions/invocation.js';
 import type { FunctionObject } from '../../common/schema/index.js';
 import type { ActivityReporter } from './activity-reporter.js';
+import { functionMetrics } from './function-metrics.js';
 import { type Instance, InstancePool, NoInstanceError } from './instance-pool.js';
 
 /** One call as the gateway forwards it to an instance. */
@@ -59,7 +60,14 @@ export class FunctionInvoker {
     if (!fn) return gatewayAnswer(404, `no function ${call.namespace}/${call.name}`);
     const key = `${call.namespace}/${call.name}`;
     const timeoutMs = fn.spec.timeoutSeconds * 1000 + 5000;
+    const started = process.hrtime.bigint();
     this.activity.begin(key);
+    const result = await this.#call(key, call, timeoutMs);
+    functionMetrics.answered(key, result, started);
+    return result;
+  }
+
+  async #call(key: string, call: Call, timeoutMs: number): Promise<CallResult> {
     try {
       for (let attempt = 0; ; attempt++) {
         const instance = await this.#acquire(key);
@@ -91,7 +99,9 @@ export class FunctionInvoker {
     const now = this.pool.tryAcquire(key);
     if (now) return now;
     // The call waits, and the autoscaler hears of it at once when there is no instance at all or a line forms.
-    const urgent = this.pool.instances(key).length === 0 || this.pool.queued(key) === 0;
+    const cold = this.pool.instances(key).length === 0;
+    if (cold) functionMetrics.coldStart(key);
+    const urgent = cold || this.pool.queued(key) === 0;
     const waiting = this.pool.acquire(key, WAIT_FOR_INSTANCE_MS);
     this.activity.queue(key, urgent);
     try {

@@ -48,6 +48,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
       { job_name: 'node-exporter', ...sd(PROMETHEUS_SD_PATHS.nodeExporter) },
       { job_name: 'minik8s-agent', ...sd(PROMETHEUS_SD_PATHS.agent) },
       { job_name: 'cadvisor', ...sd(PROMETHEUS_SD_PATHS.cadvisor) },
+      { job_name: 'gateway', ...sd(PROMETHEUS_SD_PATHS.gateway) },
       {
         job_name: 'pods',
         ...sd(PROMETHEUS_SD_PATHS.pods),

@@ -1,4 +1,4 @@
-import type { Node, Pod } from '../../common/schema/index.js';
+import type { Endpoints, Node, Pod } from '../../common/schema/index.js';
 
 /** One entry of a Prometheus `http_sd_configs` answer. */
 export interface TargetGroup {
@@ -90,4 +90,16 @@ export function podTargetGroups(pods: readonly Pod[], nodes: readonly Node[]): T
     });
   }
   return groups.sort((a, b) => `${a.labels.namespace}/${a.labels.pod}`.localeCompare(`${b.labels.namespace}/${b.labels.pod}`));
+}
+
+/**
+ * The gateway's metrics port, from its Endpoints (the gateway writes them, annotated like a pod): one group per
+ * address, scraped directly (the gateway listens on its node's address, which the control-plane host reaches).
+ */
+export function gatewayTargetGroups(endpoints: Endpoints | undefined): TargetGroup[] {
+  if (endpoints?.metadata.annotations?.[SCRAPE_ANNOTATIONS.scrape] !== 'true') return [];
+  const port = Number(endpoints.metadata.annotations[SCRAPE_ANNOTATIONS.port]);
+  if (!Number.isInteger(port) || port <= 0 || port >= 65536) return [];
+  const ips = endpoints.subsets.flatMap((s) => s.addresses.map((a) => a.ip)).sort();
+  return ips.map((ip) => ({ targets: [`${ip}:${port}`], labels: { component: 'gateway' } }));
 }

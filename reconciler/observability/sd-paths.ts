@@ -8,4 +8,5 @@ export const PROMETHEUS_SD_PATHS = {
   agent: `${SD_PATH}/nodes?role=agent`,
   cadvisor: `${SD_PATH}/nodes?role=cadvisor`,
   pods: `${SD_PATH}/pods`,
+  gateway: `${SD_PATH}/gateway`,
 } as const;

@@ -20,7 +20,7 @@ const jobs = (yaml: string) => (parse(yaml) as { scrape_configs: Job[] }).scrape
 
 test('nodes and pods are discovered from the control plane every 5 s, with the scrape token on every request', (t) => {
   const byName = new Map(jobs(renderPrometheusConfig(input)).map((j) => [j.job_name, j]));
-  t.deepEqual([...byName.keys()], ['prometheus', 'minik8s-control-plane', 'node-exporter', 'minik8s-agent', 'cadvisor', 'pods']);
+  t.deepEqual([...byName.keys()], ['prometheus', 'minik8s-control-plane', 'node-exporter', 'minik8s-agent', 'cadvisor', 'gateway', 'pods']);
   const pods = byName.get('pods')!;
   t.is(pods.http_sd_configs![0]!.url, 'http://127.0.0.1:6443/minik8s/v1/sd/pods');
   t.is(pods.http_sd_configs![0]!.refresh_interval, '5s');

@@ -1,6 +1,6 @@
 import test from 'ava';
 import type { Node, Pod } from '../../common/schema/index.js';
-import { nodeTargetGroups, podTargetGroups, sanitizeLabelName } from '../../reconciler/observability/scrape-targets.js';
+import { gatewayTargetGroups, nodeTargetGroups, podTargetGroups, sanitizeLabelName } from '../../reconciler/observability/scrape-targets.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
 
 const node = (name: string, ip?: string): Node => {
@@ -82,4 +82,20 @@ test('without a port annotation the only declared container port is used, and th
 test('label names become valid Prometheus names', (t) => {
   t.is(sanitizeLabelName('app.kubernetes.io/name'), 'app_kubernetes_io_name');
   t.is(sanitizeLabelName('9lives'), '_9lives');
+});
+
+const gatewayEndpoints = (annotations?: Record<string, string>) => ({
+  apiVersion: 'v1' as const,
+  kind: 'Endpoints' as const,
+  metadata: { namespace: 'minik8s-system', name: 'gateway', ...(annotations && { annotations }) },
+  subsets: [{ addresses: [{ ip: '10.100.0.11' }], ports: [{ port: 80, protocol: 'TCP' as const }] }],
+});
+
+test('the gateway is scraped on the metrics port its Endpoints announce, and not at all when they announce none', (t) => {
+  t.deepEqual(gatewayTargetGroups(gatewayEndpoints({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': '10254' })), [
+    { targets: ['10.100.0.11:10254'], labels: { component: 'gateway' } },
+  ]);
+  t.deepEqual(gatewayTargetGroups(gatewayEndpoints()), []);
+  t.deepEqual(gatewayTargetGroups(gatewayEndpoints({ 'prometheus.io/scrape': 'true', 'prometheus.io/port': 'http' })), []);
+  t.deepEqual(gatewayTargetGroups(undefined), [], 'no gateway running');
 });
