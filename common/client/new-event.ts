@@ -6,6 +6,9 @@ export type InvolvedObject = Event['involvedObject'];
 export type EventType = Event['type'];
 export type EventSource = NonNullable<Event['source']>;
 
+/** Records an event: the API client's `recordEvent`, or the store's in the control plane. */
+export type RecordEvent = (about: ApiObject | InvolvedObject, type: EventType, reason: string, message: string, source: EventSource) => Promise<Event>;
+
 export function involvedObjectOf(o: ApiObject | InvolvedObject): InvolvedObject {
   if (!('metadata' in o)) return o;
   return { kind: o.kind, name: o.metadata.name, namespace: o.metadata.namespace, uid: o.metadata.uid };

@@ -11,15 +11,30 @@ export interface ReconcileResult {
 // biome-ignore lint/suspicious/noConfusingVoidType: a reconcile with nothing to ask of the queue returns nothing
 export type Reconcile = (key: string) => Promise<ReconcileResult | void>;
 
-/** An error retrying cannot fix (bad input): reported once, not retried; the key runs again when it is next added. */
+/**
+ * An error retrying cannot fix (bad input, a range used up): reported once, where the queue's owner
+ * shows it (a controller's: a Warning event on the object), and not retried; the key runs again when it
+ * is next added.
+ */
 export class TerminalError extends Error {
   override name = 'TerminalError';
+
+  constructor(
+    /** Why, as an event reason: `CIDRNotAvailable`, `TooLarge`. */
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 export interface WorkQueueOptions {
   concurrency?: number;
   baseDelayMs?: number;
   maxDelayMs?: number;
+  /** Shows a key's TerminalError where someone will see it; without it the error is only logged. */
+  onTerminalError?: (key: string, err: TerminalError) => Promise<void>;
 }
 
 /**
@@ -27,7 +42,8 @@ export interface WorkQueueOptions {
  * reconciled twice at the same time, and a key added while it is being reconciled runs again after.
  * The error policy of every controller lives here: a failure retries with per-key exponential back-off
  * (success resets it); a write conflict (the object moved since it was read) retries the same way but
- * quietly, since the next run reads it afresh; a TerminalError is logged and not retried.
+ * quietly, since the next run reads it afresh; a TerminalError is logged, reported (`onTerminalError`)
+ * and not retried.
  */
 export class WorkQueue {
   readonly #queue: string[] = [];
@@ -37,7 +53,7 @@ export class WorkQueue {
   readonly #failures = new Map<string, number>();
   /** Keys waiting to be added, with when they are due. */
   readonly #timers = new Map<string, { due: number; timer: NodeJS.Timeout }>();
-  readonly #opts: Required<WorkQueueOptions>;
+  readonly #opts: Required<Omit<WorkQueueOptions, 'onTerminalError'>> & Pick<WorkQueueOptions, 'onTerminalError'>;
   #running = 0;
   #stopped = false;
   #idle: Array<() => void> = [];
@@ -109,6 +125,15 @@ export class WorkQueue {
     if (this.#queue.length === 0 && this.#running === 0) for (const resolve of this.#idle.splice(0)) resolve();
   }
 
+  /** Reporting is best effort: a report that fails is logged, and the key stays without retry. */
+  async #report(key: string, err: TerminalError): Promise<void> {
+    try {
+      await this.#opts.onTerminalError?.(key, err);
+    } catch (failure) {
+      this.log.warn({ queue: this.name, key, err: (failure as Error).message }, 'could not report a terminal error');
+    }
+  }
+
   async #run(key: string): Promise<void> {
     const start = process.hrtime.bigint();
     const controller = this.name;
@@ -122,7 +147,8 @@ export class WorkQueue {
       if (err instanceof TerminalError) {
         metrics.reconciles.inc({ controller, result: 'terminal_error' });
         this.#failures.delete(key);
-        this.log.warn({ queue: this.name, key, err: err.message }, 'reconcile failed; not retrying');
+        this.log.warn({ queue: this.name, key, reason: err.reason, err: err.message }, 'reconcile failed; not retrying');
+        await this.#report(key, err);
       } else {
         metrics.reconciles.inc({ controller, result: 'error' });
         metrics.retries.inc({ name: controller });

@@ -1,4 +1,4 @@
-import { type EventSource, type EventType, type InvolvedObject, newEvent } from '../../common/client/new-event.js';
+import { type EventSource, type EventType, type InvolvedObject, newEvent, type RecordEvent } from '../../common/client/new-event.js';
 import { type ApiObject, type Event, refOf } from '../../common/schema/index.js';
 import { type ObjectStore, objectKey } from '../store/object-store.js';
 
@@ -32,4 +32,9 @@ export function recordEvent(
   source: EventSource,
 ): Promise<Event> {
   return saveEvent(store, newEvent(involvedObject, type, reason, message, source));
+}
+
+/** `recordEvent` on this store, for what takes a RecordEvent (controllers report terminal errors through it). */
+export function storeEventRecorder(store: ObjectStore): RecordEvent {
+  return (about, type, reason, message, source) => recordEvent(store, about, type, reason, message, source);
 }

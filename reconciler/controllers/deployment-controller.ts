@@ -4,7 +4,7 @@ import { controllerRef } from '../../common/controller/owner-key.js';
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { type Deployment, type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { ANNOTATION_REVISION, replicaSetFor, replicaSetNameFor, replicaSetsBeyondHistory, revisionOf } from '../workloads/deployment-replica-set.js';
 import { deploymentCounts, nextDeploymentStatus } from '../workloads/deployment-status.js';
@@ -34,7 +34,7 @@ export class DeploymentController extends Controller<'Deployment'> {
   readonly #deps: DeploymentControllerDeps;
 
   constructor(deps: DeploymentControllerDeps) {
-    super('Deployment', 'deployment', deps.log);
+    super('Deployment', 'deployment', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.watch(deps.deployments);
     this.watchOwned(deps.replicaSets);

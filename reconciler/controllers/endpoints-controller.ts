@@ -4,6 +4,7 @@ import { Controller, type KindRef } from '../../common/controller/controller.js'
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { type Endpoints, type Pod, refKey, refOf, type Service } from '../../common/schema/index.js';
+import { storeEventRecorder } from '../api/events.js';
 import { endpointSubsets, hasSelector, selectsPod } from '../services/endpoint-subsets.js';
 import type { ObjectStore } from '../store/object-store.js';
 
@@ -31,7 +32,7 @@ export class EndpointsController extends Controller<'Service'> {
   readonly #deps: EndpointsControllerDeps;
 
   constructor(deps: EndpointsControllerDeps) {
-    super('Service', 'endpoints', deps.log);
+    super('Service', 'endpoints', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.watch(deps.services);
     this.watch(deps.endpoints, (e) => serviceKey(e.object.metadata.namespace, e.object.metadata.name));

@@ -11,7 +11,7 @@ import {
   type ReplicaSet,
   selectorMatches,
 } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import { type AutoscaleDecision, autoscale, type HpaCondition } from '../autoscaling/autoscale.js';
 import { metricOf, type PodMetric, podMetricsFrom } from '../autoscaling/pod-metrics.js';
 import type { ScalingHistory } from '../autoscaling/scaling-behavior.js';
@@ -68,7 +68,7 @@ export class HpaController extends Controller<'HorizontalPodAutoscaler'> {
   readonly #generations = new Map<string, number | undefined>();
 
   constructor(deps: HpaControllerDeps) {
-    super('HorizontalPodAutoscaler', 'hpa', deps.log);
+    super('HorizontalPodAutoscaler', 'hpa', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.#options = { ...defaultHpaOptions, ...deps.options };
     // Its own status writes must not bring an HPA back early (its period paces it): only new specs do.

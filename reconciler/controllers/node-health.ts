@@ -51,12 +51,12 @@ export function podsToEvict(pods: Pod[], nodes: Node[], now: number, opts: NodeH
   return pods.filter((p) => p.spec.nodeName !== undefined && lost.has(p.spec.nodeName) && p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
 }
 
-/** The lowest free /24 of the cluster CIDR (10.244.N.0/24, N ≥ 1) not held by another node. */
-export function allocatePodCIDR(nodes: Node[], clusterPrefix = '10.244'): string {
+/** The lowest free /24 of the cluster CIDR (10.244.N.0/24, N ≥ 1) not held by another node; undefined when all are held. */
+export function allocatePodCIDR(nodes: Node[], clusterPrefix = '10.244'): string | undefined {
   const used = new Set(nodes.map((n) => n.spec.podCIDR).filter(Boolean));
   for (let n = 1; n < 255; n++) {
     const cidr = `${clusterPrefix}.${n}.0/24`;
     if (!used.has(cidr)) return cidr;
   }
-  throw new Error(`cluster CIDR ${clusterPrefix}.0.0/16 is exhausted`);
+  return undefined;
 }

@@ -1,9 +1,9 @@
 import type { Informer } from '../../common/client/informer.js';
 import { Controller, type KindRef } from '../../common/controller/controller.js';
-import type { ReconcileResult } from '../../common/controller/work-queue.js';
+import { type ReconcileResult, TerminalError } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import type { Node } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { allocatePodCIDR, type NodeHealthOptions, notReadyForMs, podsToEvict, staleReadyCondition } from './node-health.js';
 
@@ -31,7 +31,7 @@ export class NodeLifecycleController extends Controller<'Node'> {
   readonly #watchingSince: number;
 
   constructor(deps: NodeLifecycleDeps) {
-    super('Node', 'node-lifecycle', deps.log);
+    super('Node', 'node-lifecycle', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.#clock = deps.clock ?? Date.now;
     this.#watchingSince = this.#clock();
@@ -49,7 +49,10 @@ export class NodeLifecycleController extends Controller<'Node'> {
     if (!node.spec.podCIDR) {
       // Fresh list, not the cache: two nodes joining at once must not get the same subnet.
       const { items } = await store.list('Node');
-      node = await store.update<Node>({ ...node, spec: { ...node.spec, podCIDR: allocatePodCIDR(items) } });
+      const podCIDR = allocatePodCIDR(items);
+      // Retrying cannot make room: the node is told why it has no subnet, and it is looked at again when it changes.
+      if (!podCIDR) throw new TerminalError('CIDRNotAvailable', `every pod subnet of the cluster CIDR is held by another node: none for ${node.metadata.name}`);
+      node = await store.update<Node>({ ...node, spec: { ...node.spec, podCIDR } });
       this.#deps.log.info({ node: node.metadata.name, podCIDR: node.spec.podCIDR }, 'allocated pod subnet');
     }
     const now = this.#clock();

@@ -3,7 +3,7 @@ import { Controller, type KindRef } from '../../common/controller/controller.js'
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { type Pod, type ReplicaSet, refOf } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import { claimedObjects } from '../workloads/owner-references.js';
@@ -31,7 +31,7 @@ export class ReplicaSetController extends Controller<'ReplicaSet'> {
   readonly #deps: ReplicaSetControllerDeps;
 
   constructor(deps: ReplicaSetControllerDeps) {
-    super('ReplicaSet', 'replicaset', deps.log, { concurrency: 2 });
+    super('ReplicaSet', 'replicaset', { log: deps.log, recordEvent: storeEventRecorder(deps.store) }, { concurrency: 2 });
     this.#deps = deps;
     this.watch(deps.replicaSets);
     this.watchOwned(deps.pods);

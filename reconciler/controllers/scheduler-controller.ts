@@ -4,7 +4,7 @@ import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { counter, histogram, secondsSince } from '../../common/metrics/registry.js';
 import { type Pod, refKey, refOf } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import { assume, schedule, usageByNode } from '../scheduler/schedule.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
@@ -40,7 +40,7 @@ export class SchedulerController extends Controller<'Pod'> {
   #tieBreak = 0;
 
   constructor(deps: SchedulerControllerDeps) {
-    super('Pod', 'scheduler', deps.log);
+    super('Pod', 'scheduler', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.watch(deps.pods, (e) => {
       if (e.type !== 'DELETED' && !e.object.spec.nodeName) return e.key;

@@ -5,7 +5,7 @@ import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { type NumberRange, numberToIp, pickFree, serviceIPRanges } from '../../common/net/address-ranges.js';
 import { type Condition, refKey, refOf, SERVICE_ADDRESSES_CONDITION, type Service, serviceAddressesRefused } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import { addressKey, describeAddress, outOfRange, type ServiceAddress, type ServiceNetwork, specAddresses } from '../services/service-addresses.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
@@ -45,7 +45,7 @@ export class ServiceIPController extends Controller<'Service'> {
   readonly #dynamicIPs: NumberRange;
 
   constructor(deps: ServiceIPControllerDeps) {
-    super('Service', 'service-ip', deps.log);
+    super('Service', 'service-ip', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.#claims = new ServiceIPClaims(deps.store.kv);
     this.#dynamicIPs = serviceIPRanges(deps.network.serviceCIDR, deps.network.reservedIPs).dynamic;

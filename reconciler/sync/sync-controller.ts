@@ -143,7 +143,7 @@ export class SyncController {
       // Recorded, then thrown: the queue retries with back-off from about a second.
       result = { reason: failure, message: (err as Error).message, counts: { created: 0, configured: 0, unchanged: 0, pruned: 0 }, errors: [] };
       // Too large for etcd stays too large: reported, not retried (the next push or poll tries again).
-      if (isStoreError(err, 'TooLarge')) throw new TerminalError(err.message, { cause: err });
+      if (isStoreError(err, 'TooLarge')) throw new TerminalError('TooLarge', err.message, { cause: err });
       throw err;
     } finally {
       if (result) {

@@ -1,12 +1,22 @@
 import test from 'ava';
 import { pino } from 'pino';
-import { TerminalError, WorkQueue } from '../../common/controller/work-queue.js';
+import { TerminalError, WorkQueue, type WorkQueueOptions } from '../../common/controller/work-queue.js';
 import { StoreError } from '../../reconciler/store/store-error.js';
 
-const log = pino({ level: 'silent' });
+/** What the queue logged, as pino's records (level 20 debug, 40 warn). */
+interface LogRecord {
+  level: number;
+  msg: string;
+  key?: string;
+}
 
-/** A queue whose reconcile records keys and resolves `reconciled(n)` once it has run n times. */
-function recordingQueue(reconcile: (key: string, attempt: number) => Promise<void> = async () => {}) {
+/**
+ * A queue whose reconcile records keys and resolves `reconciled(n)` once it has run n times; what it
+ * logs is kept in `logged`, and `opts` may add a terminal-error report.
+ */
+function recordingQueue(reconcile: (key: string, attempt: number) => Promise<void> = async () => {}, opts: Pick<WorkQueueOptions, 'onTerminalError'> = {}) {
+  const logged: LogRecord[] = [];
+  const log = pino({ level: 'debug' }, { write: (line: string) => void logged.push(JSON.parse(line) as LogRecord) });
   const runs: Array<{ key: string; at: number }> = [];
   const waiters: Array<{ n: number; resolve: () => void }> = [];
   const queue = new WorkQueue(
@@ -20,7 +30,7 @@ function recordingQueue(reconcile: (key: string, attempt: number) => Promise<voi
       }
     },
     log,
-    { baseDelayMs: 5, maxDelayMs: 20 },
+    { baseDelayMs: 5, maxDelayMs: 20, ...opts },
   );
   // The queue's timers do not hold the process open (unref), so a waiting test must.
   const reconciled = async (n: number) => {
@@ -28,7 +38,7 @@ function recordingQueue(reconcile: (key: string, attempt: number) => Promise<voi
     await new Promise<void>((resolve) => (runs.length >= n ? resolve() : waiters.push({ n, resolve })));
     clearInterval(keepAlive);
   };
-  return { queue, runs, reconciled };
+  return { queue, runs, reconciled, logged };
 }
 
 test('an earlier deadline for a key replaces a later pending one', async (t) => {
@@ -73,11 +83,40 @@ test('a key added while queued runs once, and one added while it runs runs again
   );
 });
 
-test('a failing key is retried until it succeeds; a terminal error is not retried', async (t) => {
-  const { queue, runs, reconciled } = recordingQueue(async (key, attempt) => {
-    if (key === 'flaky' && attempt < 3) throw new Error('not yet');
-    if (key === 'bad') throw new TerminalError('cannot work');
-  });
+test('a failing key is retried until it succeeds; a terminal error is reported once and not retried', async (t) => {
+  const reports: string[] = [];
+  const { queue, runs, reconciled } = recordingQueue(
+    async (key, attempt) => {
+      if (key === 'flaky' && attempt < 3) throw new Error('not yet');
+      if (key === 'bad') throw new TerminalError('InvalidSpec', 'cannot work');
+    },
+    { onTerminalError: async (key, err) => void reports.push(`${key} ${err.reason}: ${err.message}`) },
+  );
+  t.teardown(() => queue.stop());
+  queue.add('bad');
+  queue.add('flaky');
+  // flaky's retries come after bad's back-off would have: had bad been retried, it would be among them.
+  await reconciled(4);
+  await queue.whenIdle();
+  t.deepEqual(
+    runs.map((r) => r.key),
+    ['bad', 'flaky', 'flaky', 'flaky'],
+  );
+  t.deepEqual(reports, ['bad InvalidSpec: cannot work']);
+});
+
+test('a terminal error whose report fails is logged, and still not retried', async (t) => {
+  const { queue, runs, reconciled, logged } = recordingQueue(
+    async (key, attempt) => {
+      if (key === 'flaky' && attempt < 3) throw new Error('not yet');
+      if (key === 'bad') throw new TerminalError('InvalidSpec', 'cannot work');
+    },
+    {
+      onTerminalError: async () => {
+        throw new Error('events are down');
+      },
+    },
+  );
   t.teardown(() => queue.stop());
   queue.add('bad');
   queue.add('flaky');
@@ -87,6 +126,23 @@ test('a failing key is retried until it succeeds; a terminal error is not retrie
     runs.map((r) => r.key),
     ['bad', 'flaky', 'flaky', 'flaky'],
   );
+  t.true(logged.some((r) => r.key === 'bad' && r.msg === 'could not report a terminal error'));
+});
+
+test('a write conflict is retried quietly, any other failure with a warning', async (t) => {
+  const { queue, reconciled, logged } = recordingQueue(async (key, attempt) => {
+    if (attempt > 1) return;
+    if (key === 'moved') throw new StoreError('Conflict', 'the object has been modified');
+    throw new Error('etcd is away');
+  });
+  t.teardown(() => queue.stop());
+  queue.add('moved');
+  queue.add('broken');
+  await reconciled(4);
+  await queue.whenIdle();
+  const levels = (key: string) => logged.filter((r) => r.key === key).map((r) => `${r.level} ${r.msg}`);
+  t.deepEqual(levels('moved'), ['20 object changed since it was read; retrying']);
+  t.deepEqual(levels('broken'), ['40 reconcile failed; retrying']);
 });
 
 test('a write conflict is retried until the write goes through', async (t) => {

@@ -1,5 +1,6 @@
 import test from 'ava';
-import type { ApiObject, Node } from '../../common/schema/index.js';
+import { TerminalError } from '../../common/controller/work-queue.js';
+import type { ApiObject, Event, Node } from '../../common/schema/index.js';
 import { NodeLifecycleController } from '../../reconciler/controllers/node-lifecycle-controller.js';
 import { controllerFixture, silentLog } from '../helpers/controller-fixture.js';
 import { makeNode, makePod } from '../helpers/fixtures.js';
@@ -71,4 +72,35 @@ test('fails the pods of a node NotReady past the eviction grace period, leaving 
   t.is((await phase('done'))?.phase, 'Succeeded');
   t.is((await phase('elsewhere'))?.phase, 'Running');
   t.deepEqual(await f.reasons(), ['NodeLost', 'NodeNotReady']);
+});
+
+/** Every pod subnet of the cluster CIDR held by another node, and node-1 joining without one. */
+function fullCluster(): Node[] {
+  const others = Array.from({ length: 254 }, (_, i) => {
+    const n = makeNode(`other-${i + 1}`);
+    n.spec.podCIDR = `10.244.${i + 1}.0/24`;
+    return n;
+  });
+  return [node({ podCIDR: undefined }), ...others];
+}
+
+test('a node the cluster CIDR has no subnet left for is a terminal error: retrying cannot make room', async (t) => {
+  const f = await fixture(t, fullCluster());
+  const err = await t.throwsAsync(f.controller.reconcile(KEY), { instanceOf: TerminalError });
+  t.is(err?.reason, 'CIDRNotAvailable');
+  t.is((await f.store.mustGet({ kind: 'Node', name: 'node-1' })).spec.podCIDR, undefined);
+});
+
+test('run by its queue, that terminal error becomes a Warning event on the node', async (t) => {
+  const f = await controllerFixture(t, fullCluster());
+  const [nodes, pods, events] = await Promise.all([f.informer('Node'), f.informer('Pod'), f.informer('Event')]);
+  const controller = new NodeLifecycleController({ store: f.store, nodes, pods, log: silentLog, health });
+  t.teardown(() => controller.stop());
+  const reported = new Promise<Event>((resolve) => events.onChange((e) => e.object.reason === 'CIDRNotAvailable' && resolve(e.object)));
+  // A change to the node is what brings its key to the queue.
+  const n = await f.store.mustGet({ kind: 'Node', name: 'node-1' });
+  await f.store.update<Node>({ ...n, metadata: { ...n.metadata, labels: { joined: 'now' } } });
+  const event = await reported;
+  t.like(event, { type: 'Warning', involvedObject: { kind: 'Node', name: 'node-1' }, source: { component: 'node-lifecycle' } });
+  t.regex(event.message, /none for node-1/);
 });

@@ -2,7 +2,7 @@ import test, { type ExecutionContext } from 'ava';
 import type { Pod } from '../../common/schema/index.js';
 import { type PodApi, PodController } from '../../node-agent/pods/pod-controller.js';
 import type { ObservedPod } from '../../node-agent/runtime/pod-runtime.js';
-import { recordEvent } from '../../reconciler/api/events.js';
+import { storeEventRecorder } from '../../reconciler/api/events.js';
 import { storeListWatch } from '../../reconciler/store/store-list-watch.js';
 import { controllerFixture, silentLog } from '../helpers/controller-fixture.js';
 import { FakePodRuntime } from '../helpers/fake-pod-runtime.js';
@@ -25,7 +25,7 @@ async function fixture(t: ExecutionContext, pods: Pod[]) {
   const api: PodApi = {
     ...storeListWatch(f.store),
     updateStatus: (ref, status) => f.store.updateStatus(ref, status),
-    recordEvent: (about, type, reason, message, source) => recordEvent(f.store, about, type, reason, message, source),
+    recordEvent: storeEventRecorder(f.store),
   };
   const controller = new PodController({ nodeName: NODE, nodeIP: '10.100.0.11', api, runtime, log: silentLog });
   t.teardown(() => controller.stop());
