@@ -28,7 +28,10 @@ export interface RunningGateway {
   stop(): Promise<void>;
 }
 
-/** Host/path forwarding for DNS-kind objects, and the function and workflow endpoints: caches DNS, Service and Workflow objects, serves HTTP, publishes its Endpoints. */
+/**
+ * Host/path forwarding for DNS-kind objects, and the function and workflow endpoints: caches DNS,
+ * Service and Workflow objects, serves HTTP, publishes its Endpoints.
+ */
 export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const { api, address, log } = deps;
   const dns = new Informer(api, 'DNS', { log });

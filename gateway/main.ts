@@ -8,7 +8,8 @@ import { GATEWAY_METRICS_PORT } from './metrics-server.js';
 
 const log = createLogger('gateway');
 const USAGE =
-  'usage: node dist/gateway/main.js --api-url URL --ca-file CA_PEM --token-file TOKEN_FILE --address NODE_IP [--port 80] [--kafka KAFKA_CLIENTS_JSON] [--metrics-token-file SCRAPE_TOKEN_FILE [--metrics-port 10254]]';
+  'usage: node dist/gateway/main.js --api-url URL --ca-file CA_PEM --token-file TOKEN_FILE --address NODE_IP [--port 80] ' +
+  '[--kafka KAFKA_CLIENTS_JSON] [--metrics-token-file SCRAPE_TOKEN_FILE [--metrics-port 10254]]';
 
 /**
  * The gateway process. It holds only its own scoped token ($MINIK8S_HOME/credentials/gateway.token,

@@ -81,7 +81,8 @@ export function parseFieldSelector(kind: Kind | undefined, text: string): FieldR
       const field = m[1]!;
       if (!known.has(field))
         throw new FieldSelectorError(
-          `field label not supported: "${field}" is not a known field selector for ${kind ?? 'this resource'}: only ${[...known].map((f) => `"${f}"`).join(', ')}`,
+          `field label not supported: "${field}" is not a known field selector for ${kind ?? 'this resource'}: ` +
+            `only ${[...known].map((f) => `"${f}"`).join(', ')}`,
         );
       return { field, op: m[2] === '!=' ? '!=' : '=', value: unescapeValue(m[3]!.trim()) };
     });

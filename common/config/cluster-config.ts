@@ -49,7 +49,10 @@ export const clusterConfigSchema = z.strictObject({
     .string()
     .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.96.0.0/16')
     .optional(),
-  /** A fresh cluster's first sync waits (2 min at most) until this many nodes are Ready, so what the repository holds is spread over them; npm start sets it to the node count. */
+  /**
+   * A fresh cluster's first sync waits (2 min at most) until this many nodes are Ready, so what the
+   * repository holds is spread over them; npm start sets it to the node count.
+   */
   firstSyncNodes: z.number().int().min(0).optional(),
   /** Accept non-fast-forward pushes to the synced branch (refused by default); the commits they replace stay in `mkctl history`. */
   allowForcePush: z.boolean().optional(),

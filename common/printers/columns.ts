@@ -104,7 +104,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
             .map(({ resource: { name: metric, target } }) => {
               const current = h.status?.currentMetrics?.find((m) => m.resource.name === metric)?.resource.current;
               return target.type === 'Utilization'
-                ? `${metric}: ${current?.averageUtilization ?? '<unknown>'}${current?.averageUtilization !== undefined ? '%' : ''}/${target.averageUtilization}%`
+                ? `${metric}: ${current?.averageUtilization === undefined ? '<unknown>' : `${current.averageUtilization}%`}/${target.averageUtilization}%`
                 : `${metric}: ${current?.averageValue ?? '<unknown>'}/${target.averageValue}`;
             })
             .join(', '),

@@ -172,7 +172,13 @@ export function podView(namespace: string, name: string): View {
       return h(
         'div',
         {},
-        h('p', {}, `Phase ${String(pod.status?.phase ?? 'Pending')} · node ${String(pod.spec?.nodeName ?? '—')} · IP ${String(pod.status?.podIP ?? '—')}`),
+        h(
+          'p',
+          {},
+          [`Phase ${String(pod.status?.phase ?? 'Pending')}`, `node ${String(pod.spec?.nodeName ?? '—')}`, `IP ${String(pod.status?.podIP ?? '—')}`].join(
+            ' · ',
+          ),
+        ),
         table(
           ['CONTAINER', 'IMAGE', 'READY', 'RESTARTS', 'STATE'],
           specs.map((c) => {

@@ -75,7 +75,7 @@ export class ActivityReporter {
 
   /** Sends the counts now; one report at a time, a flush asked for meanwhile follows it. */
   flush(): Promise<void> {
-    if (this.#sending) {
+    if (this.#sending !== undefined) {
       this.#again = true;
       return this.#sending;
     }

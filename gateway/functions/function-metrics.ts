@@ -9,7 +9,9 @@ const calls = counter({
 });
 const errors = counter({
   name: 'minik8s_function_errors_total',
-  help: 'Calls that failed: reason="function" when the function answered 5xx, reason="gateway" when no instance answered (none in time, unreachable, timed out).',
+  help:
+    'Calls that failed: reason="function" when the function answered 5xx, ' +
+    'reason="gateway" when no instance answered (none in time, unreachable, timed out).',
   labelNames: [...labelNames, 'reason'],
 });
 const coldStarts = counter({

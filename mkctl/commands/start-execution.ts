@@ -36,7 +36,8 @@ export function register(program: Command): void {
       if (!done?.status) throw new Error(`execution/${id} is still running after ${opts.timeout} s; see: mkctl describe execution ${id}`);
       if (done.status.phase === 'Succeeded') return void console.log(JSON.stringify(done.status.output ?? null, null, 2));
       throw new Error(
-        `execution/${id} ${done.status.phase}: ${done.status.error ?? ''}${done.status.cause ? `: ${done.status.cause}` : ''} (see: mkctl describe execution ${id})`,
+        `execution/${id} ${done.status.phase}: ${done.status.error ?? ''}${done.status.cause ? `: ${done.status.cause}` : ''} ` +
+          `(see: mkctl describe execution ${id})`,
       );
     });
 }

@@ -33,7 +33,8 @@ export function deploymentSummary(d: Deployment, replicaSets: readonly ReplicaSe
     ['Selector:', labelSelectorText(d.spec.selector)],
     [
       'Replicas:',
-      `${d.spec.replicas} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`,
+      `${d.spec.replicas} desired | ${s.updatedReplicas ?? 0} updated | ${s.replicas ?? 0} total | ` +
+        `${s.availableReplicas ?? 0} available | ${s.unavailableReplicas ?? 0} unavailable`,
     ],
     ['StrategyType:', strategy],
     ['MinReadySeconds:', String(d.spec.minReadySeconds ?? 0)],

@@ -22,7 +22,10 @@ export const agentConfigSchema = z.strictObject({
   nodeIP: ipv4,
   agentPort: z.number().int().min(1).max(65535).default(10250),
   stateDir: z.string().startsWith('/').default('/var/lib/minik8s-agent'),
-  /** A fixed pod subnet, used when the control plane has allocated the node none (a cluster without its allocator); left out, the agent waits for the allocation. */
+  /**
+   * A fixed pod subnet, used when the control plane has allocated the node none (a cluster without its
+   * allocator); left out, the agent waits for the allocation.
+   */
   podCIDR: z
     .string()
     .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$/, 'must be a CIDR such as 10.244.1.0/24')

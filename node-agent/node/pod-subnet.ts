@@ -49,7 +49,8 @@ export async function waitForPodSubnet(deps: PodSubnetDeps): Promise<string> {
       lastWarned = clock();
       log.error(
         { waitedSeconds: Math.round((clock() - since) / 1000) },
-        `node ${nodeName} has no pod subnet yet: waiting for the control plane to allocate one (is its node controller running, is the cluster CIDR exhausted?); pods wait too. Set podCIDR in the agent config to fix one.`,
+        `node ${nodeName} has no pod subnet yet: waiting for the control plane to allocate one ` +
+          '(is its node controller running, is the cluster CIDR exhausted?); pods wait too. Set podCIDR in the agent config to fix one.',
       );
     }
     const signal = AbortSignal.timeout(Math.max(1, warnEveryMs - (clock() - lastWarned)));

@@ -70,7 +70,8 @@ function checkPodSpec(spec: PodSpec, at: string, policy: PodSecurityConfig): Fie
     if (v.hostPath && !hostPathAllowed(v.hostPath.path, policy.allowedHostPaths))
       fail(
         `volumes[${i}].hostPath.path`,
-        `${v.hostPath.path} is not an allowed host path under ${level} (${policy.allowedHostPaths.length > 0 ? `allowed: ${policy.allowedHostPaths.join(', ')}` : 'none are allowed; use emptyDir'})`,
+        `${v.hostPath.path} is not an allowed host path under ${level} ` +
+          `(${policy.allowedHostPaths.length > 0 ? `allowed: ${policy.allowedHostPaths.join(', ')}` : 'none are allowed; use emptyDir'})`,
       );
   });
   spec.containers.forEach((c, i) => checkContainer(c, spec, `containers[${i}]`, policy, fail));

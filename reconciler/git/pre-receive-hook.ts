@@ -21,7 +21,8 @@ while read -r old new ref; do
   case "$old" in
     *[!0]*)
       if [ "$MINIK8S_ALLOW_FORCE_PUSH" != true ] && ! git merge-base --is-ancestor "$old" "$new"; then
-        echo "minik8s: $ref: non-fast-forward update refused: it would rewrite the history the cluster was synced from (fetch, rebase and push again; a cluster may allow it with allowForcePush)" >&2
+        echo "minik8s: $ref: non-fast-forward update refused: it would rewrite the history the cluster was synced from" \\
+          "(fetch, rebase and push again; a cluster may allow it with allowForcePush)" >&2
         exit 1
       fi ;;
   esac

@@ -103,7 +103,9 @@ export function syncRoutes({ controller, status, hostedGitdir, cache }: SyncRout
         .sort((a, b) => b.content.length - a.content.length)
         .slice(0, 3)
         .map((f) => `${f.path} (${formatBytes(Buffer.byteLength(f.content))})`);
-      const message = `minik8s: push rejected: the manifests total ${formatBytes(total)}, over the limit of ${formatBytes(MAX_COMMIT_MANIFEST_BYTES)} per commit (largest: ${largest.join(', ')})`;
+      const message =
+        `minik8s: push rejected: the manifests total ${formatBytes(total)}, ` +
+        `over the limit of ${formatBytes(MAX_COMMIT_MANIFEST_BYTES)} per commit (largest: ${largest.join(', ')})`;
       return void res.status(422).type('text/plain').send(`${message}\n`);
     }
     const { errors, warnings, objects } = loadManifests(files, { cache });

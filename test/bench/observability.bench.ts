@@ -109,14 +109,20 @@ try {
   }
   const gaps = toSample.map((s, i) => s - toRunning[i]!);
   console.log(
-    `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
+    [
+      `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline)`,
+      `commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline)`,
+      `Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}`,
+      `delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
+    ].join('; '),
   );
 
   const nodes = (await cluster.client.list('Node')).items.map((n) => n.metadata.name).sort();
   const mem = [`Prometheus ${(await rssMiB(`${RUN}/prometheus.pid`))?.toFixed(0)} MiB`];
   for (const n of nodes)
     mem.push(
-      `${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`,
+      `${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, ` +
+        `agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`,
     );
   console.log(`memory (resident): ${mem.join('; ')}`);
 
@@ -139,8 +145,10 @@ try {
   await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, null])), 'bench: remove the load pods');
   await gone;
   console.log(
-    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
-      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
+    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — ` +
+      `Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
+      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), ` +
+      `GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
       `node-exporter scrape beside it ${before.exporter.toFixed(1)} → ${after.exporter.toFixed(1)} ms`,
   );
 
@@ -151,7 +159,8 @@ try {
   const seen = await until(async () => (await query('shop_orders_total{app="orders"}')).length > 0, 180_000);
   const [series] = await query('sum(shop_orders_total{app="orders"})');
   console.log(
-    `cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ${series?.value[1]} orders counted so far`,
+    `cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ` +
+      `${series?.value[1]} orders counted so far`,
   );
   await cluster.push({ 'orders-metrics.yaml': null }, 'bench: remove the orders example');
 } finally {

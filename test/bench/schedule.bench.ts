@@ -17,7 +17,8 @@ try {
   const spread = new Map<string, number>();
   const result = await batchToRunning(cluster, PODS, 'bench-spread', (pod) => spread.set(pod.spec.nodeName!, (spread.get(pod.spec.nodeName!) ?? 0) + 1));
   console.log(
-    `${PODS} pods in one commit: all Running after ${ms(result.allMs)} (target <= 30000 ms); per pod p50 ${ms(pct(result.latencies, 50))}, p99 ${ms(pct(result.latencies, 99))}`,
+    `${PODS} pods in one commit: all Running after ${ms(result.allMs)} (target <= 30000 ms); ` +
+      `per pod p50 ${ms(pct(result.latencies, 50))}, p99 ${ms(pct(result.latencies, 99))}`,
   );
   console.log(
     `spread: ${[...spread]

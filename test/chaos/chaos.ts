@@ -196,7 +196,8 @@ async function main() {
   const figures = [...heal].map(([n, s]) => `${n} ${s === undefined ? '-' : s.toFixed(1)} s`).join(', ');
   console.log(`back after SIGKILL: ${figures}`);
   console.log(
-    `requests: ${poller.requests}, failed: ${poller.failuresIn()} (while killing: ${killFailures}, control plane down: ${poller.failuresIn('control plane down')}, node lost: ${poller.failuresIn('node lost')})`,
+    `requests: ${poller.requests}, failed: ${poller.failuresIn()} (while killing: ${killFailures}, ` +
+      `control plane down: ${poller.failuresIn('control plane down')}, node lost: ${poller.failuresIn('node lost')})`,
   );
   console.log(failures === 0 ? 'all checks passed' : `${failures} check(s) failed`);
   process.exitCode = failures === 0 ? 0 : 1;

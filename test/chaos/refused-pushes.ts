@@ -35,7 +35,19 @@ const refusedAndUnchanged = async (push: Promise<unknown>, before: string) => {
 
 /** A valid manifest of ~20 MB (one huge label-free annotation): refused at pre-receive, nothing lands. */
 export async function oversizedPush(): Promise<boolean> {
-  const big = `apiVersion: v1\nkind: Pod\nmetadata:\n  name: chaos-big\n  annotations:\n    blob: "${'x'.repeat(20 * 1024 * 1024)}"\nspec:\n  containers:\n    - name: main\n      image: busybox:latest\n`;
+  const big = [
+    'apiVersion: v1',
+    'kind: Pod',
+    'metadata:',
+    '  name: chaos-big',
+    '  annotations:',
+    `    blob: "${'x'.repeat(20 * 1024 * 1024)}"`,
+    'spec:',
+    '  containers:',
+    '    - name: main',
+    '      image: busybox:latest',
+    '',
+  ].join('\n');
   const { dir, before } = await cloneWithCommit('chaos-big.yaml', big);
   try {
     const refused = await refusedAndUnchanged(runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: dir }), before);

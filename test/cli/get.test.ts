@@ -162,7 +162,8 @@ test.serial('cluster info prints the API, the Git URL with its credential, Prome
   const text = (await mkctl('cluster', 'info')).stdout;
   t.true(
     text.startsWith(
-      `API server:      ${url}\nGit repository:  https://127.0.0.1:6443/git/cluster.git\nGit credential:  user minik8s, password test-cluster-token-0123456789\n`,
+      `API server:      ${url}\nGit repository:  https://127.0.0.1:6443/git/cluster.git\n` +
+        'Git credential:  user minik8s, password test-cluster-token-0123456789\n',
     ),
   );
   t.true(text.includes(`Cluster CA:      ${testSecurityConfig().caFile}\n                 (git -c http.sslCAInfo=${testSecurityConfig().caFile} clone ...`));

@@ -169,7 +169,8 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
       'bash',
       [
         '-c',
-        `echo "GET ${url}" | nsenter --net=${node.netns} ${VEGETA} attack -rate=${rate} -duration=30s -workers=50 -max-workers=50 -keepalive=true | ${VEGETA} report -type=json`,
+        `echo "GET ${url}" | nsenter --net=${node.netns} ${VEGETA} attack -rate=${rate} -duration=30s -workers=50 -max-workers=50 -keepalive=true ` +
+          `| ${VEGETA} report -type=json`,
       ],
       { maxBuffer: 64 << 20 },
     );
@@ -200,20 +201,27 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
   const failed = load.requests - Math.round(load.success * load.requests);
   t.log(`bare docker run of the runtime → first answer (baseline, ${ROUNDS}): p50 ${ms(pct(bare, 50))}, p99 ${ms(pct(bare, 99))}`);
   t.log(
-    `cold start through the gateway (${ROUNDS}): p50 ${ms(pct(cold, 50))}, p99 ${ms(pct(cold, 99))} = ${(pct(cold, 50) / pct(bare, 50)).toFixed(2)}× the bare run`,
+    `cold start through the gateway (${ROUNDS}): p50 ${ms(pct(cold, 50))}, p99 ${ms(pct(cold, 99))} = ` +
+      `${(pct(cold, 50) / pct(bare, 50)).toFixed(2)}× the bare run`,
   );
   t.log(`warm, straight to the instance (baseline, 300): p50 ${ms(pct(straight, 50))}, p99 ${ms(pct(straight, 99))}`);
   t.log(
-    `warm, through the gateway (300): p50 ${ms(pct(viaGateway, 50))}, p99 ${ms(pct(viaGateway, 99))}; added at p50 ${ms(pct(viaGateway, 50) - pct(straight, 50))}`,
+    `warm, through the gateway (300): p50 ${ms(pct(viaGateway, 50))}, p99 ${ms(pct(viaGateway, 99))}; ` +
+      `added at p50 ${ms(pct(viaGateway, 50) - pct(straight, 50))}`,
   );
   t.log(
-    `the same call over Kafka (produce → gateway consumer → instance → reply topic; 99 from the host): p50 ${ms(pct(viaKafka, 50))}, p99 ${ms(pct(viaKafka, 99))}`,
+    `the same call over Kafka (produce → gateway consumer → instance → reply topic; 99 from the host): ` +
+      `p50 ${ms(pct(viaKafka, 50))}, p99 ${ms(pct(viaKafka, 99))}`,
   );
   t.log(
-    `load via gateway, 50 workers, 400 req/s for 30 s: ${load.requests} requests, ${failed} failed (${JSON.stringify(load.status_codes)}), p50 ${ms(load.latencies['50th'] / 1e6)}, p99 ${ms(load.latencies['99th'] / 1e6)}, ${load.throughput.toFixed(0)} req/s; instances every 5 s: ${counts.join(' ')}`,
+    [
+      `load via gateway, 50 workers, 400 req/s for 30 s: ${load.requests} requests, ${failed} failed (${JSON.stringify(load.status_codes)})`,
+      `p50 ${ms(load.latencies['50th'] / 1e6)}, p99 ${ms(load.latencies['99th'] / 1e6)}, ${load.throughput.toFixed(0)} req/s`,
+    ].join(', ') + `; instances every 5 s: ${counts.join(' ')}`,
   );
   t.log(
-    `load straight to one instance (baseline): p50 ${ms(loadDirect.latencies['50th'] / 1e6)}, p99 ${ms(loadDirect.latencies['99th'] / 1e6)}, ${loadDirect.throughput.toFixed(0)} req/s (${JSON.stringify(loadDirect.status_codes)})`,
+    `load straight to one instance (baseline): p50 ${ms(loadDirect.latencies['50th'] / 1e6)}, p99 ${ms(loadDirect.latencies['99th'] / 1e6)}, ` +
+      `${loadDirect.throughput.toFixed(0)} req/s (${JSON.stringify(loadDirect.status_codes)})`,
   );
   t.log(`hot reload, push returned → first answer from the new code (5): p50 ${ms(pct(reload, 50))}, max ${ms(Math.max(...reload))}`);
   t.is(failed, 0);

@@ -1,7 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import test from 'ava';
 import { repoRoot } from '../../common/paths/repo-root.js';
+import { sourceFiles } from './source-files.js';
 
 /**
  * Which top-level folders each may import from. The agent and the gateway run on nodes and share only
@@ -16,14 +17,6 @@ const allowed: Record<string, (target: string) => boolean> = {
   mkctl: (to) => to.startsWith('common/') || to.startsWith('mkctl/') || /^reconciler\/(sync|git|workloads|autoscaling|scheduler)\//.test(to),
   reconciler: (to) => to.startsWith('common/') || to.startsWith('reconciler/'),
 };
-
-function* sourceFiles(dir: string): Generator<string> {
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) yield* sourceFiles(path);
-    else if (entry.name.endsWith('.ts')) yield path;
-  }
-}
 
 /** Relative imports (static, re-exports and dynamic) of a file, as repository paths. */
 function importsOf(file: string): string[] {

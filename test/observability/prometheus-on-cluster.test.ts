@@ -30,7 +30,8 @@ const BOUND_MS = 15_000;
 const maybe = process.env.MINIK8S_TEST_PROMETHEUS ? test : test.skip;
 
 maybe(
-  'the scrape token reads metrics and targets only; nodes, agents, the control plane and an annotated pod are discovered and scraped; a pod comes and goes within the bounds',
+  'the scrape token reads metrics and targets only; nodes, agents, the control plane and an annotated pod are discovered and scraped; ' +
+    'a pod comes and goes within the bounds',
   async (t) => {
     const cluster = await startTestCluster(t);
     const token = cluster.config.metricsToken!;

@@ -113,7 +113,7 @@ test('a cluster IP spreads requests over Ready pods on every node, follows a pod
   t.is(await jumps('OUTPUT'), 1);
 });
 
-test('a NodePort answers on every node IP from the host, also for an endpoint outside the pod network, and a UDP service answers through its cluster IP', async (t) => {
+test('a NodePort answers on every node IP from the host, also for an endpoint outside the pod network; a UDP service answers on its cluster IP', async (t) => {
   const cluster = await startTestCluster(t);
   const [n1, n2, n3] = cluster.nodes.map((n) => n.name) as [string, string, string];
   const udpEcho = [

@@ -25,7 +25,8 @@ for (const [replicas, maxSurge, oldReplicas, newReplicas, expected] of [
   [10, 2, 10, 2, undefined],
   [10, 2, 2, 11, 10],
 ] as const) {
-  test(`new replica set of ${replicas} with surge ${maxSurge}, old ${oldReplicas} and new ${newReplicas}: ${expected === undefined ? 'not scaled up' : `scaled to ${expected}`}`, (t) => {
+  const outcome = expected === undefined ? 'not scaled up' : `scaled to ${expected}`;
+  test(`new replica set of ${replicas} with surge ${maxSurge}, old ${oldReplicas} and new ${newReplicas}: ${outcome}`, (t) => {
     const changes = rollingUpdateStep({ replicas, newRS: rs('new', newReplicas, 0), oldRSs: [rs('old', oldReplicas, 0)] }, rolling(maxSurge, 0));
     t.is(toOf(changes, 'new'), expected);
   });
@@ -39,7 +40,9 @@ for (const [replicas, maxUnavailable, oldReplicas, newReplicas, oldReady, newRea
   [10, 2, 10, 0, 9, 0, 8],
   [10, 2, 8, 2, 8, 0, undefined],
 ] as const) {
-  test(`old replica set of ${oldReplicas} (${oldReady} available) next to new ${newReplicas} (${newReady} available), ${maxUnavailable} unavailable allowed: ${expected === undefined ? 'kept' : `scaled to ${expected}`}`, (t) => {
+  const outcome = expected === undefined ? 'kept' : `scaled to ${expected}`;
+  const sets = `old replica set of ${oldReplicas} (${oldReady} available) next to new ${newReplicas} (${newReady} available)`;
+  test(`${sets}, ${maxUnavailable} unavailable allowed: ${outcome}`, (t) => {
     const changes = rollingUpdateStep(
       { replicas, newRS: rs('new', newReplicas, newReady), oldRSs: [rs('old', oldReplicas, oldReady)] },
       rolling(0, maxUnavailable),
