@@ -3,13 +3,14 @@
  * $MINIK8S_HOME/cluster.json), a clone of its repository, and a watch that timestamps pods turning Running.
  */
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { stringify as toYaml } from 'yaml';
 import { ApiClient } from '../../common/client/api-client.js';
-import { GIT_USER, readClusterCa, readClusterConfig } from '../../common/config/cluster-config.js';
+import { type ClusterConfig, clusterConfigPath, GIT_USER, readClusterCa, readClusterConfig } from '../../common/config/cluster-config.js';
 import type { Pod } from '../../common/schema/index.js';
 import { runGit } from '../../reconciler/git/run-git.js';
 
@@ -36,6 +37,7 @@ const reached = (e: { type: string; object: Pod }): PodMilestone[] =>
     : ['stored' as const, ...(e.object.spec.nodeName ? (['bound'] as const) : []), ...(e.object.status?.phase === 'Running' ? (['Running'] as const) : [])];
 
 export interface LocalCluster {
+  config: ClusterConfig;
   client: ApiClient;
   /** Writes (null: removes) files under bench/, commits and pushes; resolves when the push returns. */
   push(files: Record<string, string | null>, message: string): Promise<void>;
@@ -46,19 +48,22 @@ export interface LocalCluster {
 
 /** Without a running local cluster a bench can do nothing: it says in one line what to start, and exits. */
 function needCluster(why: string): never {
-  process.stderr.write(`this needs the local cluster (${why}): start it with npm start (NODES=3 npm start for three nodes)\n`);
+  process.stderr.write(`this needs the local cluster, and ${why}: start it first with npm start (NODES=3 npm start for three nodes)\n`);
   process.exit(2);
 }
 
+/** Connects to the local cluster, or says in one line that it is not up and what to start. */
 export async function connectLocalCluster(): Promise<LocalCluster> {
-  let config: ReturnType<typeof readClusterConfig>;
+  let config: ClusterConfig;
+  let client: ApiClient;
   let nodes: number;
+  if (!existsSync(clusterConfigPath())) needCluster(`${clusterConfigPath()} does not exist`);
   try {
     config = readClusterConfig();
+    client = new ApiClient({ baseUrl: config.apiUrl, token: config.token, ca: readClusterCa(config) });
   } catch (err) {
-    needCluster(`no cluster config: ${(err as Error).message}`);
+    needCluster(`its config cannot be used (${(err as Error).message})`);
   }
-  const client = new ApiClient({ baseUrl: config.apiUrl, token: config.token, ca: readClusterCa(config) });
   try {
     nodes = (await client.list('Node')).items.length;
   } catch (err) {
@@ -93,6 +98,7 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
   })();
 
   return {
+    config,
     client,
     async push(files, message) {
       for (const [path, content] of Object.entries(files)) {

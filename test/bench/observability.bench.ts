@@ -12,14 +12,15 @@
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { stringify as toYaml } from 'yaml';
-import { DEFAULT_PROMETHEUS_URL, readClusterConfig } from '../../common/config/cluster-config.js';
+import { DEFAULT_PROMETHEUS_URL } from '../../common/config/cluster-config.js';
 import { connectLocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PODS = Number(process.env.BENCH_PODS ?? 30);
 const NODE = process.env.BENCH_NODE ?? 'node-1';
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
-const config = readClusterConfig();
+const cluster = await connectLocalCluster();
+const { config } = cluster;
 const prometheus = config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
 
 const metricsPod = (name: string, nodeSelector?: Record<string, string>) =>
@@ -85,7 +86,6 @@ async function scrapeDuration(job: string): Promise<number> {
   return Number(r?.value[1] ?? NaN) * 1000;
 }
 
-const cluster = await connectLocalCluster();
 // Names of this run's own, so pods an interrupted run left behind (removed first) cannot be mistaken for them.
 const run = Date.now().toString(36);
 try {
