@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { pino } from 'pino';
 import { TerminalError, WorkQueue, type WorkQueueOptions } from '../../common/controller/work-queue.js';
 import { StoreError } from '../../reconciler/store/store-error.js';
@@ -83,49 +83,38 @@ test('a key added while queued runs once, and one added while it runs runs again
   );
 });
 
-test('a failing key is retried until it succeeds; a terminal error is reported once and not retried', async (t) => {
-  const reports: string[] = [];
-  const { queue, runs, reconciled } = recordingQueue(
+/**
+ * `bad` fails terminally once and `flaky` twice before it succeeds: flaky's retries come after bad's
+ * back-off would have, so had bad been retried it would be among the runs.
+ */
+async function badAndFlaky(t: ExecutionContext, onTerminalError: NonNullable<WorkQueueOptions['onTerminalError']>) {
+  const q = recordingQueue(
     async (key, attempt) => {
       if (key === 'flaky' && attempt < 3) throw new Error('not yet');
       if (key === 'bad') throw new TerminalError('InvalidSpec', 'cannot work');
     },
-    { onTerminalError: async (key, err) => void reports.push(`${key} ${err.reason}: ${err.message}`) },
+    { onTerminalError },
   );
-  t.teardown(() => queue.stop());
-  queue.add('bad');
-  queue.add('flaky');
-  // flaky's retries come after bad's back-off would have: had bad been retried, it would be among them.
-  await reconciled(4);
-  await queue.whenIdle();
-  t.deepEqual(
-    runs.map((r) => r.key),
-    ['bad', 'flaky', 'flaky', 'flaky'],
-  );
+  t.teardown(() => q.queue.stop());
+  q.queue.add('bad');
+  q.queue.add('flaky');
+  await q.reconciled(4);
+  await q.queue.whenIdle();
+  return { runs: q.runs.map((r) => r.key), logged: q.logged };
+}
+
+test('a failing key is retried until it succeeds; a terminal error is reported once and not retried', async (t) => {
+  const reports: string[] = [];
+  const { runs } = await badAndFlaky(t, async (key, err) => void reports.push(`${key} ${err.reason}: ${err.message}`));
+  t.deepEqual(runs, ['bad', 'flaky', 'flaky', 'flaky']);
   t.deepEqual(reports, ['bad InvalidSpec: cannot work']);
 });
 
 test('a terminal error whose report fails is logged, and still not retried', async (t) => {
-  const { queue, runs, reconciled, logged } = recordingQueue(
-    async (key, attempt) => {
-      if (key === 'flaky' && attempt < 3) throw new Error('not yet');
-      if (key === 'bad') throw new TerminalError('InvalidSpec', 'cannot work');
-    },
-    {
-      onTerminalError: async () => {
-        throw new Error('events are down');
-      },
-    },
-  );
-  t.teardown(() => queue.stop());
-  queue.add('bad');
-  queue.add('flaky');
-  await reconciled(4);
-  await queue.whenIdle();
-  t.deepEqual(
-    runs.map((r) => r.key),
-    ['bad', 'flaky', 'flaky', 'flaky'],
-  );
+  const { runs, logged } = await badAndFlaky(t, async () => {
+    throw new Error('events are down');
+  });
+  t.deepEqual(runs, ['bad', 'flaky', 'flaky', 'flaky']);
   t.true(logged.some((r) => r.key === 'bad' && r.msg === 'could not report a terminal error'));
 });
 
