@@ -14,10 +14,14 @@ export async function launchChromium(): Promise<{ context: BrowserContext; close
     ignoreHTTPSErrors: true,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
   });
+  // Every wait in the page ends: an action, a selector or a navigation that takes longer fails the test.
+  context.setDefaultTimeout(30_000);
+  context.setDefaultNavigationTimeout(30_000);
   return {
     context,
     async close() {
-      await context.close();
+      // Bounded too, so a browser that does not close cannot keep the test cluster held.
+      await Promise.race([context.close(), new Promise((resolve) => setTimeout(resolve, 15_000).unref())]);
       await rm(profile, { recursive: true, force: true });
     },
   };
