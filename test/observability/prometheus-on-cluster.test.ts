@@ -41,7 +41,9 @@ test('the scrape token reads metrics and targets only; nodes, agents, the contro
   t.is((await get('/api/v1/namespaces/default/pods')).status, 401, 'the scrape token is no API credential');
   t.is((await get('/minik8s/v1/sd/pods', 'not-a-token')).status, 401);
   // The gateway as npm start runs it, with the scrape token for its /metrics.
-  const tokenFile = join(await mkdtemp(join(tmpdir(), 'minik8s-scrape-')), 'token');
+  const tokenDir = await mkdtemp(join(tmpdir(), 'minik8s-scrape-'));
+  t.teardown(() => rm(tokenDir, { recursive: true, force: true }));
+  const tokenFile = join(tokenDir, 'token');
   await writeFile(tokenFile, token, { mode: 0o600 });
   await startGatewayProcess(t, cluster, ['--metrics-token-file', tokenFile]);
   const agent = cluster.nodes[0]!;
