@@ -18,6 +18,8 @@ const podYaml = (name: string, command: string) =>
   });
 
 test('the console signs in with the token, shows a pod created meanwhile without a reload, and graphs its usage', async (t) => {
+  // About 2 minutes of its own, after waiting for the test nodes while another cluster test holds them.
+  t.timeout(360_000);
   const promPort = await freePort();
   const cluster = await startTestCluster(t, { controlPlane: { clusterConfig: { prometheusUrl: `http://127.0.0.1:${promPort}` } } });
   const apiUrl = `https://127.0.0.1:${new URL(cluster.cp.url).port}`;

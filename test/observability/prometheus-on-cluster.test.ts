@@ -30,6 +30,8 @@ const metricsPodYaml = (name: string, value: number) =>
 const BOUND_MS = 15_000;
 
 test('the scrape token reads metrics and targets only; nodes, agents, the control plane, the gateway and an annotated pod are discovered and scraped; a pod comes and goes within the bounds', async (t) => {
+  // About 2 minutes of its own, after waiting for the test nodes while another cluster test holds them.
+  t.timeout(360_000);
   const cluster = await startTestCluster(t);
   const token = cluster.config.metricsToken!;
   const get = (path: string, bearer = token) => fetch(`${cluster.cp.url}${path}`, { headers: { authorization: `Bearer ${bearer}` } });
