@@ -7,20 +7,25 @@
  *   - memory: resident set of Prometheus, each node exporter, and each node agent (for scale)
  *   - the agent's /metrics/cadvisor: Prometheus' own scrape_duration_seconds and client-timed GETs, with the
  *     node's pods only, then with PODS more pods on that node; node-exporter's scrape beside it
+ *   - the agent's CPU with those pods: idle (Prometheus' own scrapes only) as the baseline, then while
+ *     /metrics/cadvisor is fetched back to back; the difference per request is one scrape's CPU
  *   - the cluster-repo example (Python, prometheus_client): commit → its metric in Prometheus
  */
+import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { DEFAULT_PROMETHEUS_URL } from '../../common/config/cluster-config.js';
+import { DEFAULT_PROMETHEUS_URL, readClusterConfig } from '../../common/config/cluster-config.js';
 import { connectLocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
 const PODS = Number(process.env.BENCH_PODS ?? 30);
 const NODE = process.env.BENCH_NODE ?? 'node-1';
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
-const cluster = await connectLocalCluster();
-const { config } = cluster;
+const execFileAsync = promisify(execFile);
+const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 30_000);
+const config = readClusterConfig();
 const prometheus = config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
 
 const metricsPod = (name: string, nodeSelector?: Record<string, string>) =>
@@ -61,11 +66,43 @@ const targetListed = async (pod: string) => {
   return body.data.activeTargets.some((x) => x.labels.pod === pod);
 };
 
-async function rssMiB(pidFile: string): Promise<number | undefined> {
-  const pid = (await readFile(pidFile, 'utf8').catch(() => '')).trim();
+/** A supervised program's pid (npm start runs every daemon under supervisord; scripts/lib/supervisor.sh). */
+async function programPid(name: string): Promise<string> {
+  const { stdout } = await execFileAsync('supervisorctl', ['-c', `${RUN}/supervisor/supervisord.conf`, 'pid', name]).catch(() => ({ stdout: '' }));
+  return /^[1-9][0-9]*$/.test(stdout.trim()) ? stdout.trim() : '';
+}
+
+async function rssMiB(program: string): Promise<string> {
+  const pid = await programPid(program);
   const status = pid && (await readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
   const kb = status ? Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) : NaN;
-  return Number.isFinite(kb) ? kb / 1024 : undefined;
+  return Number.isFinite(kb) ? `${(kb / 1024).toFixed(0)} MiB` : '(not running)';
+}
+
+/** CPU seconds a process has used (user + system, from /proc/PID/stat; clock ticks of 1/100 s). */
+async function cpuSeconds(pid: string): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** The CPU seconds a process used over `windowMs` while `during` ran (or while nothing else did). */
+async function cpuShare(pid: string, windowMs: number, during?: (signal: AbortSignal) => Promise<number>) {
+  const c0 = await cpuSeconds(pid);
+  const t0 = performance.now();
+  const signal = AbortSignal.timeout(windowMs);
+  const n = during ? await during(signal) : await new Promise<number>((resolve) => signal.addEventListener('abort', () => resolve(0)));
+  return { cpu: (await cpuSeconds(pid)) - c0, seconds: (performance.now() - t0) / 1000, requests: n };
+}
+
+/** Back-to-back GETs with the scrape token until the signal; how many were answered. */
+async function hammer(url: string, signal: AbortSignal): Promise<number> {
+  let n = 0;
+  while (!signal.aborted) {
+    await (await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` } })).arrayBuffer();
+    n++;
+  }
+  return n;
 }
 
 /** Client-timed GETs of an agent route with the scrape token: p50 over `n`. */
@@ -86,6 +123,7 @@ async function scrapeDuration(job: string): Promise<number> {
   return Number(r?.value[1] ?? NaN) * 1000;
 }
 
+const cluster = await connectLocalCluster();
 // Names of this run's own, so pods an interrupted run left behind (removed first) cannot be mistaken for them.
 const run = Date.now().toString(36);
 try {
@@ -109,21 +147,12 @@ try {
   }
   const gaps = toSample.map((s, i) => s - toRunning[i]!);
   console.log(
-    [
-      `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline)`,
-      `commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline)`,
-      `Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}`,
-      `delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
-    ].join('; '),
+    `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
   );
 
   const nodes = (await cluster.client.list('Node')).items.map((n) => n.metadata.name).sort();
-  const mem = [`Prometheus ${(await rssMiB(`${RUN}/prometheus.pid`))?.toFixed(0)} MiB`];
-  for (const n of nodes)
-    mem.push(
-      `${n}: node exporter ${(await rssMiB(`${RUN}/${n}/node-exporter.pid`))?.toFixed(0)} MiB, ` +
-        `agent ${(await rssMiB(`${RUN}/${n}/agent.pid`))?.toFixed(0)} MiB`,
-    );
+  const mem = [`Prometheus ${await rssMiB('prometheus')}`, `gateway ${await rssMiB('gateway')}`];
+  for (const n of nodes) mem.push(`${n}: node exporter ${await rssMiB(`node-exporter-${n}`)}, agent ${await rssMiB(`agent-${n}`)}`);
   console.log(`memory (resident): ${mem.join('; ')}`);
 
   const node = (await cluster.client.get({ kind: 'Node', name: NODE }))!;
@@ -141,15 +170,25 @@ try {
   );
   await new Promise((resolve) => setTimeout(resolve, 60_000));
   const after = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
+  // The agent's CPU with the pods: idle (only Prometheus' scrapes every 5 s and its own sampling) as the
+  // baseline, then while /metrics/cadvisor is fetched back to back; the difference per request is one scrape's cost.
+  const agentPid = await programPid(`agent-${NODE}`);
+  const idle = await cpuShare(agentPid, CPU_WINDOW_MS);
+  const busy = await cpuShare(agentPid, CPU_WINDOW_MS, (signal) => hammer(cadvisor, signal));
+  const idleRate = idle.cpu / idle.seconds;
+  const perScrapeMs = ((busy.cpu - idleRate * busy.seconds) / busy.requests) * 1000;
   const gone = cluster.when(names, 'gone');
   await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, null])), 'bench: remove the load pods');
   await gone;
   console.log(
-    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — ` +
-      `Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
-      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), ` +
-      `GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
+    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
+      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
       `node-exporter scrape beside it ${before.exporter.toFixed(1)} → ${after.exporter.toFixed(1)} ms`,
+  );
+  console.log(
+    `agent CPU on ${NODE} with the ${PODS} pods: idle ${(idleRate * 100).toFixed(1)}% of a core (baseline); fetching /metrics/cadvisor back to back ${((busy.cpu / busy.seconds) * 100).toFixed(1)}% ` +
+      `(${(busy.cpu / busy.seconds / idleRate).toFixed(1)}× the baseline, ${busy.requests} scrapes in ${busy.seconds.toFixed(0)} s): ${perScrapeMs.toFixed(1)} ms CPU per scrape, ` +
+      `${((perScrapeMs / 5000) * 100).toFixed(2)}% of a core at Prometheus' 5 s interval`,
   );
 
   // The cluster-repo example, as a user would deploy it: its own metrics appear with no Prometheus change.
@@ -159,8 +198,7 @@ try {
   const seen = await until(async () => (await query('shop_orders_total{app="orders"}')).length > 0, 180_000);
   const [series] = await query('sum(shop_orders_total{app="orders"})');
   console.log(
-    `cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ` +
-      `${series?.value[1]} orders counted so far`,
+    `cluster-repo/apps/orders-metrics.yaml: commit → shop_orders_total in Prometheus ${ms(seen - e0)} (image pull included); ${series?.value[1]} orders counted so far`,
   );
   await cluster.push({ 'orders-metrics.yaml': null }, 'bench: remove the orders example');
 } finally {
