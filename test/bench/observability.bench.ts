@@ -17,7 +17,7 @@ import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import { stringify as toYaml } from 'yaml';
-import { DEFAULT_PROMETHEUS_URL, readClusterConfig } from '../../common/config/cluster-config.js';
+import { DEFAULT_PROMETHEUS_URL } from '../../common/config/cluster-config.js';
 import { connectLocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -26,7 +26,8 @@ const NODE = process.env.BENCH_NODE ?? 'node-1';
 const RUN = process.env.MINIK8S_RUN ?? '/run/minik8s';
 const execFileAsync = promisify(execFile);
 const CPU_WINDOW_MS = Number(process.env.BENCH_CPU_WINDOW_MS ?? 30_000);
-const config = readClusterConfig();
+const cluster = await connectLocalCluster();
+const { config } = cluster;
 const prometheus = config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL;
 
 const metricsPod = (name: string, nodeSelector?: Record<string, string>) =>
@@ -124,7 +125,6 @@ async function scrapeDuration(job: string): Promise<number> {
   return Number(r?.value[1] ?? NaN) * 1000;
 }
 
-const cluster = await connectLocalCluster();
 // Names of this run's own, so pods an interrupted run left behind (removed first) cannot be mistaken for them.
 const run = Date.now().toString(36);
 try {
@@ -147,8 +147,14 @@ try {
     toGone.push((await until(async () => !(await targetListed(name)))) - d0);
   }
   const gaps = toSample.map((s, i) => s - toRunning[i]!);
+  const [running50, sample50] = [pct(toRunning, 50), pct(toSample, 50)];
   console.log(
-    `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(pct(toRunning, 50))} (baseline); commit → first sample p50 ${ms(pct(toSample, 50))} (${(pct(toSample, 50) / pct(toRunning, 50)).toFixed(2)}× the baseline); Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}; delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
+    [
+      `discovery (${ROUNDS} pods, one at a time): commit → Running p50 ${ms(running50)} (baseline)`,
+      `commit → first sample p50 ${ms(sample50)} (${(sample50 / running50).toFixed(2)}× the baseline)`,
+      `Running → first sample p50 ${ms(pct(gaps, 50))}, max ${ms(Math.max(...gaps))}`,
+      `delete → target gone p50 ${ms(pct(toGone, 50))}, max ${ms(Math.max(...toGone))}`,
+    ].join('; '),
   );
 
   const nodes = (await cluster.client.list('Node')).items.map((n) => n.metadata.name).sort();
@@ -181,15 +187,24 @@ try {
   const gone = cluster.when(names, 'gone');
   await cluster.push(Object.fromEntries(names.map((n) => [`${n}.yaml`, null])), 'bench: remove the load pods');
   await gone;
+  const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
   console.log(
-    `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — Prometheus scrape ${before.scrape.toFixed(1)} ms, GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B); ` +
-      `with them — scrape ${after.scrape.toFixed(1)} ms (${(after.scrape / before.scrape).toFixed(2)}×), GET p50 ${after.get.p50.toFixed(1)} ms (${(after.get.p50 / before.get.p50).toFixed(2)}×, ${after.get.bytes} B); ` +
+    [
+      `agent /metrics/cadvisor on ${NODE}: before the ${PODS} pods — Prometheus scrape ${before.scrape.toFixed(1)} ms`,
+      `GET p50 ${before.get.p50.toFixed(1)} ms (${before.get.bytes} B)`,
+      `with them — scrape ${after.scrape.toFixed(1)} ms (${ratio(after.scrape, before.scrape)})`,
+      `GET p50 ${after.get.p50.toFixed(1)} ms (${ratio(after.get.p50, before.get.p50)}, ${after.get.bytes} B)`,
       `node-exporter scrape beside it ${before.exporter.toFixed(1)} → ${after.exporter.toFixed(1)} ms`,
+    ].join(', '),
   );
+  const busyRate = busy.cpu / busy.seconds;
   console.log(
-    `agent CPU on ${NODE} with the ${PODS} pods: idle ${(idleRate * 100).toFixed(1)}% of a core (baseline); fetching /metrics/cadvisor back to back ${((busy.cpu / busy.seconds) * 100).toFixed(1)}% ` +
-      `(${(busy.cpu / busy.seconds / idleRate).toFixed(1)}× the baseline, ${busy.requests} scrapes in ${busy.seconds.toFixed(0)} s): ${perScrapeMs.toFixed(1)} ms CPU per scrape, ` +
-      `${((perScrapeMs / 5000) * 100).toFixed(2)}% of a core at Prometheus' 5 s interval`,
+    [
+      `agent CPU on ${NODE} with the ${PODS} pods: idle ${(idleRate * 100).toFixed(1)}% of a core (baseline)`,
+      `fetching /metrics/cadvisor back to back ${(busyRate * 100).toFixed(1)}% (${ratio(busyRate, idleRate)} the baseline, ` +
+        `${busy.requests} scrapes in ${busy.seconds.toFixed(0)} s)`,
+      `${perScrapeMs.toFixed(1)} ms CPU per scrape, ${((perScrapeMs / 5000) * 100).toFixed(2)}% of a core at Prometheus' 5 s interval`,
+    ].join('; '),
   );
 
   // The cluster-repo example, as a user would deploy it: its own metrics appear with no Prometheus change. A

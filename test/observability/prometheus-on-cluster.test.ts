@@ -33,7 +33,8 @@ const BOUND_MS = 15_000;
 const maybe = process.env.MINIK8S_TEST_PROMETHEUS ? test : test.skip;
 
 maybe(
-  'the scrape token reads metrics and targets only; nodes, agents, the control plane, the gateway and an annotated pod are discovered and scraped; a pod comes and goes within the bounds',
+  'the scrape token reads metrics and targets only; nodes, agents, the control plane, the gateway and an annotated pod are discovered and scraped; ' +
+    'a pod comes and goes within the bounds',
   async (t) => {
     // About 2 minutes of its own, after waiting for the test nodes while another cluster test holds them.
     t.timeout(360_000);
