@@ -92,6 +92,7 @@ async function main(): Promise<void> {
   server = await startAgentServer({
     host: config.nodeIP,
     port: config.agentPort,
+    tls: { cert: await readFile(config.tlsCertFile), key: await readFile(config.tlsPrivateKeyFile) },
     tokens: [credentials.agentToken],
     runtime,
     exec: new DockerExec(docker),

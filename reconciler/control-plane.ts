@@ -4,7 +4,7 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { Informer } from '../common/client/informer.js';
-import { type ClusterConfig, DEFAULT_PROMETHEUS_URL } from '../common/config/cluster-config.js';
+import { type ClusterConfig, DEFAULT_PROMETHEUS_URL, readClusterCa } from '../common/config/cluster-config.js';
 import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
 import { createLogger } from '../common/log/log.js';
 import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
@@ -136,7 +136,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         git.syncRouter,
         evictionRouter(store),
         bootstrapRouter(config.tokenKey),
-        createPodProxyRouter({ store, agentToken: (node) => scopedToken(config.tokenKey, 'agent', node) }),
+        createPodProxyRouter({ store, agentToken: (node) => scopedToken(config.tokenKey, 'agent', node), agentCa: readClusterCa(config) }),
         functionSourceRouter(store, () => git.gitdir),
         functionActivityRouter(activity),
         prometheusProxy(config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL),

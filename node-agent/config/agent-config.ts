@@ -21,6 +21,9 @@ export const agentConfigSchema = z.strictObject({
   dockerSocket: z.string().min(1).default('/var/run/docker.sock'),
   nodeIP: ipv4,
   agentPort: z.number().int().min(1).max(65535).default(10250),
+  /** The agent's serving certificate (PEM, from the cluster CA, naming nodeIP) and key: agentPort speaks TLS only. */
+  tlsCertFile: z.string().startsWith('/'),
+  tlsPrivateKeyFile: z.string().startsWith('/'),
   stateDir: z.string().startsWith('/').default('/var/lib/minik8s-agent'),
   /**
    * A fixed pod subnet, used when the control plane has allocated the node none (a cluster without its

@@ -1,7 +1,9 @@
 /**
- * The node agent's own HTTP server, on nodeIP:agentPort, for the API server's pod proxy (kubelet's
- * port 10250). Every route wants this node's agent token (only the API server has it: reconciler/auth); errors are Kubernetes
- * `Status` bodies, which the API server hands on unchanged.
+ * The node agent's own HTTPS server, on nodeIP:agentPort, for the API server's pod proxy (kubelet's
+ * port 10250). TLS only, with the node's certificate from the cluster CA (the API server verifies it, so
+ * the agent token it presents goes to this agent alone). Every route wants this node's agent token (only
+ * the API server has it: reconciler/auth); errors are Kubernetes `Status` bodies, which the API server
+ * hands on unchanged.
  *
  *   GET  /containerLogs/:namespace/:pod/:container?follow=true&tail=N&previous=true
  *        the container's stdout and stderr as text/plain, kept open while following.
@@ -14,7 +16,7 @@
  */
 
 import { once } from 'node:events';
-import { createServer } from 'node:http';
+import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { finished } from 'node:stream/promises';
@@ -42,7 +44,9 @@ export interface AgentServerOptions {
   /** The address to bind: the node IP, where the API server reaches the agent. */
   host: string;
   port: number;
-  /** Bearer tokens accepted (the join token, which the API server presents). */
+  /** The serving certificate and key (PEM). */
+  tls: { cert: string | Buffer; key: string | Buffer };
+  /** Bearer tokens accepted (this node's agent token, which the API server presents). */
   tokens: readonly string[];
   runtime: Pick<PodRuntime, 'listPods' | 'logs'>;
   exec: ContainerExec;
@@ -165,7 +169,7 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
   app.use(notFoundHandler);
   app.use(errorHandler(log));
 
-  const server = createServer(app);
+  const server = createServer({ cert: opts.tls.cert, key: opts.tls.key }, app);
   routeUpgrades(server, app);
   server.listen(opts.port, opts.host);
   await once(server, 'listening');

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from 'node:http';
-import { request } from 'node:http';
+import { request } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { EXEC_UPGRADE_PROTOCOL, ExecFrameDecoder, ExecFrameType } from '../../common/client/exec-frames.js';
@@ -18,12 +18,16 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
   return isUpgrade(req) && req.headers.upgrade?.toLowerCase() === 'websocket';
 }
 
-/** Opens the agent's upgraded exec connection; an agent's refusal (no such container, not running) becomes the answer. */
-export function upgradeToAgent(target: PodAgentTarget, path: string, agentToken: string): Promise<Duplex> {
+/**
+ * Opens the agent's upgraded exec connection over TLS (its certificate verified against `agentCa`); an
+ * agent's refusal (no such container, not running) becomes the answer.
+ */
+export function upgradeToAgent(target: PodAgentTarget, path: string, agentToken: string, agentCa: string): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const upstream = request({
       host: target.host,
       port: target.port,
+      ca: agentCa,
       method: 'GET',
       path,
       headers: { authorization: `Bearer ${agentToken}`, connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL },

@@ -1,4 +1,4 @@
-import { request } from 'node:http';
+import { request } from 'node:https';
 import { type Request, type Response, Router } from 'express';
 import { EXEC_UPGRADE_PROTOCOL } from '../../common/client/exec-frames.js';
 import { K8S_EXEC_PROTOCOLS } from '../../common/client/k8s-exec-channels.js';
@@ -16,6 +16,8 @@ export interface PodProxyDeps {
   store: ObjectStore;
   /** What the API server presents to a node's agent (each agent accepts only its own). */
   agentToken: (nodeName: string) => string;
+  /** The CA (PEM) every agent's serving certificate comes from: the token goes only to an agent it verifies. */
+  agentCa: string;
 }
 
 const POD = '/api/v1/namespaces/:namespace/pods/:name';
@@ -56,6 +58,7 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
       const upstream = request({
         host: target.host,
         port: target.port,
+        ca: deps.agentCa,
         method: call.method,
         path: call.path,
         headers: {
@@ -119,7 +122,7 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
   /** kubectl's exec: a WebSocket speaking Kubernetes' channel protocol, bridged to the agent's exec frames. */
   const execOverWebSocket = async (req: Request) => {
     const target = await targetOf(req);
-    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.agentToken(target.nodeName));
+    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.agentToken(target.nodeName), deps.agentCa);
     const { socket, head } = takeUpgrade(req)!;
     webSockets.handleUpgrade(req, socket, head, (ws) => bridgeExec(ws, agent));
   };

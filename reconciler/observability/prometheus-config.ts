@@ -7,8 +7,8 @@ export interface PrometheusConfigInput {
   apiUrl: string;
   /** The scrape token's file (mode 0600): Prometheus presents it to the control plane and the agents. */
   tokenFile: string;
-  /** The cluster CA, when the API speaks TLS. */
-  caFile?: string;
+  /** The cluster CA: the API's and every node agent's serving certificates come from it. */
+  caFile: string;
   /** Prometheus' own address, for its self-scrape. */
   listenAddress: string;
   /** How often every target is scraped (5 s: a new pod shows within 15 s of running). */
@@ -28,12 +28,14 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
   const api = new URL(input.apiUrl);
   const interval = `${input.scrapeIntervalSeconds ?? 5}s`;
   const authorization = { type: 'Bearer', credentials_file: input.tokenFile };
-  const tls = input.caFile ? { tls_config: { ca_file: input.caFile } } : {};
+  const tls = { tls_config: { ca_file: input.caFile } };
   const sd = (path: string) => ({
     http_sd_configs: [{ url: new URL(path, api).toString(), refresh_interval: `${input.sdRefreshSeconds ?? 5}s`, authorization, ...tls }],
     authorization,
     sample_limit: input.sampleLimit ?? 20_000,
   });
+  // Node agents' ports (pods are scraped through their node's agent) speak TLS only, with certificates from the cluster CA.
+  const viaAgent = (path: string) => ({ ...sd(path), scheme: 'https', ...tls });
   const config = {
     global: { scrape_interval: interval, scrape_timeout: interval, evaluation_interval: '15s' },
     scrape_configs: [
@@ -45,13 +47,13 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
         ...tls,
         static_configs: [{ targets: [api.host], labels: { component: 'control-plane' } }],
       },
-      { job_name: 'node-exporter', ...sd(PROMETHEUS_SD_PATHS.nodeExporter) },
-      { job_name: 'minik8s-agent', ...sd(PROMETHEUS_SD_PATHS.agent) },
-      { job_name: 'cadvisor', ...sd(PROMETHEUS_SD_PATHS.cadvisor) },
+      { job_name: 'node-exporter', ...viaAgent(PROMETHEUS_SD_PATHS.nodeExporter) },
+      { job_name: 'minik8s-agent', ...viaAgent(PROMETHEUS_SD_PATHS.agent) },
+      { job_name: 'cadvisor', ...viaAgent(PROMETHEUS_SD_PATHS.cadvisor) },
       { job_name: 'gateway', ...sd(PROMETHEUS_SD_PATHS.gateway) },
       {
         job_name: 'pods',
-        ...sd(PROMETHEUS_SD_PATHS.pods),
+        ...viaAgent(PROMETHEUS_SD_PATHS.pods),
         // The pod's labels, as kube-prometheus' pod discovery maps them.
         relabel_configs: [{ action: 'labelmap', regex: '__meta_minik8s_pod_label_(.+)' }],
       },

@@ -20,6 +20,7 @@ node_up() {
   # shellcheck disable=SC2046
   start_dockerd "$name" "$state" "$run" "$ns" $(node_dockerd_args)
   ensure_metrics_token
+  ensure_node_cert "$name" "$ip"
   # 0600: it holds the bootstrap token.
   (umask 077 && write_agent_config "$name" "$ip" "$run/docker.sock" "$state/agent" | write_atomically "$state/agent.yaml") || true
   chmod 600 "$state/agent.yaml"
@@ -32,7 +33,7 @@ write_agent_config() {
   sed -e "s|@NODE_NAME@|$1|g" -e "s|@NODE_IP@|$2|g" -e "s|@DOCKER_SOCKET@|$3|g" -e "s|@STATE_DIR@|$4|g" \
     -e "s|@API_URL@|https://$BRIDGE_IP:$API_PORT|g" -e "s|@JOIN_TOKEN@|$(cluster_config_get joinToken)|g" \
     -e "s|@METRICS_TOKEN@|$(cluster_config_get metricsToken)|g" -e '/^metricsToken: *$/d' \
-    -e "s|@CA_FILE@|$(cluster_config_get caFile)|g" \
+    -e "s|@CA_FILE@|$(cluster_config_get caFile)|g" -e "s|@NODE_CERT@|$(pki_dir)/nodes/$1|g" \
     "$MINIK8S_REPO/templates/node-agent.yaml" | sed '/^# *EXAMPLE-ONLY/,$d'
 }
 

@@ -4,6 +4,7 @@
 # and the etcd CA (etcd's serving certificate and the one client certificate, the control plane's), so a
 # certificate the cluster CA signs can never open etcd. ECDSA P-256 keys, mode 0600; files:
 #   ca.crt ca.key apiserver.crt apiserver.key                              (cluster CA)
+#   nodes/NAME.crt nodes/NAME.key   each node agent's serving certificate (its port 10250; cluster CA)
 #   etcd/ca.crt etcd/ca.key etcd/server.crt etcd/server.key etcd/client.crt etcd/client.key   (etcd CA)
 # Existing files are kept: a restart never changes what clients already trust.
 
@@ -50,6 +51,16 @@ ensure_pki() {
   pki_cert "$dir/etcd" "$dir/etcd/server" minik8s-etcd serverAuth,clientAuth "IP:127.0.0.1,DNS:localhost"
   pki_cert "$dir/etcd" "$dir/etcd/client" minik8s-control-plane clientAuth
   chmod 600 "$dir"/*.key "$dir"/etcd/*.key
+}
+
+# ensure_node_cert NAME IP [DIR] — the serving certificate of node NAME's agent (port 10250), for its IP and
+# name, signed by the cluster CA: the control plane, which holds that CA, verifies every agent it calls.
+# Prints nothing; the files are DIR/nodes/NAME.crt and .key (mode 0600).
+ensure_node_cert() {
+  local name=$1 ip=$2 dir=${3:-$(pki_dir)}
+  mkdir -p "$dir/nodes" && chmod 700 "$dir/nodes"
+  pki_cert "$dir" "$dir/nodes/$name" "minik8s-node-$name" serverAuth "IP:$ip,DNS:$name"
+  chmod 600 "$dir/nodes/$name.key"
 }
 
 # etcd_tls_args DIR — etcd's flags: serve TLS, and only to clients with a certificate from the etcd CA.

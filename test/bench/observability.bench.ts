@@ -16,8 +16,9 @@ import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
+import { Agent } from 'undici';
 import { stringify as toYaml } from 'yaml';
-import { DEFAULT_PROMETHEUS_URL } from '../../common/config/cluster-config.js';
+import { DEFAULT_PROMETHEUS_URL, readClusterCa } from '../../common/config/cluster-config.js';
 import { connectLocalCluster, ms, pct } from './local-cluster.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 8);
@@ -107,13 +108,16 @@ async function hammer(url: string, signal: AbortSignal): Promise<number> {
   return n;
 }
 
+/** The agents serve TLS with certificates from the cluster CA. */
+const agentTls = new Agent({ connect: { ca: readClusterCa(config) } });
+
 /** Client-timed GETs of an agent route with the scrape token: p50 over `n`. */
 async function timedGets(url: string, n: number): Promise<{ p50: number; bytes: number }> {
   const times: number[] = [];
   let bytes = 0;
   for (let i = 0; i < n; i++) {
     const t0 = performance.now();
-    const res = await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` } });
+    const res = await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` }, dispatcher: agentTls } as RequestInit);
     bytes = (await res.arrayBuffer()).byteLength;
     times.push(performance.now() - t0);
   }
@@ -164,7 +168,7 @@ try {
 
   const node = (await cluster.client.get({ kind: 'Node', name: NODE }))!;
   const ip = node.status?.addresses?.find((a) => a.type === 'InternalIP')?.address;
-  const cadvisor = `http://${ip}:${node.status?.daemonEndpoints?.agentPort ?? 10250}/metrics/cadvisor`;
+  const cadvisor = `https://${ip}:${node.status?.daemonEndpoints?.agentPort ?? 10250}/metrics/cadvisor`;
   const before = { scrape: await scrapeDuration('cadvisor'), get: await timedGets(cadvisor, 50), exporter: await scrapeDuration('node-exporter') };
   const names = Array.from({ length: PODS }, (_, i) => `bench-obs-load-${run}-${i}`);
   const running = cluster.when(names, 'Running');

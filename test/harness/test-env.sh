@@ -21,6 +21,8 @@ test_env_init() {
   test_tmp=$(mktemp -d "${TMPDIR:-/tmp}/minik8s-test.XXXXXX")
   export MINIK8S_TEST_PKI="$test_tmp/pki"
   ensure_pki "$MINIK8S_TEST_PKI"
+  local i
+  for ((i = 1; i <= TEST_NODE_COUNT; i++)); do ensure_node_cert "test-$i" "$(test_node_ip "$i")" "$MINIK8S_TEST_PKI"; done
   export NODE_EXTRA_CA_CERTS="$MINIK8S_TEST_PKI/ca.crt" GIT_SSL_CAINFO="$MINIK8S_TEST_PKI/ca.crt"
 }
 

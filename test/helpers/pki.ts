@@ -30,3 +30,20 @@ export function testSecurityConfig(): Pick<ClusterConfig, 'tokenKey' | 'caFile' 
     etcdTls: testEtcdTls(),
   };
 }
+
+/** The agent config's serving certificate files for 127.0.0.1 (the test API server's, from the cluster CA): an agent on loopback. */
+export function testLoopbackCertFiles(): { tlsCertFile: string; tlsPrivateKeyFile: string } {
+  const dir = testPkiDir();
+  return { tlsCertFile: join(dir, 'apiserver.crt'), tlsPrivateKeyFile: join(dir, 'apiserver.key') };
+}
+
+/** The agent config's serving certificate files of test node `name` (test-1..3, for its IP), as the harness made them. */
+export function testNodeCertFiles(name: string): { tlsCertFile: string; tlsPrivateKeyFile: string } {
+  const base = join(testPkiDir(), 'nodes', name);
+  return { tlsCertFile: `${base}.crt`, tlsPrivateKeyFile: `${base}.key` };
+}
+
+/** The PEMs of such a pair, as the agent server takes them. */
+export function readTls(files: { tlsCertFile: string; tlsPrivateKeyFile: string }): { cert: Buffer; key: Buffer } {
+  return { cert: readFileSync(files.tlsCertFile), key: readFileSync(files.tlsPrivateKeyFile) };
+}

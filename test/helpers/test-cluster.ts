@@ -18,6 +18,7 @@ import { ROUTE_PROTO } from '../../node-agent/network/pod-network-controller.js'
 import type { ControlPlaneOptions } from '../../reconciler/control-plane.js';
 import { cloneRepo, commitAndPush, type PushResult } from '../sync/git-cluster.js';
 import { startTestControlPlane } from './control-plane.js';
+import { testNodeCertFiles } from './pki.js';
 
 /** The control plane as the test nodes' namespaces see it: the host's side of bridge mk8s0. */
 const BRIDGE_IP = '10.100.0.1';
@@ -106,6 +107,7 @@ export async function startTestCluster(
       metricsToken: config.metricsToken,
       dockerSocket: node.dockerSocket,
       nodeIP: node.ip,
+      ...testNodeCertFiles(name),
       stateDir: join(dir, name),
       heartbeatSeconds: 1,
       backOff: { baseSeconds: 1, maxSeconds: 4 },

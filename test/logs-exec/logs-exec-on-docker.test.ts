@@ -17,7 +17,7 @@ import { startAgentServer } from '../../node-agent/server/agent-server.js';
 import { scopedToken } from '../../reconciler/auth/scoped-tokens.js';
 import { runMkctl } from '../cli/run-mkctl.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
-import { testCa } from '../helpers/pki.js';
+import { readTls, testCa, testLoopbackCertFiles } from '../helpers/pki.js';
 import { DOCKER_SOCKET, ensureTestPodNetwork, eventually, POD_CIDR, testRuntime } from '../node-agent/agent-harness.js';
 
 /** The test network's subnet, as the node agent tests use it: agents on the same dockerd must agree. */
@@ -37,6 +37,7 @@ async function startCluster(t: ExecutionContext) {
   const server = await startAgentServer({
     host: '127.0.0.1',
     port: 0,
+    tls: readTls(testLoopbackCertFiles()),
     tokens: [scopedToken(config.tokenKey, 'agent', nodeName)],
     runtime,
     exec: new DockerExec(docker),
@@ -47,6 +48,7 @@ async function startCluster(t: ExecutionContext) {
     joinToken: config.joinToken,
     nodeIP: '127.0.0.1',
     agentPort: server.port,
+    ...testLoopbackCertFiles(),
     stateDir,
     podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 2 },

@@ -15,6 +15,7 @@ import { DockerRuntime } from '../../node-agent/runtime/docker-runtime.js';
 import { createApiApp } from '../../reconciler/api/api-server.js';
 import { ObjectStore } from '../../reconciler/store/object-store.js';
 import { testEtcdKV } from '../helpers/etcd.js';
+import { testNodeCertFiles } from '../helpers/pki.js';
 
 /** The test node's dockerd (the harness exports it); a developer's private one otherwise. */
 export const DOCKER_SOCKET = process.env.MINIK8S_TEST_DOCKER_SOCKET ?? '/tmp/mk8s-dev/docker.sock';
@@ -74,6 +75,7 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
     apiUrl: 'http://127.0.0.1:1',
     joinToken: TOKEN,
     nodeIP: NODE_IP,
+    ...testNodeCertFiles('test-1'),
     stateDir,
     podCIDR: POD_CIDR,
     backOff: { baseSeconds: 1, maxSeconds: 4 },

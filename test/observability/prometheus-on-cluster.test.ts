@@ -55,7 +55,7 @@ maybe(
     await writeFile(tokenFile, token, { mode: 0o600 });
     await startGatewayProcess(t, cluster, ['--metrics-token-file', tokenFile]);
     const agent = cluster.nodes[0]!;
-    const agentGet = (path: string, bearer = token) => fetch(`http://${agent.ip}:10250${path}`, { headers: { authorization: `Bearer ${bearer}` } });
+    const agentGet = (path: string, bearer = token) => fetch(`https://${agent.ip}:10250${path}`, { headers: { authorization: `Bearer ${bearer}` } });
     t.is((await agentGet('/metrics/cadvisor')).status, 200);
     t.is((await agentGet('/containerLogs/default/x/y')).status, 401, "the scrape token opens no pod's logs");
     t.is((await agentGet('/metrics', 'nope')).status, 401);
