@@ -1,11 +1,13 @@
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { Informer } from '../common/client/informer.js';
 import { type ClusterConfig, DEFAULT_PROMETHEUS_URL, readClusterCa } from '../common/config/cluster-config.js';
 import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
+import { HttpError } from '../common/http/http-error.js';
 import { createLogger } from '../common/log/log.js';
 import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
 import { podSecurityPolicy } from './admission/pod-security.js';
@@ -86,6 +88,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   // HTTPS only, with the certificate the cluster CA signed at first start (scripts/lib/pki.sh).
   // Listen first: the pre-receive hook is told the real address, which port 0 only gives after listening.
   const server = createServer({ cert: readFileSync(config.tls.certFile), key: readFileSync(config.tls.keyFile) });
+  // Until the API is wired up (the repository and its hooks first), a request gets a 503 that clients
+  // retry on, never a connection that nothing answers.
+  const starting = new HttpError(503, 'ServiceUnavailable', 'the control plane is starting', { details: { retryAfterSeconds: 1 } }).toStatus();
+  const whileStarting = (_req: IncomingMessage, res: ServerResponse) =>
+    res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify(starting));
+  server.on('request', whileStarting);
   server.listen(config.listen.port, config.listen.host);
   await once(server, 'listening');
   const { port } = server.address() as AddressInfo;
@@ -143,7 +151,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       ],
     },
   );
-  server.on('request', app);
+  server.off('request', whileStarting).on('request', app);
   routeUpgrades(server, app);
 
   const services = new Informer(source, 'Service', { log: createLogger('informer', { kind: 'Service' }) });

@@ -16,7 +16,8 @@ export type StatusReason =
   | 'NotAcceptable'
   | 'UnsupportedMediaType'
   | 'RequestEntityTooLarge'
-  | 'InternalError';
+  | 'InternalError'
+  | 'ServiceUnavailable';
 
 /** Machine-readable detail of a `Status`, as Kubernetes' `StatusDetails`. */
 export interface StatusDetails {

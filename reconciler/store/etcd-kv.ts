@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, retry } from 'cockatiel';
+import { ConsecutiveBreaker, circuitBreaker, ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { ComparatorBuilder, Etcd3, GRPCResourceExhastedError, type IKeyValue, isRecoverableError, type Namespace } from 'etcd3';
 import { type KV, type KVEntry, type KVEvent, type KVOp, type KVWatch, MAX_TXN_OPS } from './kv.js';
 import { StoreError } from './store-error.js';
@@ -19,10 +19,16 @@ const transient = (err: Error) => isRecoverableError(err) && !isRequestTooLarge(
 /**
  * The etcd client's own fault handling (a per-host circuit breaker and a retry, as by default), except
  * that an oversized request is neither retried nor counted: one bad write must not open the breaker
- * and fail every other call of the API for seconds.
+ * and fail every other call of the API for seconds. An open breaker tries etcd again after 250 ms,
+ * doubling while it stays down (to 5 s): the client's fixed 5 s kept the API failing for 5 s after a
+ * crashed etcd was back within one.
  */
 const faultHandling = {
-  host: () => circuitBreaker(handleWhen(transient), { halfOpenAfter: 5000, breaker: new ConsecutiveBreaker(3) }),
+  host: () =>
+    circuitBreaker(handleWhen(transient), {
+      halfOpenAfter: new ExponentialBackoff({ initialDelay: 250, maxDelay: 5000 }),
+      breaker: new ConsecutiveBreaker(3),
+    }),
   global: retry(handleWhen(transient), { maxAttempts: 3 }),
 };
 
