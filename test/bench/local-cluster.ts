@@ -64,6 +64,9 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
   } catch (err) {
     needCluster(`its config cannot be used (${(err as Error).message})`);
   }
+  // git here talks only to this cluster, and a GIT_SSL_CAINFO inherited from the environment would
+  // override every http.sslCAInfo given on the command line or in the clone's config.
+  process.env.GIT_SSL_CAINFO = config.caFile;
   try {
     nodes = (await client.list('Node')).items.length;
   } catch (err) {

@@ -5,10 +5,13 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { GIT_USER, readClusterConfig } from '../../common/config/cluster-config.js';
+import { Agent } from 'undici';
+import { GIT_USER, readClusterCa, readClusterConfig } from '../../common/config/cluster-config.js';
 import { runGit, runGitRaw } from '../../reconciler/git/run-git.js';
 
 const config = () => readClusterConfig();
+// git trusts the cluster CA through GIT_SSL_CAINFO (connectLocalCluster sets it), fetch through a dispatcher.
+const trustingCa = () => new Agent({ connect: { ca: readClusterCa(config()) } });
 const withCredentials = (url: string) => url.replace('://', `://${GIT_USER}:${config().token}@`);
 const remoteHead = async () => (await runGit(['ls-remote', withCredentials(config().gitUrl), 'refs/heads/main'])).split('\t')[0]!;
 
@@ -91,7 +94,8 @@ export async function bypassPush(): Promise<boolean> {
           method: path.startsWith('info') ? 'GET' : 'POST',
           ...(path.startsWith('info') ? {} : { body: Uint8Array.from(body) }),
           headers: { 'content-type': 'application/x-git-receive-pack-request' },
-        }).then((r) => r.status),
+          dispatcher: trustingCa(),
+        } as RequestInit).then((r) => r.status),
       ),
     );
     return answers.every((s) => s >= 400) && (await remoteHead()) === before;
