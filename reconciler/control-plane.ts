@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { Router } from 'express';
 import { Informer } from '../common/client/informer.js';
 import { type ClusterConfig, DEFAULT_PROMETHEUS_URL, readClusterCa } from '../common/config/cluster-config.js';
+import { invokeTokenSha256 } from '../common/functions/function-token.js';
 import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
 import { HttpError } from '../common/http/http-error.js';
 import { createLogger } from '../common/log/log.js';
@@ -26,7 +27,9 @@ import { ServiceIPController } from './controllers/service-ip-controller.js';
 import { FunctionActivity, functionActivityRouter } from './functions/function-activity.js';
 import { FunctionController } from './functions/function-controller.js';
 import { FunctionKafka } from './functions/function-kafka.js';
+import { FunctionLagMonitor } from './functions/function-lag.js';
 import { functionSourceRouter } from './functions/function-source-router.js';
+import { functionInvokeToken, functionTokenRouter } from './functions/function-token-router.js';
 import { fireGitTriggers } from './functions/git-triggers.js';
 import { ScheduleTriggers } from './functions/schedule-triggers.js';
 import { observabilityRouter } from './observability/observability-router.js';
@@ -146,6 +149,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         bootstrapRouter(config.tokenKey),
         createPodProxyRouter({ store, agentToken: (node) => scopedToken(config.tokenKey, 'agent', node), agentCa: readClusterCa(config) }),
         functionSourceRouter(store, () => git.gitdir),
+        functionTokenRouter(store, config.tokenKey),
         functionActivityRouter(activity),
         prometheusProxy(config.prometheusUrl ?? DEFAULT_PROMETHEUS_URL),
       ],
@@ -169,10 +173,12 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     activity,
     git: { gitdir: git.gitdir, appliedRevision: git.appliedRevision },
     ...(functionKafka && { topics: functionKafka }),
+    invokeTokenSha256: (namespace, name) => invokeTokenSha256(functionInvokeToken(config.tokenKey, namespace, name)),
     log: createLogger('function-controller'),
   });
   const send = functionKafka && ((call: Parameters<FunctionKafka['send']>[0]) => functionKafka.send(call));
   const schedules = send && new ScheduleTriggers({ kv, functions, send, log: createLogger('schedule-triggers') });
+  const lag = functionKafka && new FunctionLagMonitor({ functions, source: functionKafka, log: createLogger('function-lag') });
   onApplied = (revision, previous) => {
     functionController.resync();
     if (send) void fireGitTriggers({ gitdir: git.gitdir, functions: () => functions.list(), send, log: createLogger('git-triggers') }, revision, previous);
@@ -213,6 +219,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   await Promise.all(informers.map((i) => i.start()));
   await ensureGatewayService(store);
   schedules?.sync();
+  lag?.start();
   log.info({ url, gitUrl: config.gitUrl }, 'control plane ready');
 
   return {
@@ -222,6 +229,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       for (const i of informers) i.stop();
       await Promise.all(controllers.map((c) => c.stop()));
       schedules?.stop();
+      await lag?.stop();
       await functionKafka?.stop();
       await git.stop();
       server.closeAllConnections();

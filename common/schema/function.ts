@@ -48,6 +48,8 @@ const functionSpecSchema = z
       })
       .default({ minScale: 0, maxScale: 10, scaleToZeroAfterSeconds: 60 }),
     triggers: z.array(functionTriggerSchema).default([]),
+    /** Anyone may call it over HTTP, without the function's invoke token (default: only callers with the token). */
+    public: z.boolean().optional(),
   })
   .superRefine((spec, ctx) => {
     if (spec.scale.minScale > spec.scale.maxScale)
@@ -63,6 +65,8 @@ const functionStatusSchema = z.object({
   readyReplicas: z.number().int().optional(),
   invocations: z.number().int().optional(),
   lastInvocationTime: z.string().optional(),
+  /** SHA-256 (hex) of the function's invoke token: what the gateway checks a caller's bearer token against. */
+  invokeTokenSha256: z.string().optional(),
   conditions: z.array(conditionSchema).optional(),
 });
 

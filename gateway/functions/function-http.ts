@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { buffer } from 'node:stream/consumers';
+import { checkCaller } from '../../common/functions/function-token.js';
 import { CALL_ID_HEADER, FUNCTION_REPLIES_TOPIC, type InvocationRequest } from '../../common/functions/invocation.js';
 import type { Logger } from '../../common/log/log.js';
+import type { FunctionObject } from '../../common/schema/index.js';
 import type { FunctionInvoker } from './function-invoker.js';
 import { parseFunctionPath } from './function-path.js';
 import type { FunctionQueue } from './function-queue.js';
@@ -20,10 +22,20 @@ function send(res: ServerResponse, status: number, headers: Record<string, strin
 
 const json = (res: ServerResponse, status: number, value: unknown) => send(res, status, { 'content-type': 'application/json' }, `${JSON.stringify(value)}\n`);
 
-function flatHeaders(req: IncomingMessage): Record<string, string> {
+/** The call's headers for the function; a private function's token is the gateway's business, not the code's. */
+function flatHeaders(req: IncomingMessage, keepAuthorization: boolean): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(', ') : v;
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined && (keepAuthorization || k !== 'authorization')) out[k] = Array.isArray(v) ? v.join(', ') : v;
   return out;
+}
+
+/** 401 unless the caller may call the function (public, or its invoke token); true when it answered. */
+function refused(req: IncomingMessage, res: ServerResponse, fn: FunctionObject): boolean {
+  const check = checkCaller(fn, req.headers.authorization);
+  if (check.allowed) return false;
+  send(res, 401, { 'content-type': 'text/plain', 'www-authenticate': 'Bearer realm="minik8s function"' }, `${check.reason}\n`);
+  return true;
 }
 
 /**
@@ -39,14 +51,19 @@ export function handleFunctionRequest(req: IncomingMessage, res: ServerResponse,
   void (async () => {
     if (target.kind === 'result') {
       const r = queue?.result(target.callId);
-      if (!r) return send(res, 404, { 'content-type': 'text/plain' }, `no call ${target.callId} (unknown, or its result has expired)\n`);
+      const callee = queue?.callee(target.callId);
+      const fn = callee && invoker.lookup(callee.namespace, callee.name);
+      // A result is read with its function's token; once the function is gone, nobody may.
+      if (!r || !fn) return send(res, 404, { 'content-type': 'text/plain' }, `no call ${target.callId} (unknown, or its result has expired)\n`);
+      if (refused(req, res, fn)) return;
       if (r === 'pending') return json(res, 202, { callId: target.callId, state: 'pending' });
       return send(res, r.statusCode, { ...r.headers, [CALL_ID_HEADER]: r.callId, 'x-minik8s-call-state': 'done' }, Buffer.from(r.body, 'base64'));
     }
-    if (!invoker.lookup(target.namespace, target.name))
-      return send(res, 404, { 'content-type': 'text/plain' }, `no function ${target.namespace}/${target.name}\n`);
+    const fn = invoker.lookup(target.namespace, target.name);
+    if (!fn) return send(res, 404, { 'content-type': 'text/plain' }, `no function ${target.namespace}/${target.name}\n`);
+    if (refused(req, res, fn)) return;
     const body = await buffer(req);
-    const headers = flatHeaders(req);
+    const headers = flatHeaders(req, fn.spec.public === true);
     const callId = randomUUID();
     if (target.kind === 'call') {
       const r = await invoker.invoke({ callId, namespace: target.namespace, name: target.name, method: req.method ?? 'GET', url: target.url, headers, body });

@@ -34,6 +34,14 @@ const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'upgrade',
 const WAIT_FOR_INSTANCE_MS = 60_000;
 /** A fresh instance's server may not listen yet when its pod turns Ready: connections are retried this long. */
 const STARTING_GRACE_MS = 10_000;
+/**
+ * How long past `timeoutSeconds` the gateway waits for the instance's own 504 (which names the revision) before
+ * it answers 504 itself: the runtime kills the call at the timeout, but on a loaded node its answer can lag.
+ */
+const DEADLINE_GRACE_MS = 5000;
+
+/** The call ran past its function's timeout and the instance did not say so in time. */
+class DeadlineError extends Error {}
 
 /**
  * The activator: takes a call for a function, waits for an instance with room (counting the wait, so the
@@ -47,7 +55,8 @@ export class FunctionInvoker {
 
   constructor(
     readonly lookup: (namespace: string, name: string) => FunctionObject | undefined,
-    readonly activity: ActivityReporter,
+    readonly activity: Pick<ActivityReporter, 'begin' | 'end' | 'queue' | 'dequeue'>,
+    readonly deadlineGraceMs = DEADLINE_GRACE_MS,
   ) {
     this.pool = new InstancePool((key) => {
       const [ns, name] = key.split('/') as [string, string];
@@ -59,21 +68,23 @@ export class FunctionInvoker {
     const fn = this.lookup(call.namespace, call.name);
     if (!fn) return gatewayAnswer(404, `no function ${call.namespace}/${call.name}`);
     const key = `${call.namespace}/${call.name}`;
-    const timeoutMs = fn.spec.timeoutSeconds * 1000 + 5000;
     const started = process.hrtime.bigint();
     this.activity.begin(key);
-    const result = await this.#call(key, call, timeoutMs);
+    const result = await this.#call(key, call, fn.spec.timeoutSeconds);
     functionMetrics.answered(key, result, started);
     return result;
   }
 
-  async #call(key: string, call: Call, timeoutMs: number): Promise<CallResult> {
+  async #call(key: string, call: Call, timeoutSeconds: number): Promise<CallResult> {
+    const timeoutMs = timeoutSeconds * 1000 + this.deadlineGraceMs;
     try {
       for (let attempt = 0; ; attempt++) {
         const instance = await this.#acquire(key);
         try {
           return await this.#forward(instance, call, timeoutMs);
         } catch (err) {
+          // A function past its timeout is a 504 whoever notices, never the gateway's own failure (502).
+          if (err instanceof DeadlineError) return timeoutAnswer(timeoutSeconds, instance.pod);
           const code = (err as NodeJS.ErrnoException).code;
           const refused = code === 'ECONNREFUSED' || code === 'EHOSTUNREACH';
           // A kept-alive connection the instance closed as it stopped (it is gone from the pool): the call never ran there.
@@ -116,18 +127,31 @@ export class FunctionInvoker {
     const headers: Record<string, string> = { [CALL_ID_HEADER]: call.callId, 'content-length': String(call.body.length) };
     for (const [k, v] of Object.entries(call.headers)) if (!HOP.has(k.toLowerCase())) headers[k] = v;
     return new Promise<CallResult>((resolve, reject) => {
-      const req = request({ host, port: Number(port), method: call.method, path: call.url, headers, agent: this.#agent, timeout: timeoutMs }, (res) => {
+      // The whole call's deadline, not the socket's idle time: a trickling answer does not stretch it.
+      let expired = false;
+      const fail = (err: Error) => {
+        clearTimeout(deadline);
+        reject(expired ? new DeadlineError(`no answer within ${timeoutMs} ms`) : err);
+      };
+      const deadline = setTimeout(() => {
+        expired = true;
+        req.destroy();
+      }, timeoutMs);
+      const req = request({ host, port: Number(port), method: call.method, path: call.url, headers, agent: this.#agent }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
+        res.on('error', fail);
+        res.on('close', () => {
+          if (!res.complete) fail(new Error('the instance closed the connection mid-answer'));
+        });
         res.on('end', () => {
+          clearTimeout(deadline);
           const out: Record<string, string> = {};
           for (const [k, v] of Object.entries(res.headers)) if (v !== undefined && !HOP.has(k)) out[k] = Array.isArray(v) ? v.join(', ') : v;
           resolve({ statusCode: res.statusCode ?? 502, headers: out, body: Buffer.concat(chunks), revision: out[REVISION_HEADER] });
         });
       });
-      req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      req.on('error', reject);
+      req.on('error', fail);
       req.end(call.body);
     });
   }
@@ -135,6 +159,18 @@ export class FunctionInvoker {
   close(): void {
     this.#agent.destroy();
   }
+}
+
+/** The runtime's own timeout answer, given by the gateway when the instance's did not arrive. */
+function timeoutAnswer(timeoutSeconds: number, pod: string): CallResult {
+  const message = `the function did not answer within ${timeoutSeconds} s (instance ${pod})`;
+  return {
+    statusCode: 504,
+    headers: { 'content-type': 'application/json' },
+    body: Buffer.from(JSON.stringify({ error: 'Timeout', message })),
+    revision: undefined,
+    gatewayError: message,
+  };
 }
 
 function gatewayAnswer(statusCode: number, message: string): CallResult {

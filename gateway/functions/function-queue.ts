@@ -30,7 +30,8 @@ export class FunctionQueue {
   readonly #producer: Producer;
   readonly #consumers = new Map<string, { consumer: Consumer; stop: () => Promise<void> }>();
   readonly #results = new Map<string, InvocationReply>();
-  readonly #pending = new Set<string>();
+  /** Calls queued by this gateway and not answered yet, with their function (NS/NAME). */
+  readonly #pending = new Map<string, { namespace: string; name: string }>();
   readonly #log: Logger;
   #replies: Consumer | undefined;
 
@@ -68,13 +69,19 @@ export class FunctionQueue {
 
   /** Puts an asynchronous call on its function's topic. */
   async enqueue(call: InvocationRequest): Promise<void> {
-    this.#pending.add(call.callId);
+    this.#pending.set(call.callId, { namespace: call.namespace, name: call.function });
     await this.#producer.send({ topic: functionTopic(call.namespace, call.function), messages: [{ key: call.callId, value: JSON.stringify(call) }] });
   }
 
   /** A call's reply, 'pending' while it is known but not done, undefined when this gateway never heard of it. */
   result(callId: string): InvocationReply | 'pending' | undefined {
     return this.#results.get(callId) ?? (this.#pending.has(callId) ? 'pending' : undefined);
+  }
+
+  /** The function a known call is for (whose token may read its result). */
+  callee(callId: string): { namespace: string; name: string } | undefined {
+    const reply = this.#results.get(callId);
+    return reply ? { namespace: reply.namespace, name: reply.function } : this.#pending.get(callId);
   }
 
   /** Consumers for the functions as they are now: one per function, one per kafka trigger; others stop. */

@@ -4,6 +4,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { stringify as toYaml } from 'yaml';
 import type { ApiClient } from '../../common/client/api-client.js';
 import { readClusterConfig } from '../../common/config/cluster-config.js';
+import { fetchInvokeToken } from '../../common/functions/function-token.js';
 import { type FunctionTrigger, functionTriggerSchema, nameSchema } from '../../common/schema/index.js';
 import { GATEWAY_SERVICE } from '../../common/schema/system-services.js';
 import { reportSync } from '../../reconciler/sync/sync-report.js';
@@ -64,7 +65,8 @@ export function register(program: Command): void {
     .action(async (name: string, opts: { namespace: string; data?: string; header: Record<string, string>; async?: boolean }) => {
       const { client } = cliContext();
       const body = opts.data?.startsWith('@') ? await readFile(opts.data.slice(1)) : opts.data;
-      const headers = { ...(body !== undefined && { 'content-type': 'application/json' }), ...opts.header };
+      const token = await fetchInvokeToken(client, opts.namespace, name);
+      const headers = { ...(body !== undefined && { 'content-type': 'application/json' }), authorization: `Bearer ${token}`, ...opts.header };
       const url = `${await gatewayUrl(client)}/${opts.async ? 'async-function' : 'function'}/${opts.namespace}/${name}`;
       const res = await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, ...(body !== undefined && { body }) });
       const text = await res.text();
@@ -76,10 +78,15 @@ export function register(program: Command): void {
       }
     });
 
-  program
-    .command('function')
-    .description('Functions: deploy')
-    .command('deploy')
+  const fn = program.command('function').description('Functions: deploy, token');
+  fn.command('token')
+    .description('Print the bearer token that calls a private function through the gateway (Authorization: Bearer TOKEN)')
+    .argument('<name>')
+    .option('-n, --namespace <ns>', 'namespace', 'default')
+    .action(async (name: string, opts: { namespace: string }) => {
+      console.log(await fetchInvokeToken(cliContext().client, opts.namespace, name));
+    });
+  fn.command('deploy')
     .description('Commit a function (FILE.py or a folder with handler.py) and its manifest to the cluster repository, and push')
     .argument('<path>')
     .requiredOption('--name <name>', 'the function name')

@@ -8,8 +8,9 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
  *   node       a node agent's credential for the API (given once, at join, for the bootstrap token)
  *   agent      what the API server presents to that node's agent (logs and exec)
  *   component  a cluster component's credential (the gateway, ...)
+ *   function   the bearer token that calls one private function through the gateway (name: NS/NAME)
  */
-export type TokenPurpose = 'node' | 'agent' | 'component';
+export type TokenPurpose = 'node' | 'agent' | 'component' | 'function';
 
 function mac(key: string, purpose: TokenPurpose, name: string): string {
   return createHmac('sha256', key).update(`${purpose}:${name}`).digest('hex');

@@ -32,6 +32,8 @@ export interface FunctionControllerDeps {
   /** The repository the sync follows and the revision it applied last. */
   git: { gitdir: string; appliedRevision(): Promise<string | undefined> };
   topics?: FunctionTopics;
+  /** SHA-256 of the function's invoke token, kept in its status for the gateway to check callers against. */
+  invokeTokenSha256: (namespace: string, name: string) => string;
   log: Logger;
 }
 
@@ -93,8 +95,9 @@ export class FunctionController {
     this.#memory.set(key, memory);
     const status: FunctionStatus = { ...fn.status };
     await this.#trackCode(fn, status);
-    // Instances fetch the code at the status's revision: it is written before any instance can ask for it.
-    if (status.revision !== fn.status?.revision) await this.#writeStatus(fn, status);
+    status.invokeTokenSha256 = this.#deps.invokeTokenSha256(namespace, ref.name);
+    // Instances fetch the code at the status's revision, callers need the token: written before any instance starts.
+    if (status.revision !== fn.status?.revision || status.invokeTokenSha256 !== fn.status?.invokeTokenSha256) await this.#writeStatus(fn, status);
     await this.#ensureTopics(fn, memory);
 
     const now = Date.now();

@@ -1,14 +1,21 @@
 import { type Admin, Kafka, logLevel, type Producer } from 'kafkajs';
-import { FUNCTION_REPLIES_TOPIC, functionTopic, type InvocationRequestInput, invocationRequestSchema } from '../../common/functions/invocation.js';
+import {
+  FUNCTION_REPLIES_TOPIC,
+  functionGroup,
+  functionTopic,
+  type InvocationRequestInput,
+  invocationRequestSchema,
+} from '../../common/functions/invocation.js';
 import { type KafkaClients, kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import type { FunctionObject } from '../../common/schema/index.js';
 import type { FunctionTopics } from './function-controller.js';
+import type { LagSource, PartitionOffsets } from './function-lag.js';
 
 /**
  * The control plane's side of Kafka (as user `controlplane`): each function's topic, with at least as many
  * partitions as the function may have instances, the shared replies topic, and calls sent by the triggers.
  */
-export class FunctionKafka implements FunctionTopics {
+export class FunctionKafka implements FunctionTopics, LagSource {
   readonly #admin: Admin;
   readonly #producer: Producer;
   #connected: Promise<void> | undefined;
@@ -45,6 +52,18 @@ export class FunctionKafka implements FunctionTopics {
   async ensure(fn: FunctionObject): Promise<void> {
     await this.#connect();
     await this.#topic(functionTopic(fn.metadata.namespace ?? 'default', fn.metadata.name), Math.max(1, fn.spec.scale.maxScale));
+  }
+
+  /** The offsets of the function's topic and of its consumer group, per partition (for its lag). */
+  async offsets(namespace: string, name: string): Promise<PartitionOffsets[]> {
+    await this.#connect();
+    const topic = functionTopic(namespace, name);
+    const [ends, [group]] = await Promise.all([
+      this.#admin.fetchTopicOffsets(topic),
+      this.#admin.fetchOffsets({ groupId: functionGroup(namespace, name), topics: [topic] }),
+    ]);
+    const committed = new Map((group?.partitions ?? []).map((p) => [p.partition, p.offset]));
+    return ends.map((e) => ({ partition: e.partition, high: e.high, low: e.low, committed: committed.get(e.partition) ?? '-1' }));
   }
 
   /** Enqueues a call (a trigger's): the gateway consumes it like any asynchronous call. */

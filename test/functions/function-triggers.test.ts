@@ -1,7 +1,7 @@
 import test from 'ava';
 import type { FunctionObject } from '../../common/schema/index.js';
 import { gitTriggerCalls, globToRegExp } from '../../reconciler/functions/git-triggers.js';
-import { tickIsNew } from '../../reconciler/functions/schedule-triggers.js';
+import { missedTicks, tickIsNew } from '../../reconciler/functions/schedule-triggers.js';
 
 test('path globs: ** at any depth, * and ? within a segment', (t) => {
   t.true(globToRegExp('docs/**').test('docs/a/b.md'));
@@ -43,4 +43,14 @@ test('a schedule tick fires only when it is later than the one recorded for the 
   t.false(tickIsNew({ schedule: '* * * * *', tick: 60_000 }, '* * * * *', 60_000));
   t.true(tickIsNew({ schedule: '* * * * *', tick: 60_000 }, '* * * * *', 120_000));
   t.true(tickIsNew({ schedule: '*/5 * * * *', tick: 60_000 }, '* * * * *', 60_000));
+});
+
+test('a starting control plane fires the ticks nobody fired since the one recorded, within the window, oldest first', (t) => {
+  const everyTenSeconds = (d: Date) => d.getTime() % 10_000 === 0;
+  const recorded = { schedule: '*/10 * * * * *', tick: 1_000_000 };
+  t.deepEqual(missedTicks(recorded, '*/10 * * * * *', 1_035_500, everyTenSeconds), [1_010_000, 1_020_000, 1_030_000]);
+  t.deepEqual(missedTicks(recorded, '*/10 * * * * *', 1_009_999, everyTenSeconds), [], 'nothing fell since');
+  t.deepEqual(missedTicks(undefined, '*/10 * * * * *', 1_035_500, everyTenSeconds), [], 'a schedule that never fired starts with its next tick');
+  t.deepEqual(missedTicks(recorded, '*/5 * * * * *', 1_035_500, everyTenSeconds), [], 'a changed schedule starts afresh');
+  t.deepEqual(missedTicks(recorded, '*/10 * * * * *', 1_000_000 + 3_600_000, everyTenSeconds, 20_000), [4_580_000, 4_590_000, 4_600_000], 'only the window');
 });

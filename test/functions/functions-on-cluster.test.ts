@@ -1,6 +1,7 @@
 import test from 'ava';
 import { stringify as toYaml } from 'yaml';
 import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
+import { fetchInvokeToken } from '../../common/functions/function-token.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { testKafkaClients } from '../helpers/kafka.js';
@@ -54,11 +55,22 @@ maybe('a pushed function answers through the gateway, takes new code without a r
     'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3, target: 2 } }),
   });
   if (!v1.ok) throw new Error('push refused');
-  await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === v1.revision, { timeoutMs: 20_000 });
+  await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === v1.revision && !!f.status.invokeTokenSha256, {
+    timeoutMs: 20_000,
+  });
+
+  // Private by default: no token or a wrong one is refused at the gateway; the admin reads the token from the API.
+  const anonymous = await httpCall(`${gateway}/function/hello`);
+  t.is(anonymous.status, 401, anonymous.body);
+  t.regex(String(anonymous.headers['www-authenticate']), /^Bearer/);
+  t.is((await httpCall(`${gateway}/function/hello`, { headers: { authorization: 'Bearer function.default/hello.00' } })).status, 401);
+  const token = await fetchInvokeToken(cluster.client, 'default', 'hello');
+  const call = (path: string, opts: Parameters<typeof httpCall>[1] = {}) =>
+    httpCall(`${gateway}${path}`, { ...opts, headers: { ...opts.headers, authorization: `Bearer ${token}` } });
 
   // Cold start: the first call is held until an instance is Ready, then answered.
   const started = Date.now();
-  const first = await httpCall(`${gateway}/function/hello/some/path?x=1`, {
+  const first = await call('/function/hello/some/path?x=1', {
     body: JSON.stringify({ name: 'minik8s' }),
     headers: { 'content-type': 'application/json' },
   });
@@ -70,37 +82,37 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   t.truthy(pod);
 
   // An exception is a 500 with its type and message; a call past the timeout a 504, and the instance still serves.
-  const failed = await httpCall(`${gateway}/function/hello?fail=1`);
+  const failed = await call(`/function/hello?fail=1`);
   t.is(failed.status, 500);
   t.deepEqual(JSON.parse(failed.body), { error: 'ValueError', message: 'asked to fail' });
-  const slow = await httpCall(`${gateway}/function/hello?sleep=10`);
-  t.is(slow.status, 504);
-  t.is((await httpCall(`${gateway}/function/default/hello`)).status, 200);
+  const slow = await call(`/function/hello?sleep=10`);
+  t.is(slow.status, 504, slow.body);
+  t.is((await call(`/function/default/hello`)).status, 200);
 
   // A code-only push: the next calls answer from the new revision, and no pod was restarted or replaced.
   const v2 = await cluster.push({ 'functions/hello/handler.py': HELLO_V2 }, 'new code');
   if (!v2.ok) throw new Error('push refused');
   const pushed = Date.now();
-  t.true(await eventually(async () => (await httpCall(`${gateway}/function/hello`)).headers['x-minik8s-revision'] === v2.revision, 30_000));
+  t.true(await eventually(async () => (await call(`/function/hello`)).headers['x-minik8s-revision'] === v2.revision, 30_000));
   t.log(`push → first answer from the new code: ${Date.now() - pushed} ms`);
-  t.deepEqual(JSON.parse((await httpCall(`${gateway}/function/hello`)).body), { version: 2 });
+  t.deepEqual(JSON.parse((await call(`/function/hello`)).body), { version: 2 });
   const after = await cluster.client.get({ kind: 'Pod', namespace: 'default', name: pod!.metadata.name });
   t.is(after?.metadata.uid, pod!.metadata.uid);
   t.is(after?.status?.containerStatuses?.[0]?.restartCount, 0);
 
   // Asynchronous: 202 and a call id at once, the result by id once done.
-  const accepted = await httpCall(`${gateway}/async-function/hello`, { body: '{}' });
+  const accepted = await call(`/async-function/hello`, { body: '{}' });
   t.is(accepted.status, 202);
   const { callId } = JSON.parse(accepted.body) as { callId: string };
-  let result = await httpCall(`${gateway}/function-calls/${callId}`);
-  t.true(await eventually(async () => (result = await httpCall(`${gateway}/function-calls/${callId}`)).status === 200, 30_000), result.body);
+  let result = await call(`/function-calls/${callId}`);
+  t.true(await eventually(async () => (result = await call(`/function-calls/${callId}`)).status === 200, 30_000), result.body);
   t.deepEqual(JSON.parse(result.body), { version: 2 });
 
   // Under load (12 clients, 2 calls per instance targeted) it scales out over the nodes, and no call fails meanwhile.
   const statuses: number[] = [];
   let scaled = false;
   const client = async () => {
-    while (!scaled) statuses.push((await httpCall(`${gateway}/function/hello?sleep=0.3`).catch(() => ({ status: 0 }))).status);
+    while (!scaled) statuses.push((await call(`/function/hello?sleep=0.3`).catch(() => ({ status: 0 }))).status);
   };
   const clients = Array.from({ length: 12 }, client);
   scaled = await eventually(
@@ -114,7 +126,7 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   // Idle past scaleToZeroAfterSeconds: the instances go, and the next call starts one again.
   await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.replicas === 0, { timeoutMs: 60_000 });
   t.true(await eventually(async () => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=hello` })).items.length === 0, 30_000));
-  t.is((await httpCall(`${gateway}/function/hello`)).status, 200);
+  t.is((await call(`/function/hello`)).status, 200);
   const events = (await cluster.client.list('Event')).items.filter((e) => e.involvedObject.name === 'hello').map((e) => e.reason);
   t.true(
     ['ScaledFromZero', 'ScaledToZero', 'CodeUpdated'].every((r) => events.includes(r)),

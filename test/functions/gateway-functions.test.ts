@@ -1,5 +1,8 @@
+import { createServer } from 'node:http';
 import test from 'ava';
-import type { Pod } from '../../common/schema/index.js';
+import { checkCaller, invokeTokenSha256 } from '../../common/functions/function-token.js';
+import type { FunctionObject, Pod } from '../../common/schema/index.js';
+import { FunctionInvoker } from '../../gateway/functions/function-invoker.js';
 import { parseFunctionPath } from '../../gateway/functions/function-path.js';
 import { InstancePool } from '../../gateway/functions/instance-pool.js';
 
@@ -46,4 +49,55 @@ test('a call that waits too long is refused', async (t) => {
   const pool = new InstancePool(() => 1);
   await t.throwsAsync(pool.acquire('default/hello', 20), { name: 'NoInstanceError' });
   t.is(pool.queued('default/hello'), 0);
+});
+
+const fnWith = (spec: Partial<FunctionObject['spec']>, tokenSha?: string): FunctionObject => ({
+  apiVersion: 'minik8s.io/v1',
+  kind: 'Function',
+  metadata: { name: 'hello', namespace: 'default' },
+  spec: {
+    source: 'functions/hello/',
+    handler: 'handler.py',
+    runtime: 'python3',
+    timeoutSeconds: 30,
+    concurrency: 10,
+    scale: { minScale: 0, maxScale: 10, scaleToZeroAfterSeconds: 60 },
+    triggers: [],
+    ...spec,
+  },
+  ...(tokenSha && { status: { invokeTokenSha256: tokenSha } }),
+});
+
+test('a private function takes only callers with its invoke token; a public one takes anyone', (t) => {
+  const token = 'function.default/hello.abc';
+  const fn = fnWith({}, invokeTokenSha256(token));
+  t.true(checkCaller(fn, `Bearer ${token}`).allowed);
+  t.true(checkCaller(fn, `bearer ${token}`).allowed, 'the scheme is case-insensitive');
+  t.false(checkCaller(fn, undefined).allowed);
+  t.false(checkCaller(fn, `Bearer ${token}x`).allowed);
+  t.false(checkCaller(fn, `Basic ${token}`).allowed);
+  t.false(checkCaller(fnWith({}), `Bearer ${token}`).allowed, 'no token in the status yet: nobody');
+  t.true(checkCaller(fnWith({ public: true }), undefined).allowed);
+});
+
+test('a call past the function timeout answers 504 from the gateway when the instance does not answer in time', async (t) => {
+  // An instance that takes calls and never answers: the pool's address is the pod IP and the runtime's port.
+  const server = createServer(() => undefined);
+  const ip = '127.18.0.7';
+  await new Promise<void>((resolve) => server.listen(8080, ip, resolve));
+  t.teardown(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const fn = fnWith({ timeoutSeconds: 1 });
+  const counts = { begin: () => undefined, end: () => undefined, queue: () => undefined, dequeue: () => undefined };
+  const invoker = new FunctionInvoker(() => fn, counts, 200);
+  t.teardown(() => invoker.close());
+  invoker.pool.sync([pod('a', ip)]);
+  const started = Date.now();
+  const r = await invoker.invoke({ callId: 'c1', namespace: 'default', name: 'hello', method: 'GET', url: '/', headers: {}, body: Buffer.alloc(0) });
+  t.is(r.statusCode, 504, r.body.toString());
+  t.like(JSON.parse(r.body.toString()), { error: 'Timeout' });
+  t.true(Date.now() - started < 5000);
+  t.is(invoker.pool.instances('default/hello')[0]?.inFlight, 0, 'the instance is free again');
 });

@@ -1,0 +1,71 @@
+import type { Informer } from '../../common/client/informer.js';
+import type { Logger } from '../../common/log/log.js';
+import { gauge } from '../../common/metrics/registry.js';
+
+const lagGauge = gauge({
+  name: 'minik8s_function_kafka_lag',
+  help: "Calls waiting on a function's Kafka topic: messages its consumer group (the gateway's) has not committed yet, all partitions.",
+  labelNames: ['namespace', 'function'],
+});
+
+/** One partition's offsets: the topic's end (`high`), its start (`low`) and the group's committed offset (-1: none). */
+export interface PartitionOffsets {
+  partition: number;
+  high: string;
+  low: string;
+  committed: string;
+}
+
+/** Messages not yet committed by the group, over all partitions; a partition it never committed counts from the start. */
+export function consumerLag(partitions: readonly PartitionOffsets[]): number {
+  return partitions.reduce((sum, p) => {
+    const committed = Number(p.committed) < 0 ? Number(p.low) : Number(p.committed);
+    return sum + Math.max(0, Number(p.high) - committed);
+  }, 0);
+}
+
+/** Where the offsets come from (Kafka's admin API). */
+export interface LagSource {
+  offsets(namespace: string, name: string): Promise<PartitionOffsets[]>;
+}
+
+/** How often the lag is read: often enough to follow a backlog, rarely enough to cost Kafka nothing. */
+const LAG_PERIOD_MS = 5000;
+
+/** Keeps `minik8s_function_kafka_lag` current for every function, on the control plane's `/metrics`. */
+export class FunctionLagMonitor {
+  #timer: NodeJS.Timeout | undefined;
+  readonly #seen = new Set<string>();
+  #running: Promise<void> = Promise.resolve();
+
+  constructor(readonly deps: { functions: Informer<'Function'>; source: LagSource; log: Logger }) {}
+
+  start(): void {
+    this.#timer = setInterval(() => {
+      this.#running = this.#running.then(() => this.sample());
+    }, LAG_PERIOD_MS);
+    this.#timer.unref();
+  }
+
+  /** Reads every function's lag once (a function whose topic cannot be read keeps its last figure). */
+  async sample(): Promise<void> {
+    const now = new Set<string>();
+    for (const fn of this.deps.functions.list()) {
+      const labels = { namespace: fn.metadata.namespace ?? 'default', function: fn.metadata.name };
+      now.add(JSON.stringify(labels));
+      try {
+        lagGauge.set(labels, consumerLag(await this.deps.source.offsets(labels.namespace, labels.function)));
+      } catch (err) {
+        this.deps.log.debug({ function: `${labels.namespace}/${labels.function}`, err: (err as Error).message }, 'no lag reading');
+      }
+    }
+    for (const k of this.#seen) if (!now.has(k)) lagGauge.remove(JSON.parse(k) as { namespace: string; function: string });
+    this.#seen.clear();
+    for (const k of now) this.#seen.add(k);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#running;
+  }
+}
