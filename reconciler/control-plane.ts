@@ -228,7 +228,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     async stop() {
       for (const i of informers) i.stop();
       await Promise.all(controllers.map((c) => c.stop()));
-      schedules?.stop();
+      await schedules?.stop();
       await lag?.stop();
       await functionKafka?.stop();
       await git.stop();

@@ -44,16 +44,16 @@ interface Entry {
   schedule: string;
   data: unknown;
   task: ScheduledTask;
-  /** Its ticks, one after the other: the catch-up at start first, so a late tick never overtakes a missed one. */
+  /** Its firings, one after the other: the catch-up at start first, so a due tick never overtakes a missed one. */
   chain: Promise<void>;
 }
 
 /**
  * Runs the `schedule` triggers (node-cron, in the control plane). Each tick is claimed in etcd with a guarded
  * write of its time before the call is sent, so a tick fires once: a second control plane, or one restarted in
- * the middle of a minute, finds the tick taken and does nothing. Ticks that fell while no control plane ran are
- * fired when one starts (`missedTicks`: the last five minutes, oldest first), so a restart neither repeats nor
- * loses a tick.
+ * the middle of a minute, finds the tick taken and does nothing. Ticks that fell while no control plane ran (or
+ * that node-cron skipped) are fired late, oldest first (`missedTicks`: the last five minutes), so a restart neither
+ * repeats nor loses a tick.
  */
 export class ScheduleTriggers {
   readonly #entries = new Map<string, Entry>();
@@ -84,27 +84,13 @@ export class ScheduleTriggers {
     for (const [key, w] of wanted) {
       if (this.#entries.has(key)) continue;
       const fn = w.fn;
-      const task = schedule(
-        w.schedule,
-        (ctx) => {
-          entry.chain = entry.chain.then(() => this.#tick(key, fn, w.schedule, w.data, ctx.date));
-        },
-        { name: key, noOverlap: false },
-      );
+      const fire = (at: number, scheduled: boolean) => {
+        entry.chain = entry.chain.then(() => this.#fire(key, fn, w.schedule, w.data, task, at, scheduled));
+      };
+      const task = schedule(w.schedule, (ctx) => fire(ctx.date.getTime(), true), { name: key, noOverlap: false });
       const entry: Entry = { key, schedule: w.schedule, data: w.data, task, chain: Promise.resolve() };
-      entry.chain = this.#catchUp(key, fn, w.schedule, w.data, task);
       this.#entries.set(key, entry);
-    }
-  }
-
-  /** Fires the ticks that fell while no control plane ran. */
-  async #catchUp(key: string, fn: FunctionObject, expr: string, data: unknown, task: ScheduledTask): Promise<void> {
-    try {
-      const current = await this.deps.kv.get(this.#kvKey(key));
-      const recorded = current ? (JSON.parse(current.value) as { schedule: string; tick: number }) : undefined;
-      for (const tick of missedTicks(recorded, expr, Date.now(), (d) => task.match(d))) await this.#tick(key, fn, expr, data, new Date(tick));
-    } catch (err) {
-      this.deps.log.warn({ trigger: key, err: (err as Error).message }, 'schedule trigger could not catch up');
+      fire(Date.now(), false); // the ticks that fell while no control plane ran
     }
   }
 
@@ -112,37 +98,49 @@ export class ScheduleTriggers {
     return `${PREFIX}${key.split('/').slice(1, 4).join('/')}`;
   }
 
-  async #tick(key: string, fn: FunctionObject, expr: string, data: unknown, date: Date): Promise<void> {
+  /**
+   * Fires the ticks up to `at` that nobody fired: the one due now (`scheduled`), and any before it since the one
+   * recorded (a restart, or a tick node-cron skipped on a busy event loop). The latest is claimed in etcd with a
+   * guarded write before any call is sent, so each tick fires once, whichever control plane gets there first.
+   */
+  async #fire(key: string, fn: FunctionObject, expr: string, data: unknown, task: ScheduledTask, at: number, scheduled: boolean): Promise<void> {
     const { kv, send, log } = this.deps;
-    const tick = Math.floor(date.getTime() / 1000) * 1000;
+    const tick = Math.floor(at / 1000) * 1000;
     const kvKey = this.#kvKey(key);
     try {
       const current = await kv.get(kvKey);
       const recorded = current ? (JSON.parse(current.value) as { schedule: string; tick: number }) : undefined;
-      if (!tickIsNew(recorded, expr, tick)) return;
+      const ticks = missedTicks(recorded, expr, tick, (d) => task.match(d));
+      if (scheduled && !ticks.includes(tick) && tickIsNew(recorded, expr, tick)) ticks.push(tick);
+      const last = ticks.at(-1);
+      if (last === undefined) return;
       const claimed = await kv.commit([
-        { type: 'put', key: kvKey, value: JSON.stringify({ schedule: expr, tick }), expectModRevision: current?.modRevision ?? 0 },
+        { type: 'put', key: kvKey, value: JSON.stringify({ schedule: expr, tick: last }), expectModRevision: current?.modRevision ?? 0 },
       ]);
-      if (!claimed.succeeded) return; // another control plane took this tick
+      if (!claimed.succeeded) return; // another control plane took these ticks
       const namespace = fn.metadata.namespace ?? 'default';
-      await send({
-        callId: `schedule-${namespace}-${fn.metadata.name}-${tick}`,
-        namespace,
-        function: fn.metadata.name,
-        source: 'schedule',
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-minik8s-schedule': expr, 'x-minik8s-tick': new Date(tick).toISOString() },
-        body: encodeJsonBody(data ?? {}),
-        enqueuedAt: new Date().toISOString(),
-      });
-      log.info({ function: `${namespace}/${fn.metadata.name}`, schedule: expr, tick: new Date(tick).toISOString() }, 'schedule fired');
+      for (const t of ticks)
+        await send({
+          callId: `schedule-${namespace}-${fn.metadata.name}-${t}`,
+          namespace,
+          function: fn.metadata.name,
+          source: 'schedule',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-minik8s-schedule': expr, 'x-minik8s-tick': new Date(t).toISOString() },
+          body: encodeJsonBody(data ?? {}),
+          enqueuedAt: new Date().toISOString(),
+        });
+      log.info({ function: `${namespace}/${fn.metadata.name}`, schedule: expr, ticks: ticks.map((t) => new Date(t).toISOString()) }, 'schedule fired');
     } catch (err) {
       log.warn({ trigger: key, err: (err as Error).message }, 'schedule trigger could not fire');
     }
   }
 
-  stop(): void {
+  /** Stops the tasks and lets a firing under way finish its sends (a claimed tick is not left unsent). */
+  async stop(): Promise<void> {
+    const chains = [...this.#entries.values()].map((e) => e.chain);
     for (const e of this.#entries.values()) void e.task.destroy();
     this.#entries.clear();
+    await Promise.all(chains);
   }
 }

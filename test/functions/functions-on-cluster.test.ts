@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import test from 'ava';
+import { Kafka, logLevel } from 'kafkajs';
 import { stringify as toYaml } from 'yaml';
 import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
 import { fetchInvokeToken } from '../../common/functions/function-token.js';
+import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { testKafkaClients } from '../helpers/kafka.js';
@@ -29,14 +32,20 @@ const HELLO_V2 = `import time
 
 def handle(event, context):
     time.sleep(float(event.query.get("sleep", 0)))
-    return {"version": 2}
+    return {"version": 2, "got": event.json}
 `;
+/** The topic of the function's kafka trigger: one per run, the broker keeps topics across runs. */
+const ORDERS = `test.orders.${randomUUID().slice(0, 8)}`;
 
 maybe('a pushed function answers through the gateway, takes new code without a restart, fails cleanly, runs async calls and scales to zero', async (t) => {
   t.timeout(30 * 60_000); // the test nodes may be busy with another cluster test first
   const cluster = await startTestCluster(t, { controlPlane: { kafka: kafka! } });
   await startGatewayProcess(t, cluster, ['--kafka', process.env.MINIK8S_TEST_KAFKA_CLIENTS!]);
   const gateway = `http://${cluster.nodes[0]!.ip}`;
+  const broker = new Kafka({ ...kafkaClientConfig(kafka!, 'gateway', 'host'), logLevel: logLevel.NOTHING });
+  const admin = broker.admin();
+  await admin.connect();
+  t.teardown(() => admin.disconnect());
 
   // A syntax error is refused at the push, naming the file and the line.
   const refused = await t.throwsAsync(
@@ -52,7 +61,12 @@ maybe('a pushed function answers through the gateway, takes new code without a r
     'bad.yaml': null,
     'nothere.yaml': null,
     'functions/hello/handler.py': HELLO_V1,
-    'hello.yaml': fnYaml('hello', { source: 'functions/hello/', timeoutSeconds: 2, scale: { scaleToZeroAfterSeconds: 4, maxScale: 3, target: 2 } }),
+    'hello.yaml': fnYaml('hello', {
+      source: 'functions/hello/',
+      timeoutSeconds: 2,
+      scale: { scaleToZeroAfterSeconds: 4, maxScale: 3, target: 2 },
+      triggers: [{ kafka: { topic: ORDERS } }],
+    }),
   });
   if (!v1.ok) throw new Error('push refused');
   await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === v1.revision && !!f.status.invokeTokenSha256, {
@@ -95,7 +109,7 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   const pushed = Date.now();
   t.true(await eventually(async () => (await call(`/function/hello`)).headers['x-minik8s-revision'] === v2.revision, 30_000));
   t.log(`push → first answer from the new code: ${Date.now() - pushed} ms`);
-  t.deepEqual(JSON.parse((await call(`/function/hello`)).body), { version: 2 });
+  t.deepEqual(JSON.parse((await call(`/function/hello`)).body), { version: 2, got: null });
   const after = await cluster.client.get({ kind: 'Pod', namespace: 'default', name: pod!.metadata.name });
   t.is(after?.metadata.uid, pod!.metadata.uid);
   t.is(after?.status?.containerStatuses?.[0]?.restartCount, 0);
@@ -106,7 +120,22 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   const { callId } = JSON.parse(accepted.body) as { callId: string };
   let result = await call(`/function-calls/${callId}`);
   t.true(await eventually(async () => (result = await call(`/function-calls/${callId}`)).status === 200, 30_000), result.body);
-  t.deepEqual(JSON.parse(result.body), { version: 2 });
+  t.deepEqual(JSON.parse(result.body), { version: 2, got: null });
+
+  // A kafka trigger: each message on the topic is a call (from the latest offset once the gateway's group joined);
+  // its result is read like an asynchronous call's, by the id topic-partition-offset.
+  const group = `minik8s.trigger.default_hello`;
+  t.true(await eventually(async () => (await admin.describeGroups([group])).groups[0]?.state === 'Stable', 60_000), 'the gateway consumes the trigger topic');
+  const producer = broker.producer();
+  await producer.connect();
+  t.teardown(() => producer.disconnect());
+  const sent = await producer.send({ topic: ORDERS, messages: [0, 1, 2].map((n) => ({ key: 'order', value: JSON.stringify({ order: n }) })) });
+  const base = Number(sent[0]!.baseOffset);
+  for (const n of [0, 1, 2]) {
+    let order = await call(`/function-calls/${ORDERS}-0-${base + n}`);
+    t.true(await eventually(async () => (order = await call(`/function-calls/${ORDERS}-0-${base + n}`)).status === 200, 30_000), order.body);
+    t.deepEqual(JSON.parse(order.body), { version: 2, got: { order: n } });
+  }
 
   // Under load (12 clients, 2 calls per instance targeted) it scales out over the nodes, and no call fails meanwhile.
   const statuses: number[] = [];
