@@ -5,6 +5,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { stringify as toYaml } from 'yaml';
 import { functionTopic, type InvocationRequest, parseInvocationRequest } from '../../common/functions/invocation.js';
 import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import { processRegistry } from '../../common/metrics/registry.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startTestControlPlane } from '../helpers/control-plane.js';
 import { testKafkaClients } from '../helpers/kafka.js';
@@ -74,4 +75,9 @@ maybe('schedule ticks fire exactly once across a control-plane restart, and a pu
   const git = calls.filter((c) => c.source === 'git');
   t.is(git.length, 1);
   t.deepEqual(JSON.parse(Buffer.from(git[0]!.body, 'base64').toString()), { commit: docs.revision, previous: pushed.revision, files: ['docs/guide.md'] });
+
+  // No gateway runs these calls here: every one sent is backlog, which the control plane's metrics show.
+  const lagLine = new RegExp(`minik8s_function_kafka_lag\\{namespace="default",function="${name}"\\} (\\d+)`);
+  const lag = async () => Number(lagLine.exec(await processRegistry.getSingleMetricAsString('minik8s_function_kafka_lag'))?.[1] ?? 0);
+  t.true(await eventually(async () => (await lag()) >= seen.length, 20_000), `lag ${await lag()}, ${seen.length} ticks sent`);
 });
