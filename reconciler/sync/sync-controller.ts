@@ -94,6 +94,8 @@ export class SyncController {
     const requeue = { requeueAfterMs: source.pollIntervalMs };
     const started = Date.now();
     const previous = await this.#opts.status.getStatus();
+    // Read before `status` (the same object) records this sync: what was applied before it, for onApplied.
+    const appliedBefore = previous?.lastAppliedRevision;
     const status: SyncStatus = previous ?? { source: source.info, inventory: [] };
     status.source = source.info;
     let revision: string | undefined;
@@ -156,8 +158,7 @@ export class SyncController {
         syncMetrics.duration.observe({ result: full.reason }, full.durationMs / 1000);
         for (const action of ['created', 'configured', 'pruned'] as const) syncMetrics.objects.inc({ action }, full.counts[action]);
         if (revision) this.#results.emit(revision, full);
-        if (revision && status.lastAppliedRevision === revision && previous?.lastAppliedRevision !== revision)
-          this.#opts.onApplied?.(revision, previous?.lastAppliedRevision);
+        if (revision && status.lastAppliedRevision === revision && appliedBefore !== revision) this.#opts.onApplied?.(revision, appliedBefore);
       }
     }
   }
