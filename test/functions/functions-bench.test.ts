@@ -223,7 +223,8 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
   t.log(
     `load straight to one instance (baseline): p50 ${ms(loadDirect.latencies['50th'] / 1e6)}, p99 ${ms(loadDirect.latencies['99th'] / 1e6)}, ` +
       `${loadDirect.throughput.toFixed(0)} req/s (${JSON.stringify(loadDirect.status_codes)}); ` +
-      `gateway / direct: throughput ${(load.throughput / loadDirect.throughput).toFixed(2)}×, p99 ${(load.latencies['99th'] / loadDirect.latencies['99th']).toFixed(2)}×`,
+      `gateway / direct: throughput ${(load.throughput / loadDirect.throughput).toFixed(2)}×, ` +
+      `p99 ${(load.latencies['99th'] / loadDirect.latencies['99th']).toFixed(2)}×`,
   );
   t.log(`hot reload, push returned → first answer from the new code (5): p50 ${ms(pct(reload, 50))}, max ${ms(Math.max(...reload))}`);
   t.is(failed, 0);
