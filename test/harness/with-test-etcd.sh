@@ -3,7 +3,8 @@
 # there when healthy, else one started for this run and stopped after it. Usage: with-test-etcd.sh CMD ARGS...
 set -euo pipefail
 source "$(dirname "$0")/../../scripts/lib/common.sh"
-source "$MINIK8S_REPO/scripts/lib/services.sh"
+# The same libraries as run-tests.sh: test-env.sh's setup and cleanup call into all of them.
+for f in packages pki supervisor network dockerd services kafka prometheus nodes; do source "$MINIK8S_REPO/scripts/lib/$f.sh"; done
 source "$MINIK8S_REPO/test/harness/test-env.sh"
 cd "$MINIK8S_REPO"
 command -v etcd >/dev/null || { echo "error: etcd is not installed: run npm run bootstrap (or npm test once) first" >&2; exit 1; }
