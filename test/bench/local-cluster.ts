@@ -75,9 +75,7 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
   if (nodes === 0) needCluster('it has no nodes');
   const dir = await mkdtemp(join(tmpdir(), 'minik8s-bench-'));
   const url = config.gitUrl.replace('://', `://${GIT_USER}:${config.token}@`);
-  // The cluster CA by environment: a GIT_SSL_CAINFO already set there would beat http.sslCAInfo.
-  const trustCluster = { GIT_SSL_CAINFO: config.caFile };
-  await runGit(['clone', '--quiet', url, dir], { env: trustCluster });
+  await runGit(['clone', '--quiet', url, dir]);
   await runGit(['config', 'user.name', 'bench'], { cwd: dir });
   await runGit(['config', 'user.email', 'bench@localhost'], { cwd: dir });
 
@@ -123,7 +121,7 @@ export async function connectLocalCluster(): Promise<LocalCluster> {
       )
         return;
       await runGit(['commit', '--quiet', '-m', message], { cwd: dir });
-      await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: dir, env: trustCluster });
+      await runGit(['push', '--quiet', 'origin', 'HEAD:main'], { cwd: dir });
     },
     when(names, state) {
       return new Promise((done) => waiters.push({ names: new Set(names), state, seen: new Map(), done }));
