@@ -38,7 +38,7 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const services = new Informer(api, 'Service', { log });
   const workflows = new Informer(api, 'Workflow', { log });
   await Promise.all([dns.start(), services.start(), workflows.start()]);
-  const functions = await startFunctionGateway({ api, log, ...(deps.kafka && { kafka: deps.kafka }) });
+  const functions = await startFunctionGateway({ api, log, workflows, ...(deps.kafka && { kafka: deps.kafka }) });
   const server = createGatewayServer({
     names: () => ({ dns: dns.list(), services: services.list() }),
     log,

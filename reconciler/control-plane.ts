@@ -8,9 +8,11 @@ import { Informer } from '../common/client/informer.js';
 import { type ClusterConfig, DEFAULT_PROMETHEUS_URL, readClusterCa } from '../common/config/cluster-config.js';
 import { invokeTokenSha256 } from '../common/functions/function-token.js';
 import { type KafkaClients, kafkaClientConfig } from '../common/functions/kafka-clients.js';
+import { triggerTargets } from '../common/functions/trigger-events.js';
 import { HttpError } from '../common/http/http-error.js';
 import { createLogger } from '../common/log/log.js';
 import { collectProcessMetrics } from '../common/metrics/metrics-handler.js';
+import { triggerFirer } from '../common/workflows/trigger-firing.js';
 import { podSecurityPolicy } from './admission/pod-security.js';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
@@ -176,12 +178,16 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     invokeTokenSha256: (namespace, name) => invokeTokenSha256(functionInvokeToken(config.tokenKey, namespace, name)),
     log: createLogger('function-controller'),
   });
-  const send = functionKafka && ((call: Parameters<FunctionKafka['send']>[0]) => functionKafka.send(call));
-  const schedules = send && new ScheduleTriggers({ kv, functions, send, log: createLogger('schedule-triggers') });
+  const workflows = new Informer(source, 'Workflow', { log: createLogger('informer', { kind: 'Workflow' }) });
+  // Triggers of Functions (a call over Kafka) and of Workflows (an execution, whose steps need Kafka too).
+  const targets = () => triggerTargets(functions.list(), workflows.list());
+  const fire = functionKafka && triggerFirer({ call: (call) => functionKafka.send(call), executions: store });
+  const schedules = fire && new ScheduleTriggers({ kv, targets, fire, log: createLogger('schedule-triggers') });
+  for (const i of [functions, workflows]) i.onChange(() => schedules?.sync());
   const lag = functionKafka && new FunctionLagMonitor({ functions, source: functionKafka, log: createLogger('function-lag') });
   onApplied = (revision, previous) => {
     functionController.resync();
-    if (send) void fireGitTriggers({ gitdir: git.gitdir, functions: () => functions.list(), send, log: createLogger('git-triggers') }, revision, previous);
+    if (fire) void fireGitTriggers({ gitdir: git.gitdir, targets, fire, log: createLogger('git-triggers') }, revision, previous);
   };
   const executions = new Informer(source, 'Execution', { log: createLogger('informer', { kind: 'Execution' }) });
   // Workflow steps travel over Kafka only: without a broker, Executions wait until the control plane has one.
@@ -215,7 +221,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     new HpaController({ store, hpas, pods, metrics: nodeMetrics, log: createLogger('hpa-controller') }),
     functionController,
   ];
-  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions, executions];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions, workflows, executions];
   await Promise.all(informers.map((i) => i.start()));
   await ensureGatewayService(store);
   schedules?.sync();

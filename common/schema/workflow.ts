@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { formatFieldPath } from './field-path.js';
+import { functionTriggerSchema } from './function.js';
 import { objectMetaSchema } from './meta.js';
 import { jsonSchema, stateMachineSchema } from './states-language.js';
 import { checkStateMachine, taskResources } from './states-language-checks.js';
@@ -11,7 +12,11 @@ export const workflowSchema = z
     apiVersion: z.literal('minik8s.io/v1'),
     kind: z.literal('Workflow'),
     metadata: objectMetaSchema,
-    spec: z.strictObject({ definition: stateMachineSchema }),
+    spec: z.strictObject({
+      definition: stateMachineSchema,
+      /** The same triggers as a Function's (schedule, kafka, git): each event starts an execution with its body as input. */
+      triggers: z.array(functionTriggerSchema).optional(),
+    }),
     status: z.looseObject({}).optional(),
   })
   .superRefine((w, ctx) => {

@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { ApiClient } from '../client/api-client.js';
+import { hasReason } from '../errors/reason-error.js';
 import { type Execution, type Json, LABEL_WORKFLOW } from '../schema/index.js';
 
 /** The label naming an Execution itself, so that one can be watched alone. */
@@ -8,9 +9,15 @@ export const LABEL_EXECUTION = 'minik8s.io/execution';
 /** Who may start an execution: the gateway (HTTP), mkctl, or a function trigger. */
 export type ExecutionStarter = 'http' | 'cli' | 'schedule' | 'kafka' | 'git';
 
-/** A new Execution of `workflow`: `WORKFLOW-<time><random>`, labelled with its workflow and its own name. */
-export function newExecution(namespace: string, workflow: string, input: Json, startedBy: ExecutionStarter): Execution {
-  const suffix = `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
+/**
+ * A new Execution of `workflow`, labelled with its workflow and its own name: `WORKFLOW-<time><random>`, or
+ * `WORKFLOW-<source>-<hash of eventId>` for one a trigger's event starts, so the same event names the same execution.
+ */
+export function newExecution(namespace: string, workflow: string, input: Json, startedBy: ExecutionStarter, eventId?: string): Execution {
+  const suffix =
+    eventId === undefined
+      ? `${Date.now().toString(36)}${randomBytes(3).toString('hex')}`
+      : `${startedBy}-${createHash('sha256').update(eventId).digest('hex').slice(0, 16)}`;
   const name = `${workflow.slice(0, 253 - suffix.length - 1)}-${suffix}`;
   return {
     apiVersion: 'minik8s.io/v1',
@@ -23,6 +30,30 @@ export function newExecution(namespace: string, workflow: string, input: Json, s
 /** Starts an execution: the control plane's workflow executor picks the new object up. */
 export function startWorkflow(api: ApiClient, namespace: string, workflow: string, input: Json, startedBy: ExecutionStarter): Promise<Execution> {
   return api.create(newExecution(namespace, workflow, input, startedBy));
+}
+
+/** Whatever can create objects: the API client (gateway, mkctl) or the store (the control plane). */
+export interface ExecutionCreator {
+  create(e: Execution): Promise<Execution>;
+}
+
+/**
+ * Starts the execution a trigger's event asks for, once: it is named by the event, so an event delivered
+ * again (a Kafka message after a crash, a tick claimed twice) finds it there and starts nothing.
+ */
+export async function startTriggeredExecution(
+  creator: ExecutionCreator,
+  namespace: string,
+  workflow: string,
+  input: Json,
+  startedBy: ExecutionStarter,
+  eventId: string,
+): Promise<void> {
+  try {
+    await creator.create(newExecution(namespace, workflow, input, startedBy, eventId));
+  } catch (err) {
+    if (!hasReason(err, 'AlreadyExists')) throw err;
+  }
 }
 
 export function isFinished(e: Execution): boolean {

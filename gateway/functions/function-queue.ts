@@ -12,6 +12,7 @@ import {
 import { type KafkaClients, kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import type { Logger } from '../../common/log/log.js';
 import type { FunctionObject } from '../../common/schema/index.js';
+import { ConsumerSet, type ConsumerSpec, ensureTopic } from '../kafka-consumer-set.js';
 import type { CallResult, FunctionInvoker } from './function-invoker.js';
 
 /** Replies kept for `GET /function-calls/ID`; the oldest go first. */
@@ -20,15 +21,14 @@ const MAX_RESULTS = 10_000;
 /**
  * The gateway's Kafka side (user `gateway`, bridge listener): asynchronous calls go onto the function's topic;
  * a consumer per function (its consumer group) runs them through the activator like HTTP calls and writes each
- * reply to the reply topic, keyed by call id (and POSTs it to the call's callback URL). A consumer per `kafka`
- * trigger turns each message of the named topic into a call, one at a time per partition, committing after the
- * call (at least once, in partition order). Replies are read back from the topic's start at every gateway start,
- * so results survive a gateway restart for as long as Kafka keeps them.
+ * reply to the reply topic, keyed by call id (and POSTs it to the call's callback URL); `run` does the same for
+ * a kafka trigger's call (../kafka-triggers.ts). Replies are read back from the topic's start at every gateway
+ * start, so results survive a gateway restart for as long as Kafka keeps them.
  */
 export class FunctionQueue {
   readonly #kafka: Kafka;
   readonly #producer: Producer;
-  readonly #consumers = new Map<string, { consumer: Consumer; stop: () => Promise<void> }>();
+  readonly #consumers: ConsumerSet;
   readonly #results = new Map<string, InvocationReply>();
   /** Calls queued by this gateway and not answered yet, with their function (NS/NAME). */
   readonly #pending = new Map<string, { namespace: string; name: string }>();
@@ -42,12 +42,13 @@ export class FunctionQueue {
   ) {
     this.#kafka = new Kafka({ ...kafkaClientConfig(clients, 'gateway', 'bridge', 'minik8s-gateway'), logLevel: logLevel.ERROR });
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false });
+    this.#consumers = new ConsumerSet(this.#kafka, log);
     this.#log = log;
   }
 
   async start(): Promise<void> {
     await this.#producer.connect();
-    await this.#ensureTopic(FUNCTION_REPLIES_TOPIC, 4);
+    await ensureTopic(this.#kafka, FUNCTION_REPLIES_TOPIC, 4);
     // A group of its own each start: every gateway reads all replies from the beginning.
     const replies = this.#kafka.consumer({ groupId: `minik8s-gateway-replies-${randomUUID()}` });
     await replies.connect();
@@ -84,47 +85,24 @@ export class FunctionQueue {
     return reply ? { namespace: reply.namespace, name: reply.function } : this.#pending.get(callId);
   }
 
-  /** Consumers for the functions as they are now: one per function, one per kafka trigger; others stop. */
-  async sync(functions: readonly FunctionObject[]): Promise<void> {
-    const wanted = new Map<string, { topic: string; group: string; fn: FunctionObject; trigger: boolean }>();
+  /** A consumer per function, in the function's group; those of functions gone stop. */
+  sync(functions: readonly FunctionObject[]): Promise<void> {
+    const wanted = new Map<string, ConsumerSpec>();
     for (const fn of functions) {
       const ns = fn.metadata.namespace ?? 'default';
       const { name } = fn.metadata;
-      wanted.set(`call:${ns}/${name}:${fn.metadata.uid}`, { topic: functionTopic(ns, name), group: functionGroup(ns, name), fn, trigger: false });
-      for (const t of fn.spec.triggers)
-        if ('kafka' in t)
-          wanted.set(`kafka:${ns}/${name}:${t.kafka.topic}`, { topic: t.kafka.topic, group: `minik8s.trigger.${ns}_${name}`, fn, trigger: true });
-    }
-    for (const [key, c] of this.#consumers) if (!wanted.has(key)) await c.stop().finally(() => this.#consumers.delete(key));
-    for (const [key, w] of wanted) {
-      if (this.#consumers.has(key)) continue;
-      try {
-        this.#consumers.set(key, await this.#consume(w.topic, w.group, w.fn, w.trigger));
-      } catch (err) {
-        // The topic may not exist yet (the controller makes function topics): the next sync tries again.
-        this.#log.warn({ topic: w.topic, err: (err as Error).message }, 'gateway: cannot consume yet');
-      }
-    }
-  }
-
-  async #consume(topic: string, groupId: string, fn: FunctionObject, trigger: boolean) {
-    if (trigger) await this.#ensureTopic(topic, 1);
-    const consumer = this.#kafka.consumer({ groupId, allowAutoTopicCreation: false });
-    await consumer.connect();
-    try {
-      await consumer.subscribe({ topic, fromBeginning: !trigger });
-      await consumer.run({
-        partitionsConsumedConcurrently: Math.max(1, fn.spec.scale.maxScale),
-        eachMessage: async ({ topic: from, partition, message }) => {
-          const call = trigger ? triggerCall(fn, from, partition, message) : this.#parse(message.value);
-          if (call) await this.#run(call);
+      wanted.set(`${ns}/${name}:${fn.metadata.uid}`, {
+        topic: functionTopic(ns, name),
+        group: functionGroup(ns, name),
+        concurrency: fn.spec.scale.maxScale,
+        trigger: false,
+        handle: async (_topic, _partition, message) => {
+          const call = this.#parse(message.value);
+          if (call) await this.run(call);
         },
       });
-    } catch (err) {
-      await consumer.disconnect();
-      throw err;
     }
-    return { consumer, stop: () => consumer.disconnect() };
+    return this.#consumers.sync(wanted);
   }
 
   #parse(value: Buffer | null): InvocationRequest | undefined {
@@ -136,22 +114,8 @@ export class FunctionQueue {
     }
   }
 
-  /** Makes a topic the gateway needs when nobody has yet (the replies topic, a trigger's topic). */
-  async #ensureTopic(topic: string, partitions: number): Promise<void> {
-    const admin = this.#kafka.admin();
-    await admin.connect();
-    try {
-      if (!(await admin.listTopics()).includes(topic))
-        await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }).catch((err: Error) => {
-          if (!/already exists/i.test(err.message)) throw err;
-        });
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   /** Runs one call; a call the gateway could not deliver (no instance in time) throws, so Kafka gives it again. */
-  async #run(call: InvocationRequest): Promise<void> {
+  async run(call: InvocationRequest): Promise<void> {
     const result = await this.invoker.invoke({
       callId: call.callId,
       namespace: call.namespace,
@@ -181,8 +145,7 @@ export class FunctionQueue {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([...this.#consumers.values()].map((c) => c.stop()));
-    this.#consumers.clear();
+    await this.#consumers.stop();
     await Promise.allSettled([this.#replies?.disconnect(), this.#producer.disconnect()]);
   }
 }
@@ -213,32 +176,4 @@ function safeJson(b: Buffer): unknown {
   } catch {
     return undefined;
   }
-}
-
-/** A message on a trigger's topic as a call: the value is the body, where it came from in the headers. */
-function triggerCall(
-  fn: FunctionObject,
-  topic: string,
-  partition: number,
-  message: { key: Buffer | null; value: Buffer | null; offset: string },
-): InvocationRequest {
-  return {
-    callId: `${topic}-${partition}-${message.offset}`,
-    namespace: fn.metadata.namespace ?? 'default',
-    function: fn.metadata.name,
-    source: 'kafka',
-    method: 'POST',
-    path: '/',
-    query: {},
-    headers: {
-      'content-type': 'application/json',
-      'x-kafka-topic': topic,
-      'x-kafka-partition': String(partition),
-      'x-kafka-offset': message.offset,
-      ...(message.key && { 'x-kafka-key': message.key.toString('utf8') }),
-    },
-    body: (message.value ?? Buffer.alloc(0)).toString('base64'),
-    replyTopic: FUNCTION_REPLIES_TOPIC,
-    enqueuedAt: new Date().toISOString(),
-  };
 }

@@ -1,6 +1,6 @@
-import { encodeJsonBody, type InvocationRequestInput } from '../../common/functions/invocation.js';
+import { jsonEventBody, type TriggerEvent, type TriggerTarget } from '../../common/functions/trigger-events.js';
 import type { Logger } from '../../common/log/log.js';
-import type { FunctionObject } from '../../common/schema/index.js';
+import type { FireTrigger } from '../../common/workflows/trigger-firing.js';
 import { runGit } from '../git/run-git.js';
 
 /** A path glob as a regular expression: `**` any depth, `*` within a segment, `?` one character. */
@@ -18,30 +18,19 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${re}$`);
 }
 
-/** The calls a commit makes: one per function whose git trigger matches a changed file, with those files. */
-export function gitTriggerCalls(
-  functions: readonly FunctionObject[],
+/** The events a commit fires: one per target whose git trigger matches a changed file, with those files. */
+export function gitTriggerEvents(
+  targets: readonly TriggerTarget[],
   commit: { revision: string; previous: string; files: readonly string[] },
-): InvocationRequestInput[] {
-  return functions.flatMap((fn) => {
-    const globs = fn.spec.triggers.flatMap((t) => ('git' in t ? [t.git.paths].flat() : []));
+): Array<{ target: TriggerTarget; event: TriggerEvent }> {
+  return targets.flatMap((target) => {
+    const globs = target.triggers.flatMap((t) => ('git' in t ? [t.git.paths].flat() : []));
     if (globs.length === 0) return [];
     const patterns = globs.map(globToRegExp);
     const files = commit.files.filter((f) => patterns.some((p) => p.test(f)));
     if (files.length === 0) return [];
-    const namespace = fn.metadata.namespace ?? 'default';
-    return [
-      {
-        callId: `git-${namespace}-${fn.metadata.name}-${commit.revision}`,
-        namespace,
-        function: fn.metadata.name,
-        source: 'git' as const,
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-minik8s-commit': commit.revision },
-        body: encodeJsonBody({ commit: commit.revision, previous: commit.previous, files }),
-        enqueuedAt: new Date().toISOString(),
-      },
-    ];
+    const body = jsonEventBody({ commit: commit.revision, previous: commit.previous, files });
+    return [{ target, event: { source: 'git' as const, id: commit.revision, headers: { 'x-minik8s-commit': commit.revision }, body } }];
   });
 }
 
@@ -51,16 +40,16 @@ export async function changedFiles(gitdir: string, previous: string, revision: s
   return out.split('\0').filter(Boolean);
 }
 
-/** On each applied revision: the git triggers it matches, sent as calls. */
+/** On each applied revision: the git triggers it matches, fired. */
 export async function fireGitTriggers(
-  deps: { gitdir: string; functions: () => readonly FunctionObject[]; send: (c: InvocationRequestInput) => Promise<void>; log: Logger },
+  deps: { gitdir: string; targets: () => readonly TriggerTarget[]; fire: FireTrigger; log: Logger },
   revision: string,
   previous: string | undefined,
 ): Promise<void> {
   if (!previous) return;
   try {
     const files = await changedFiles(deps.gitdir, previous, revision);
-    for (const call of gitTriggerCalls(deps.functions(), { revision, previous, files })) await deps.send(call);
+    for (const { target, event } of gitTriggerEvents(deps.targets(), { revision, previous, files })) await deps.fire(target, event);
   } catch (err) {
     deps.log.warn({ revision, err: (err as Error).message }, 'git triggers could not fire');
   }

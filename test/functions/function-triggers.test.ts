@@ -1,6 +1,7 @@
 import test from 'ava';
+import { triggerTargets } from '../../common/functions/trigger-events.js';
 import type { FunctionObject } from '../../common/schema/index.js';
-import { gitTriggerCalls, globToRegExp } from '../../reconciler/functions/git-triggers.js';
+import { gitTriggerEvents, globToRegExp } from '../../reconciler/functions/git-triggers.js';
 import { missedTicks, tickIsNew } from '../../reconciler/functions/schedule-triggers.js';
 
 test('path globs: ** at any depth, * and ? within a segment', (t) => {
@@ -28,14 +29,15 @@ const fn = (name: string, paths: string | string[]): FunctionObject => ({
 });
 
 test('a commit calls each function whose git trigger matches a changed file, with the commit and those files', (t) => {
-  const calls = gitTriggerCalls([fn('docs', 'docs/**'), fn('images', ['img/*.png', 'img/*.jpg'])], {
+  const fired = gitTriggerEvents(triggerTargets([fn('docs', 'docs/**'), fn('images', ['img/*.png', 'img/*.jpg'])]), {
     revision: 'b'.repeat(40),
     previous: 'a'.repeat(40),
     files: ['docs/x.md', 'src/y.ts'],
   });
-  t.is(calls.length, 1);
-  t.is(calls[0]!.function, 'docs');
-  t.deepEqual(JSON.parse(Buffer.from(calls[0]!.body!, 'base64').toString()), { commit: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md'] });
+  t.is(fired.length, 1);
+  t.is(fired[0]!.target.name, 'docs');
+  t.is(fired[0]!.event.id, 'b'.repeat(40));
+  t.deepEqual(JSON.parse(fired[0]!.event.body.toString()), { commit: 'b'.repeat(40), previous: 'a'.repeat(40), files: ['docs/x.md'] });
 });
 
 test('a schedule tick fires only when it is later than the one recorded for the same schedule', (t) => {
