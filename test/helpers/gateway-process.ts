@@ -10,8 +10,15 @@ import type { TestCluster } from './test-cluster.js';
 
 const GATEWAY_MAIN = new URL('../../gateway/main.ts', import.meta.url).pathname;
 
-/** The gateway as npm start runs it: its own process in the first node's namespace, on that node's IP (port 80). */
-export async function startGatewayProcess(t: ExecutionContext, cluster: TestCluster, extraArgs: string[] = []): Promise<void> {
+/**
+ * The gateway as npm start runs it: its own process in the first node's namespace, on that node's IP (port 80).
+ * Resolves once its Endpoints name it; `kill` ends it as a crash would (SIGKILL) or as a stop does.
+ */
+export async function startGatewayProcess(
+  t: ExecutionContext,
+  cluster: TestCluster,
+  extraArgs: string[] = [],
+): Promise<{ kill: (signal?: NodeJS.Signals) => Promise<void> }> {
   const node = cluster.nodes[0]!;
   const args = [
     '--import',
@@ -32,11 +39,12 @@ export async function startGatewayProcess(t: ExecutionContext, cluster: TestClus
     cwd: new URL('../..', import.meta.url).pathname,
     stdio: ['ignore', 'ignore', 'pipe'],
   });
+  const running = () => child.exitCode === null && child.signalCode === null;
   let log = '';
   child.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
   // Registered after the cluster's teardown, so it runs first: the gateway withdraws its endpoints while the API answers.
   t.teardown(async () => {
-    if (child.exitCode === null) {
+    if (running()) {
       child.kill('SIGTERM');
       await once(child, 'exit');
     }
@@ -53,4 +61,11 @@ export async function startGatewayProcess(t: ExecutionContext, cluster: TestClus
     namespace: GATEWAY_SERVICE.namespace,
     timeoutMs: 30_000,
   });
+  return {
+    async kill(signal = 'SIGKILL') {
+      if (!running()) return;
+      child.kill(signal);
+      await once(child, 'exit');
+    },
+  };
 }

@@ -6,9 +6,12 @@ worker process forked from this server (at most $MINIK8S_CONCURRENCY at once): a
 module from `current` and loads it again when the link points elsewhere, so a push takes effect on the next
 call with nothing restarted. A call past $MINIK8S_TIMEOUT_SECONDS answers 504 and its worker is killed, so
 the instance never stays wedged; an exception answers 500 with its type and message, the traceback goes to
-the log. Every answer says which revision ran (X-Minik8s-Revision).
+the log. Every answer says which revision ran (X-Minik8s-Revision). A call that comes again with the same
+X-Minik8s-Call-Id (Kafka delivering it once more after the gateway died mid-call) is answered as the first
+time, without running the function again.
 """
 
+import collections
 import importlib.util
 import json
 import logging
@@ -200,6 +203,38 @@ class Pool:
             return result
 
 
+class RecentCalls:
+    """The answers of the last calls by call id. The gateway runs a queued call at least once: when it dies
+    after the instance took a call and before the reply was on Kafka, the call comes again with its id. The
+    repeat is answered from here (waiting for the first while it runs), so a side effect happens once."""
+
+    def __init__(self, size):
+        self.size = size
+        self.lock = threading.Lock()
+        self.entries = collections.OrderedDict()
+
+    def answer(self, call_id, run):
+        with self.lock:
+            entry = self.entries.get(call_id)
+            first = entry is None
+            if first:
+                entry = self.entries[call_id] = {"done": threading.Event(), "result": None}
+                while len(self.entries) > self.size:
+                    self.entries.popitem(last=False)
+        if first:
+            try:
+                entry["result"] = run()
+            finally:
+                entry["done"].set()
+        else:
+            log.info("call %s: a repeat; answered as the first time", call_id)
+            entry["done"].wait()
+        return entry["result"]
+
+
+RECENT = RecentCalls(int(os.environ.get("MINIK8S_RECENT_CALLS", "1000")))
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "minik8s-python"
@@ -225,7 +260,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlsplit(self.path)
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
-        call_id = self.headers.get(CALL_ID_HEADER) or uuid.uuid4().hex
+        given_id = self.headers.get(CALL_ID_HEADER)
+        call_id = given_id or uuid.uuid4().hex
         if url.path == "/_/ready":
             return self.reply(200, {"Content-Type": "text/plain"}, b"ok\n", code_version()[1], call_id)
         timeout = TIMEOUT_SECONDS
@@ -238,14 +274,17 @@ class Handler(BaseHTTPRequestHandler):
             "path": url.path or "/",
             "deadline": time.time() + timeout,
         }
-        with ACTIVE:
-            ACTIVE.calls += 1
-        try:
-            result = POOL.call(req, timeout)
-        finally:
+        def run():
             with ACTIVE:
-                ACTIVE.calls -= 1
-                ACTIVE.notify_all()
+                ACTIVE.calls += 1
+            try:
+                return POOL.call(req, timeout)
+            finally:
+                with ACTIVE:
+                    ACTIVE.calls -= 1
+                    ACTIVE.notify_all()
+
+        result = RECENT.answer(given_id, run) if given_id else run()
         if result is None:
             log.warning("call %s: timed out after %ss; its process was killed", call_id, timeout)
             return self.error(504, "Timeout", f"the function did not answer within {timeout:g} s", code_version()[1], call_id)
