@@ -45,11 +45,12 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
     functions: functions.http,
     workflows: { api, exists: (namespace, name) => workflows.get(refKey({ kind: 'Workflow', namespace, name })) !== undefined },
   });
-  const stopInformers = () => {
+  // Awaited, so a stopped gateway has left its consumer groups (a restart's members find them free).
+  const stopInformers = async () => {
     dns.stop();
     services.stop();
     workflows.stop();
-    void functions.stop();
+    await functions.stop();
   };
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;
   try {
@@ -63,14 +64,14 @@ export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
       port,
       async stop() {
         await withdrawGatewayEndpoints(api).catch((err: Error) => log.warn({ err: err.message }, 'gateway: could not withdraw its endpoints'));
-        stopInformers();
+        await stopInformers();
         metrics?.server.close();
         server.closeAllConnections();
         await new Promise((resolve) => server.close(resolve));
       },
     };
   } catch (err) {
-    stopInformers();
+    await stopInformers();
     metrics?.server.close();
     server.close();
     throw err;
