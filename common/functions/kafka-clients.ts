@@ -48,3 +48,19 @@ export function kafkaClientConfig(clients: KafkaClients, user: KafkaUser, where:
     retry: { initialRetryTime: 100, retries: 8 },
   };
 }
+
+/**
+ * Retries what a broker refuses for a moment after a topic was made or while it starts (its partitions' leader
+ * not known to every listener yet, the group coordinator loading): kafkajs marks those errors retriable.
+ */
+export async function retryRetriable<T>(what: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (let delay = 100; ; delay = Math.min(delay * 2, 2000)) {
+    try {
+      return await what();
+    } catch (err) {
+      if ((err as { retriable?: boolean }).retriable !== true || Date.now() + delay > deadline) throw err;
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}

@@ -1,5 +1,6 @@
 import { type Admin, type Consumer, Kafka, type KafkaConfig, logLevel, type Producer } from 'kafkajs';
 import { encodeJsonBody, functionTopic, type InvocationReply, type InvocationRequestInput, parseInvocationReply } from '../../common/functions/invocation.js';
+import { retryRetriable } from '../../common/functions/kafka-clients.js';
 import type { Logger } from '../../common/log/log.js';
 import type { Json } from '../../common/schema/index.js';
 import { StatesError } from './engine/errors.js';
@@ -59,7 +60,7 @@ export class KafkaStepTransport implements StepTransport {
     await this.#producer.connect();
     this.#consumer = this.#kafka.consumer({ groupId: group, allowAutoTopicCreation: false });
     await this.#consumer.connect();
-    await this.#consumer.subscribe({ topic, fromBeginning: true });
+    await retryRetriable(() => this.#consumer!.subscribe({ topic, fromBeginning: true }));
     await this.#consumer.run({
       partitionsConsumedConcurrently: REPLY_PARTITIONS,
       eachMessage: async ({ message }) => {

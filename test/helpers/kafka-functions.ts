@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { functionGroup, functionTopic, type InvocationReply, parseInvocationRequest } from '../../common/functions/invocation.js';
-import { type KafkaClients, kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import { type KafkaClients, kafkaClientConfig, retryRetriable } from '../../common/functions/kafka-clients.js';
 import type { Json } from '../../common/schema/index.js';
 
 export type KafkaFunction = (input: Json, callId: string) => Json | Promise<Json>;
@@ -26,7 +26,7 @@ export async function serveKafkaFunctions(clients: KafkaClients, namespace: stri
     Object.entries(functions).map(async ([name, fn]) => {
       const consumer = kafka.consumer({ groupId: functionGroup(namespace, name) });
       await consumer.connect();
-      await consumer.subscribe({ topic: functionTopic(namespace, name), fromBeginning: true });
+      await retryRetriable(() => consumer.subscribe({ topic: functionTopic(namespace, name), fromBeginning: true }));
       await consumer.run({
         eachMessage: async ({ message }) => {
           const req = parseInvocationRequest(message.value);

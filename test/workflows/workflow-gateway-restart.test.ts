@@ -84,7 +84,8 @@ maybe('a gateway killed in the middle of running executions: each completes once
   // The side effects: one line per step of each execution, none twice, on the one instance there is.
   const [pod, ...others] = (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=wf-step` })).items;
   t.is(others.length, 0);
-  const effects = (await cluster.logs(pod!.metadata.name, 'function')).split('\n').filter((l) => l.startsWith('SIDE-EFFECT '));
-  t.is(effects.length, EXECUTIONS * STEPS.length, effects.join('\n'));
+  const log = await cluster.logs(pod!.metadata.name, 'function');
+  const effects = log.split('\n').filter((l) => l.startsWith('SIDE-EFFECT '));
+  t.is(effects.length, EXECUTIONS * STEPS.length, `${log}\nrestarts: ${pod!.status?.containerStatuses?.[0]?.restartCount}`);
   t.is(new Set(effects).size, effects.length, 'a call ran twice');
 });
