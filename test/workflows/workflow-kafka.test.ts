@@ -48,14 +48,14 @@ maybe('a chain over Kafka passes each output on, with a Choice and a Parallel, e
     }),
   );
   const e = await startWorkflow(c.client, 'default', 'chain', { n: 1 }, 'cli');
-  const done = await waitForExecution(c.client, 'default', e.metadata.name, 30_000);
+  const done = await waitForExecution(c.client, 'default', e.metadata.name, 60_000);
   t.is(done?.status?.phase, 'Succeeded');
   t.deepEqual(done?.status?.output, [{ n: 6 }, { n: 4 }]);
   t.is(fns.calls.size, 4);
   t.true([...fns.calls.values()].every((n) => n === 1));
 
   const big = await startWorkflow(c.client, 'default', 'chain', { n: 500 }, 'cli');
-  t.deepEqual((await waitForExecution(c.client, 'default', big.metadata.name, 30_000))?.status?.output, { n: 502 });
+  t.deepEqual((await waitForExecution(c.client, 'default', big.metadata.name, 60_000))?.status?.output, { n: 502 });
 });
 
 maybe('an execution survives a control-plane restart mid-step: the reply sent meanwhile is recorded, no step runs twice', async (t) => {
@@ -107,7 +107,7 @@ maybe('the gateway starts a workflow by POST: synchronously with its output, or 
   const started = await fetch(`${base}/workflow/web?async`, { method: 'POST', body: '{"n":1}' });
   t.is(started.status, 202);
   const { execution } = (await started.json()) as { execution: string };
-  await waitForExecution(c.client, 'default', execution, 30_000);
+  await waitForExecution(c.client, 'default', execution, 60_000);
   const result = await fetch(`${base}/workflow-executions/${execution}`);
   t.deepEqual(await result.json(), { n: 2 });
 
@@ -159,7 +159,7 @@ maybe('over Kafka, Retry recovers a function that fails twice, Catch routes a fa
     }),
   );
   const e = await startWorkflow(c.client, 'default', 'resilient', { items: [1, 2, 3, 4] }, 'cli');
-  const done = await waitForExecution(c.client, 'default', e.metadata.name, 30_000);
+  const done = await waitForExecution(c.client, 'default', e.metadata.name, 60_000);
   t.is(done?.status?.phase, 'Succeeded');
   t.deepEqual(done?.status?.output, { items: [1, 2, 3, 4], squares: [1, 4, 9, 16], error: { Error: 'ValueError', Cause: 'cannot decode' } });
   t.is(flakyCalls, 3);

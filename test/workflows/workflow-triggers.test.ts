@@ -28,7 +28,7 @@ async function cluster(t: Parameters<typeof startTestControlPlane>[0]) {
 }
 
 /** Waits on the API's watch until the workflow's finished executions satisfy `done`; they are returned by name. */
-async function waitForExecutions(client: ApiClient, wf: string, done: (finished: Execution[]) => boolean, timeoutMs = 30_000): Promise<Execution[]> {
+async function waitForExecutions(client: ApiClient, wf: string, done: (finished: Execution[]) => boolean, timeoutMs = 60_000): Promise<Execution[]> {
   const signal = AbortSignal.timeout(timeoutMs);
   const finished = new Map<string, Execution>();
   const note = (e: Execution) => {
