@@ -110,7 +110,8 @@ bench('image pipeline under 20 and 50 clients, beside one client at a time', asy
       'bash',
       [
         '-c',
-        `nsenter --net=${node.netns} ${VEGETA} attack -format=json -targets=${targets} -rate=${rate} -duration=60s -timeout=130s -workers=${clients} | ${VEGETA} report -type=json`,
+        `nsenter --net=${node.netns} ${VEGETA} attack -format=json -targets=${targets} -rate=${rate} -duration=60s -timeout=130s -workers=${clients}` +
+          ` | ${VEGETA} report -type=json`,
       ],
       { maxBuffer: 64 << 20 },
     );
@@ -128,11 +129,12 @@ bench('image pipeline under 20 and 50 clients, beside one client at a time', asy
   t.log(`baseline, 1 client, ${BASELINE_RUNS} executions one after the other: p50 ${ms(pct(alone, 50))}, p99 ${ms(pct(alone, 99))}`);
   for (const l of loads) {
     const failed = l.report.requests - Math.round(l.report.success * l.report.requests);
+    const [p50, p99] = [l.report.latencies['50th'] / 1e6, l.report.latencies['99th'] / 1e6];
     t.log(
       [
         `${l.clients} clients (${l.rate}, 60 s): ${l.report.requests} executions, ${failed} failed ${JSON.stringify(l.report.status_codes)}, ` +
-          `${l.report.throughput.toFixed(2)}/s done, p50 ${ms(l.report.latencies['50th'] / 1e6)} (${(l.report.latencies['50th'] / 1e6 / pct(alone, 50)).toFixed(2)}× baseline), ` +
-          `p99 ${ms(l.report.latencies['99th'] / 1e6)} (${(l.report.latencies['99th'] / 1e6 / pct(alone, 99)).toFixed(2)}×)`,
+          `${l.report.throughput.toFixed(2)}/s done, p50 ${ms(p50)} (${(p50 / pct(alone, 50)).toFixed(2)}× baseline), ` +
+          `p99 ${ms(p99)} (${(p99 / pct(alone, 99)).toFixed(2)}×)`,
         `  cold starts (instances started during the run): ${l.cold}; most instances at once: ${l.peaks.join(', ')}`,
         `  ready instances every 5 s: ${l.over.join('; ')}`,
       ].join('\n'),
