@@ -1,4 +1,5 @@
 import type { Consumer, Kafka, KafkaMessage } from 'kafkajs';
+import { retryRetriable } from '../common/functions/kafka-clients.js';
 import type { Logger } from '../common/log/log.js';
 
 /** One consumer the gateway wants: a topic read in a group, each message handed to `handle`. */
@@ -22,7 +23,7 @@ export async function ensureTopic(kafka: Kafka, topic: string, partitions: numbe
   await admin.connect();
   try {
     if (!(await admin.listTopics()).includes(topic))
-      await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }).catch((err: Error) => {
+      await retryRetriable(() => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true })).catch((err: Error) => {
         if (!/already exists/i.test(err.message)) throw err;
       });
   } finally {

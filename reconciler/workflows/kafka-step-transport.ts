@@ -55,7 +55,7 @@ export class KafkaStepTransport implements StepTransport {
     await this.#admin.connect();
     const { topic, group } = this.#replies;
     if (!(await this.#admin.listTopics()).includes(topic))
-      await this.#admin.createTopics({ topics: [{ topic, numPartitions: REPLY_PARTITIONS }], waitForLeaders: true });
+      await retryRetriable(() => this.#admin!.createTopics({ topics: [{ topic, numPartitions: REPLY_PARTITIONS }], waitForLeaders: true }));
     this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false });
     await this.#producer.connect();
     this.#consumer = this.#kafka.consumer({ groupId: group, allowAutoTopicCreation: false });

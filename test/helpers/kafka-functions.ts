@@ -15,10 +15,9 @@ export async function serveKafkaFunctions(clients: KafkaClients, namespace: stri
   const kafka = new Kafka({ ...kafkaClientConfig(clients, 'gateway', 'host', 'test-functions'), logLevel: logLevel.NOTHING });
   const admin = kafka.admin();
   await admin.connect();
-  await admin.createTopics({
-    topics: Object.keys(functions).map((name) => ({ topic: functionTopic(namespace, name), numPartitions: 2 })),
-    waitForLeaders: true,
-  });
+  await retryRetriable(() =>
+    admin.createTopics({ topics: Object.keys(functions).map((name) => ({ topic: functionTopic(namespace, name), numPartitions: 2 })), waitForLeaders: true }),
+  );
   const producer = kafka.producer();
   await producer.connect();
   const calls = new Map<string, number>();

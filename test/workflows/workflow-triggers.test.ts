@@ -3,7 +3,7 @@ import test from 'ava';
 import { Kafka, logLevel } from 'kafkajs';
 import { stringify as toYaml } from 'yaml';
 import type { ApiClient } from '../../common/client/api-client.js';
-import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import { kafkaClientConfig, retryRetriable } from '../../common/functions/kafka-clients.js';
 import { createLogger } from '../../common/log/log.js';
 import { type Execution, type FunctionTrigger, type Json, LABEL_WORKFLOW, type Workflow } from '../../common/schema/index.js';
 import { startGateway } from '../../gateway/gateway.js';
@@ -92,7 +92,7 @@ maybe('a kafka trigger starts an execution per message through the gateway, and 
   const admin = kafka.admin();
   await admin.connect();
   t.teardown(() => admin.disconnect());
-  await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+  await retryRetriable(() => admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }));
   const producer = kafka.producer();
   await producer.connect();
   t.teardown(() => producer.disconnect());
