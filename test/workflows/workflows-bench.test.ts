@@ -22,7 +22,7 @@ import { serveKafkaFunctions } from '../helpers/kafka-functions.js';
 const RUNS = Number(process.env.BENCH_RUNS ?? 100);
 const STEPS = 5;
 const clients = testKafkaClients();
-const bench = process.env.MINIK8S_BENCH && clients ? test : test.skip;
+const bench = process.env.MINIK8S_BENCH === 'workflows' && clients ? test : test.skip;
 
 bench('workflow overhead: a 5-step chain beside 5 calls back to back over Kafka', async (t) => {
   t.timeout(600_000);
