@@ -94,8 +94,13 @@ test_env_cleanup() {
   fi
   ! has_started etcd || stop_pid "$test_tmp/etcd.pid" 10 etcd
   ! has_started kafka || stop_test_kafka "$test_tmp/kafka.pid"
-  ! has_started registry || unsupervise_registry
-  if has_started builder; then stop_dockerd builder "$MINIK8S_RUN/builder"; unsupervise_program dockerd-builder; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"; fi
+  # The registry and the builder dockerd stay while a cluster (npm start, its nodes up) uses them too.
+  local cluster_up=
+  ! ip netns list 2>/dev/null | grep '^mk8s-node-' >/dev/null || cluster_up=1
+  ! has_started registry || [[ -n $cluster_up ]] || unsupervise_registry
+  if has_started builder && [[ -z $cluster_up ]]; then
+    stop_dockerd builder "$MINIK8S_RUN/builder"; unsupervise_program dockerd-builder; unmount_under "$MINIK8S_RUN/builder"; rm -rf "$MINIK8S_RUN/builder"
+  fi
   # The supervisor stays while a cluster (or another program) uses it.
   supervisor_down_if_idle
   # The bridge stays while a cluster node is wired to it.
