@@ -3,20 +3,35 @@ import { type ApiObject, COLLECTIONS, type Collection, keyOf, Unauthorized } fro
 type State = 'loading' | 'live' | 'unavailable';
 
 /**
- * One collection kept current from the watch API: a watch from resourceVersion 0 first sends every object
- * as ADDED, then every change; a broken stream is opened again after a second (the map starts over).
+ * One collection kept current from the watch API while started: a watch from resourceVersion 0 first sends every
+ * object as ADDED, then every change; a broken stream is opened again after a second (the map starts over).
+ * A browser holds at most 6 HTTP/1.1 connections to the API and each watch keeps one, so only the lists the
+ * page shows are started (main.ts): six open watches would leave the graphs' and logs' requests queued forever.
  */
 export class LiveList {
   readonly items = new Map<string, ApiObject>();
   state: State = 'loading';
   #listeners = new Set<() => void>();
-  #abort = new AbortController();
+  #abort: AbortController | undefined;
 
   constructor(
     readonly collection: Collection,
     readonly onUnauthorized: () => void,
-  ) {
-    void this.#run();
+  ) {}
+
+  start(): void {
+    if (this.#abort) return;
+    const abort = new AbortController();
+    this.#abort = abort;
+    void this.#run(abort.signal);
+  }
+
+  /** Closes the watch and forgets the objects; a later start lists them again. */
+  stop(): void {
+    this.#abort?.abort();
+    this.#abort = undefined;
+    this.items.clear();
+    this.state = 'loading';
   }
 
   onChange(listener: () => void): () => void {
@@ -32,20 +47,20 @@ export class LiveList {
     for (const l of this.#listeners) l();
   }
 
-  async #run(): Promise<void> {
-    for (;;) {
+  async #run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
       try {
-        await this.#watch();
+        await this.#watch(signal);
       } catch (err) {
         if (err instanceof Unauthorized) return this.onUnauthorized();
-        if (this.#abort.signal.aborted) return;
+        if (signal.aborted) return;
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
   }
 
-  async #watch(): Promise<void> {
-    const res = await fetch(`${COLLECTIONS[this.collection]}?watch=true&resourceVersion=0`, { credentials: 'same-origin', signal: this.#abort.signal });
+  async #watch(signal: AbortSignal): Promise<void> {
+    const res = await fetch(`${COLLECTIONS[this.collection]}?watch=true&resourceVersion=0`, { credentials: 'same-origin', signal });
     if (res.status === 401) throw new Unauthorized('sign in');
     if (res.status === 404) {
       // The kind is not served by this cluster (functions before they are installed).

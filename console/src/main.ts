@@ -44,9 +44,10 @@ const onUnauthorized = () => {
   showLogin();
 };
 
-function route(): View {
+/** The page to draw and the lists it reads (only those are watched: see LiveList). */
+function route(): { view: View; needs: Collection[] } {
   const [, first, ns, name] = location.hash.replace(/^#/, '').split('/');
-  if (first === 'pods' && ns && name) return podView(decodeURIComponent(ns), decodeURIComponent(name));
+  if (first === 'pods' && ns && name) return { view: podView(decodeURIComponent(ns), decodeURIComponent(name)), needs: ['pods', 'events'] };
   const titles: Record<string, [Exclude<Collection, 'events'>, string]> = {
     nodes: ['nodes', 'Nodes'],
     pods: ['pods', 'Pods'],
@@ -55,7 +56,7 @@ function route(): View {
     functions: ['functions', 'Functions'],
   };
   const t = first ? titles[first] : undefined;
-  return t ? listView(...t) : overview;
+  return t ? { view: listView(...t), needs: [t[0]] } : { view: overview, needs: ['nodes', 'pods', 'functions', 'events'] };
 }
 
 function render(): void {
@@ -63,7 +64,11 @@ function render(): void {
   for (const a of document.querySelectorAll('#nav a'))
     a.classList.toggle('active', location.hash.split('/')[1] === (a.getAttribute('href') ?? '').split('/')[1]);
   main.replaceChildren();
-  route()(main, lists);
+  const { view, needs } = route();
+  for (const [c, list] of Object.entries(lists) as [Collection, LiveList][])
+    if (needs.includes(c)) list.start();
+    else list.stop();
+  view(main, lists);
 }
 
 logout.addEventListener('click', () => void signOut().then(() => location.reload()));
