@@ -108,7 +108,9 @@ supervisor_up() {
   # Programs are registered again, in order, by whoever starts them.
   rm -f "$SUPERVISOR_PROGRAMS"/*.conf "$SUPERVISOR_SOCK" "$SUPERVISOR_PID"
   render_supervisord_conf "$SUPERVISOR_DIR" "$MINIK8S_LOGS" | write_atomically "$SUPERVISOR_CONF" || true
-  supervisord -c "$SUPERVISOR_CONF"
+  # Without the test lock's descriptor (fd 9 of run-tests.sh, with-test-etcd.sh): supervisord outlives the run that
+  # started it, and holding that descriptor it held the lock, so every later test run waited forever.
+  supervisord -c "$SUPERVISOR_CONF" 9>&-
   wait_for 15 "supervisord (log: $MINIK8S_LOGS/supervisord.log)" supervisor_answers
 }
 
