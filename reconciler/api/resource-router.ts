@@ -46,7 +46,8 @@ export const COMMIT_TO_CHANGE = 'change its spec by committing to the cluster re
 export const COMMIT_TO_DELETE = 'commit the removal to the cluster repository (mkctl delete)';
 
 export function fromGit(t: ResourceType, name: string, action: string): HttpError {
-  return new HttpError(409, 'Conflict', `${t.plural} "${name}" comes from Git: ${action}`, { details: { name, kind: t.plural } });
+  // Forbidden, not Conflict: a client retries a conflict (kubectl scale does, for minutes), and no retry can make this one pass.
+  return new HttpError(403, 'Forbidden', `${t.plural} "${name}" comes from Git: ${action}`, { details: { name, kind: t.plural } });
 }
 
 /** Route parameters are single path segments here; express' types also allow repeated (wildcard) ones. */

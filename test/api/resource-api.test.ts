@@ -148,12 +148,12 @@ test('the status subresource is written and validated with field paths', async (
 test('a spec write to a Git kind is refused with a message to commit instead', async (t) => {
   const { url, store, client } = await startTestApi(t);
   const err = await t.throwsAsync(client.create(makePod('web')), { instanceOf: ApiError });
-  t.is(err?.status, 409);
+  t.is(err?.status, 403);
   t.is(err?.message, 'pods "web" comes from Git: create it by committing a manifest to the cluster repository (mkctl apply -f)');
 
   await store.create(gitPod('web'));
   const put = await raw(url, 'PUT', '/api/v1/namespaces/default/pods/web', gitPod('web'));
-  t.is(put.status, 409);
+  t.is(put.status, 403);
   t.is(put.body.message, 'pods "web" comes from Git: change its spec by committing to the cluster repository (mkctl apply -f)');
 });
 
@@ -163,7 +163,7 @@ test('deleting a Git-owned object is refused, deleting a controller-owned one is
   await store.create(makePod('web-abcde', { owner: 'web' }));
 
   const err = await t.throwsAsync(client.delete({ kind: 'Pod', namespace: 'default', name: 'from-git' }));
-  t.true(isApiError(err, 'Conflict'));
+  t.true(isApiError(err, 'Forbidden'));
   t.regex(err!.message, /comes from Git: commit the removal .*\(mkctl delete\)/);
   t.truthy(await store.get({ kind: 'Pod', namespace: 'default', name: 'from-git' }));
 

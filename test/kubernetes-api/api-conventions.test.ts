@@ -106,10 +106,10 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
   await store.create(gitPod('web'));
   const patch = await call(url, '/api/v1/namespaces/default/pods/web', { method: 'PATCH', contentType: 'application/merge-patch+json', body: { spec: {} } });
   t.like(patch, {
-    status: 409,
+    status: 403,
     body: {
       kind: 'Status',
-      reason: 'Conflict',
+      reason: 'Forbidden',
       message: 'pods "web" comes from Git: change its spec by committing to the cluster repository (mkctl apply -f)',
     },
   });
@@ -118,8 +118,8 @@ test('every spec write to a Git kind is refused as a Status naming the commit; a
     contentType: 'application/apply-patch+yaml',
     body: {},
   });
-  t.is(apply.status, 409);
-  t.is((await call(url, '/apis/apps/v1/namespaces/default/deployments/web/scale', { method: 'PUT', body: {} })).status, 409);
+  t.is(apply.status, 403);
+  t.is((await call(url, '/apis/apps/v1/namespaces/default/deployments/web/scale', { method: 'PUT', body: {} })).status, 403);
 
   const dry = await call(url, '/api/v1/namespaces/default/pods?dryRun=All', { method: 'POST', body: makePod('new') });
   t.is(dry.status, 201);
