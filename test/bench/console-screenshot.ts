@@ -15,6 +15,8 @@ try {
   await page.fill('input[name=token]', config.token);
   await page.click('button[type=submit]');
   await page.waitForSelector('text=Nodes Ready');
+  // Right after npm start the nodes may still show their last heartbeat's state: wait for every one to be Ready.
+  await page.waitForFunction(() => /^([1-9][0-9]*)\/\1$/.test(document.querySelector('.card .big')?.textContent ?? ''), undefined, { timeout: 150_000 });
   if (route) await page.evaluate((hash) => (location.hash = hash), route);
   // Every graph has asked Prometheus and the node graphs have points (Prometheus keeps its data across npm stop/start).
   const drawn = await page
