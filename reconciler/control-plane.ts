@@ -21,6 +21,7 @@ import { consoleRouter } from './console/console-router.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
 import { HpaController } from './controllers/hpa-controller.js';
+import { NamespaceController } from './controllers/namespace-controller.js';
 import { defaultNodeHealthOptions, type NodeHealthOptions } from './controllers/node-health.js';
 import { NodeLifecycleController } from './controllers/node-lifecycle-controller.js';
 import { ReplicaSetController } from './controllers/replicaset-controller.js';
@@ -44,6 +45,7 @@ import { ObjectStore } from './store/object-store.js';
 import { storeListWatch } from './store/store-list-watch.js';
 import { whenNodesReady } from './sync/first-sync-gate.js';
 import { startGitSync } from './sync/start-git-sync.js';
+import { ensureBuiltInNamespaces } from './system/built-in-namespaces.js';
 import { ensureGatewayService } from './system/gateway-service.js';
 import { ExecutionRetention } from './workflows/execution-retention.js';
 import { KafkaStepTransport, type WorkflowReplies } from './workflows/kafka-step-transport.js';
@@ -189,6 +191,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     functionController.resync();
     if (fire) void fireGitTriggers({ gitdir: git.gitdir, targets, fire, log: createLogger('git-triggers') }, revision, previous);
   };
+  const namespaces = new Informer(source, 'Namespace', { log: createLogger('informer', { kind: 'Namespace' }) });
   const executions = new Informer(source, 'Execution', { log: createLogger('informer', { kind: 'Execution' }) });
   // Workflow steps travel over Kafka only: without a broker, Executions wait until the control plane has one.
   const workflowExecutor =
@@ -216,13 +219,15 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
       log: createLogger('service-ip'),
     }),
     new EndpointsController({ store, services, pods, endpoints, log: createLogger('endpoints') }),
+    new NamespaceController({ store, namespaces, log: createLogger('namespaces') }),
     new ReplicaSetController({ store, pods, replicaSets, log: createLogger('replicaset-controller') }),
     new DeploymentController({ store, deployments, replicaSets, log: createLogger('deployment-controller') }),
     new HpaController({ store, hpas, pods, metrics: nodeMetrics, log: createLogger('hpa-controller') }),
     functionController,
   ];
-  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions, workflows, executions];
+  const informers = [pods, nodes, services, endpoints, replicaSets, deployments, hpas, nodeMetrics, functions, workflows, executions, namespaces];
   await Promise.all(informers.map((i) => i.start()));
+  await ensureBuiltInNamespaces(store);
   await ensureGatewayService(store);
   schedules?.sync();
   lag?.start();

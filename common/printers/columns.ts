@@ -128,6 +128,7 @@ const columns: { [K in Kind]: Column<ObjectOf<K>>[] } = {
     { header: 'SOURCE', cell: (f) => f.spec.source, wide: true },
   ],
   Endpoints: [{ header: 'ENDPOINTS', cell: (e) => endpointList(endpointAddresses(e)) }],
+  Namespace: [{ header: 'STATUS', cell: (n) => (n.metadata.deletionTimestamp ? 'Terminating' : (n.status?.phase ?? 'Active')) }],
   Node: [
     { header: 'STATUS', cell: nodeStatus },
     { header: 'ROLES', cell: nodeRoles },

@@ -2,6 +2,7 @@ export * from './dns.js';
 export * from './function.js';
 export * from './meta.js';
 export * from './metrics.js';
+export * from './namespace.js';
 export * from './node.js';
 export * from './object-key.js';
 export * from './object-references.js';

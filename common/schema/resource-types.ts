@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { dnsSchema } from './dns.js';
 import { functionSchema } from './function.js';
 import { nodeMetricsSchema } from './metrics.js';
+import { namespaceSchema } from './namespace.js';
 import { eventSchema, nodeSchema } from './node.js';
 import { podSchema } from './pod.js';
 import { endpointsSchema, serviceSchema } from './service.js';
@@ -85,6 +86,16 @@ export const resourceTypes = {
     namespaced: true,
     fromGit: false,
     schema: endpointsSchema,
+  },
+  Namespace: {
+    group: '',
+    version: 'v1',
+    plural: 'namespaces',
+    singular: 'namespace',
+    shortNames: ['ns'],
+    namespaced: false,
+    fromGit: true,
+    schema: namespaceSchema,
   },
   Node: { group: '', version: 'v1', plural: 'nodes', singular: 'node', shortNames: ['no'], namespaced: false, fromGit: false, schema: nodeSchema },
   Event: { group: '', version: 'v1', plural: 'events', singular: 'event', shortNames: ['ev'], namespaced: true, fromGit: false, schema: eventSchema },

@@ -10,6 +10,7 @@ import type { ObjectStore } from '../store/object-store.js';
 import { MAX_API_BODY_BYTES } from '../store/size-limits.js';
 import { createDerivedRouter } from './derived-router.js';
 import { createDiscoveryRouter } from './discovery-router.js';
+import { createNamespaceRouter } from './namespace-router.js';
 import { requestMetrics } from './request-metrics.js';
 import { createResourceRouter } from './resource-router.js';
 import { storeHttpError } from './store-http-error.js';
@@ -44,6 +45,7 @@ export function createApiRouter(deps: ApiDeps): Router {
   router.use(authorizeRequests(deps.store));
   router.use(createDiscoveryRouter());
   router.use(createDerivedRouter({ store: deps.store, leaseDurationSeconds: defaultNodeHealthOptions.heartbeatGraceMs / 1000 }));
+  router.use(createNamespaceRouter(deps.store));
   const policy = deps.podSecurity ?? DEFAULT_POD_SECURITY;
   router.use(
     createResourceRouter({

@@ -2,9 +2,9 @@ import { type Request, type Response, Router } from 'express';
 import { matchesFields } from '../../common/client/field-selector.js';
 import { matchesLabels } from '../../common/client/label-selector.js';
 import { HttpError } from '../../common/http/http-error.js';
-import { type ApiObject, kinds, resourceType, resourceTypes } from '../../common/schema/index.js';
+import { type ApiObject, resourceType } from '../../common/schema/index.js';
 import type { ObjectStore } from '../store/object-store.js';
-import { NODE_LEASE_NAMESPACE, namespacesOf, nodeLease, nodeMetricsView, podMetricsViews, scaleOf } from './derived-views.js';
+import { NODE_LEASE_NAMESPACE, nodeLease, nodeMetricsView, podMetricsViews, scaleOf } from './derived-views.js';
 import { parseItemOptions, parseListOptions, queryOf } from './request-options.js';
 import { COMMIT_TO_CHANGE, fromGit, param } from './resource-router.js';
 
@@ -36,8 +36,7 @@ const found = <T extends View>(items: T[], name: string, what: string): T => {
 
 /**
  * Read-only resources built from others, for the clients that expect them: `metrics.k8s.io` from the
- * agents' NodeMetrics (kubectl top), node Leases from their heartbeats (describe node), Namespaces from
- * the objects that live in them, and the `scale` subresource (whose writes are refused: replicas come from Git).
+ * agents' NodeMetrics (kubectl top), node Leases from their heartbeats (describe node), and the `scale` subresource (whose writes are refused: replicas come from Git).
  */
 export function createDerivedRouter(deps: DerivedRouterDeps): Router {
   const { store } = deps;
@@ -74,11 +73,6 @@ export function createDerivedRouter(deps: DerivedRouterDeps): Router {
     `${C}/namespaces/:namespace/leases/:name`,
     async (req, res) => void res.json(found(await leases(req), param(req, 'name'), 'leases.coordination.k8s.io')),
   );
-
-  const namespaces = async () =>
-    namespacesOf((await Promise.all(kinds.filter((k) => resourceTypes[k].namespaced).map((k) => store.list(k)))).flatMap((l) => l.items));
-  router.get('/api/v1/namespaces', async (req, res) => void res.json(listOf(req, 'Namespace', 'v1', await namespaces())));
-  router.get('/api/v1/namespaces/:name', async (req, res) => void res.json(found(await namespaces(), param(req, 'name'), 'namespaces')));
 
   for (const kind of ['Deployment', 'ReplicaSet'] as const) {
     const t = resourceType(kind);

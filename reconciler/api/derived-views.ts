@@ -1,5 +1,5 @@
 import { labelSelectorText } from '../../common/printers/columns.js';
-import type { ApiObject, Deployment, Node, NodeMetrics, ReplicaSet } from '../../common/schema/index.js';
+import type { Deployment, Node, NodeMetrics, ReplicaSet } from '../../common/schema/index.js';
 
 /** Where Kubernetes keeps node heartbeat leases. */
 export const NODE_LEASE_NAMESPACE = 'kube-node-lease';
@@ -38,15 +38,6 @@ export function nodeLease(node: Node, leaseDurationSeconds: number) {
     },
     spec: { holderIdentity: node.metadata.name, leaseDurationSeconds, ...(beat && { renewTime: microTime(beat) }) },
   };
-}
-
-/** The namespaces in use: those every cluster has, and each one an object lives in. */
-export function namespacesOf(objects: readonly ApiObject[]) {
-  const names = new Set(['default', 'kube-system', NODE_LEASE_NAMESPACE]);
-  for (const o of objects) if (o.metadata.namespace) names.add(o.metadata.namespace);
-  return [...names]
-    .sort()
-    .map((name) => ({ kind: 'Namespace', apiVersion: 'v1', metadata: { name }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } }));
 }
 
 const metricsMeta = (m: NodeMetrics) => ({ timestamp: m.timestamp, window: `${m.windowSeconds}s` });

@@ -1,23 +1,31 @@
 import { randomUUID } from 'node:crypto';
 import type { ApiObject } from '../../common/schema/index.js';
 import type { Change, ObjectStore } from '../store/object-store.js';
+import { terminatingNamespace } from './namespace-lifecycle.js';
 import type { SyncPlan } from './plan.js';
 
 /**
  * The writes a plan needs, each guarded: a create must find no object and an update or delete the
  * revision it was planned against, so a concurrent writer fails the batch and the sync re-plans.
+ * A Namespace pruned from Git is not deleted here but marked Terminating: the namespace controller
+ * deletes what it holds, then the Namespace.
  */
 export function planChanges(plan: SyncPlan, now = new Date().toISOString(), newUid: () => string = randomUUID): Change[] {
   const changes: Change[] = [];
+  const create = (o: ApiObject) =>
+    changes.push({
+      type: 'put',
+      object: { ...o, metadata: { ...o.metadata, uid: newUid(), creationTimestamp: now, generation: 1 } } as ApiObject,
+      resourceVersion: '0',
+    });
+  for (const ns of plan.provisioned) create(ns);
   for (const c of plan.changes) {
-    if (c.action === 'created' && c.object) {
-      const object = { ...c.object, metadata: { ...c.object.metadata, uid: newUid(), creationTimestamp: now, generation: 1 } } as ApiObject;
-      changes.push({ type: 'put', object, resourceVersion: '0' });
-    } else if (c.action === 'configured' && c.object) {
-      changes.push({ type: 'put', object: c.object, ...(c.current?.metadata.resourceVersion && { resourceVersion: c.current.metadata.resourceVersion }) });
-    } else if (c.action === 'deleted') {
-      changes.push({ type: 'delete', ref: c.ref, ...(c.current?.metadata.resourceVersion && { resourceVersion: c.current.metadata.resourceVersion }) });
-    }
+    const resourceVersion = c.current?.metadata.resourceVersion;
+    if (c.action === 'created' && c.object) create(c.object.kind === 'Namespace' ? { ...c.object, status: { phase: 'Active' } } : c.object);
+    else if (c.action === 'deleted' && c.current?.kind === 'Namespace')
+      changes.push({ type: 'put', object: terminatingNamespace(c.current, now), ...(resourceVersion && { resourceVersion }) });
+    else if (c.action === 'configured' && c.object) changes.push({ type: 'put', object: c.object, ...(resourceVersion && { resourceVersion }) });
+    else if (c.action === 'deleted') changes.push({ type: 'delete', ref: c.ref, ...(resourceVersion && { resourceVersion }) });
   }
   return changes;
 }

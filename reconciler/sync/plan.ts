@@ -5,12 +5,14 @@ import {
   type ApiObject,
   LABEL_MANAGED_BY,
   MANAGED_BY_GIT,
+  type Namespace,
   type ObjectRef,
   refKey,
   refOf,
 } from '../../common/schema/index.js';
 import { withClusterAssigned } from './cluster-assigned.js';
 import type { LoadedObject } from './manifest-loader.js';
+import { activeNamespace, isBuiltInNamespace, terminatingNames, undeclaredNamespaces } from './namespace-lifecycle.js';
 
 export type ChangeAction = 'created' | 'configured' | 'unchanged' | 'deleted';
 
@@ -27,6 +29,8 @@ export interface SyncPlan {
   changes: PlannedChange[];
   /** Objects Git owns after this sync: the next sync prunes against it. */
   inventory: string[];
+  /** Namespaces the cluster creates besides Git's: the built-in ones and those Git's objects use undeclared. */
+  provisioned: Namespace[];
   counts: { created: number; configured: number; unchanged: number; pruned: number };
 }
 
@@ -52,12 +56,18 @@ export function planSync(input: PlanInput): SyncPlan {
   const failed = new Set(input.failedFiles);
   const changes: PlannedChange[] = [];
   const inventory = new Set<string>();
+  const terminating = terminatingNames(input.current);
 
   for (const loaded of input.desired) {
     const ref = refOf(loaded.object);
     const key = refKey(ref);
     inventory.add(key);
     const current = currentByKey.get(key);
+    // A namespace being deleted, and what Git puts in it, wait until it is gone; a later sync creates them afresh.
+    if (terminating.has(ref.kind === 'Namespace' ? ref.name : (ref.namespace ?? ''))) {
+      if (current) changes.push({ action: 'unchanged', ref, current });
+      continue;
+    }
     const desired = current ? withClusterAssigned(fromGit(loaded, input.revision), current) : fromGit(loaded, input.revision);
     if (!current) changes.push({ action: 'created', ref, object: desired });
     else if (isDeepStrictEqual(comparable(desired), comparable(current))) changes.push({ action: 'unchanged', ref, current });
@@ -70,6 +80,7 @@ export function planSync(input: PlanInput): SyncPlan {
       inventory.add(key); // its manifest is broken in this revision: keep the last good version
       continue;
     }
+    if (current.kind === 'Namespace' && (isBuiltInNamespace(current.metadata.name) || terminating.has(current.metadata.name))) continue; // never deleted; already going
     changes.push({ action: 'deleted', ref: refOf(current), current });
   }
 
@@ -77,6 +88,10 @@ export function planSync(input: PlanInput): SyncPlan {
   return {
     changes,
     inventory: [...inventory].sort(),
+    provisioned: undeclaredNamespaces(
+      input.desired.map((l) => l.object),
+      input.current,
+    ).map(activeNamespace),
     counts: { created: count('created'), configured: count('configured'), unchanged: count('unchanged'), pruned: count('deleted') },
   };
 }

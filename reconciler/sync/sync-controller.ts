@@ -123,7 +123,7 @@ export class SyncController {
       const plan = planSync({ revision, desired: loaded.objects, current, previousInventory: status.inventory, failedFiles: loaded.failedFiles });
       phase('plan');
       const { counts } = plan;
-      const upToDate = counts.created + counts.configured + counts.pruned === 0;
+      const upToDate = counts.created + counts.configured + counts.pruned + plan.provisioned.length === 0;
       // A restart or a repeated trigger of a revision already recorded writes nothing at all.
       if (upToDate && previous?.lastAttemptedRevision === revision && ['Succeeded', 'ValidationFailed'].includes(previous.lastResult?.reason ?? ''))
         return requeue;

@@ -179,7 +179,7 @@ test('discovery and OpenAPI are generated from the schema registry', async (t) =
   t.truthy((await call(url, '/openapi/v2')).body.definitions['io.k8s.api.core.v1.Pod']);
 });
 
-test('metrics.k8s.io, node leases, namespaces and scale are read-only views of the stored kinds', async (t) => {
+test('metrics.k8s.io, node leases and scale are read-only views of the stored kinds', async (t) => {
   const { url, store } = await startTestApi(t);
   const node = makeNode('node-1');
   node.status!.conditions![0]!.lastHeartbeatTime = '2026-01-01T00:00:00.123Z';
@@ -207,7 +207,25 @@ test('metrics.k8s.io, node leases, namespaces and scale are read-only views of t
 
   const lease = await call(url, '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/node-1');
   t.like(lease.body, { kind: 'Lease', spec: { holderIdentity: 'node-1', renewTime: '2026-01-01T00:00:00.123000Z' } });
-  const namespaces = (await call(url, '/api/v1/namespaces')).body.items.map((n: { metadata: { name: string } }) => n.metadata.name);
-  t.deepEqual(namespaces, ['default', 'kube-node-lease', 'kube-system', 'shop']);
+});
+
+test('a namespace deleted through the API turns Terminating; built-in and Git’s namespaces are not deleted so', async (t) => {
+  const { url, store } = await startTestApi(t);
+  const namespace = (name: string, labels?: Record<string, string>) => ({ apiVersion: 'v1' as const, kind: 'Namespace' as const, metadata: { name, labels } });
+  for (const ns of [namespace('default'), namespace('scratch'), namespace('shop', { [LABEL_MANAGED_BY]: MANAGED_BY_GIT })]) await store.create(ns);
+  const table = await call(url, '/api/v1/namespaces', { accept: 'application/json;as=Table;g=meta.k8s.io;v=v1' });
+  t.deepEqual(
+    table.body.columnDefinitions.map((c: { name: string }) => c.name),
+    ['Name', 'Status', 'Age'],
+  );
+  t.like(await call(url, '/api/v1/namespaces/default', { method: 'DELETE' }), {
+    status: 403,
+    body: { reason: 'Forbidden', message: 'namespaces "default" is forbidden: this namespace may not be deleted' },
+  });
+  const gits = await call(url, '/api/v1/namespaces/shop', { method: 'DELETE' });
+  t.is(gits.status, 403);
+  t.regex(gits.body.message, /comes from Git: commit the removal/);
+  t.like(await call(url, '/api/v1/namespaces/scratch', { method: 'DELETE' }), { status: 200, body: { status: { phase: 'Terminating' } } });
+  t.truthy((await store.get({ kind: 'Namespace', name: 'scratch' }))?.metadata.deletionTimestamp, 'left to the namespace controller');
   t.is((await call(url, '/api/v1/namespaces/nope')).status, 404);
 });
