@@ -55,18 +55,19 @@ export async function trackExtremes<K extends Kind>(t: ExecutionContext, client:
   return extremes;
 }
 
-/** Waits on the API's watch until the objects of `kind` in the default namespace (by name) satisfy `predicate`. */
+/** Waits on the API's watch until the objects of `kind` in `namespace` (by name) satisfy `predicate`. */
 export async function waitFor<K extends Kind>(
   client: ApiClient,
   kind: K,
   predicate: (items: Map<string, ObjectOf<K>>) => boolean,
   timeoutMs = 30_000,
+  namespace = 'default',
 ): Promise<Map<string, ObjectOf<K>>> {
   const signal = AbortSignal.timeout(timeoutMs);
-  const list = await client.list(kind, { namespace: 'default' });
+  const list = await client.list(kind, { namespace });
   const items = new Map(list.items.map((o) => [o.metadata.name, o]));
   if (predicate(items)) return items;
-  for await (const e of client.watch(kind, { namespace: 'default', resourceVersion: list.resourceVersion }, signal)) {
+  for await (const e of client.watch(kind, { namespace, resourceVersion: list.resourceVersion }, signal)) {
     if (e.type === 'DELETED') items.delete(e.object.metadata.name);
     else items.set(e.object.metadata.name, e.object);
     if (predicate(items)) return items;
