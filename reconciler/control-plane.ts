@@ -17,6 +17,7 @@ import { podSecurityPolicy } from './admission/pod-security.js';
 import { createApiApp } from './api/api-server.js';
 import { evictionRouter } from './api/eviction-router.js';
 import { createPodProxyRouter, routeUpgrades } from './api/pod-proxy-router.js';
+import { createPortForwardRouter } from './api/port-forward-router.js';
 import { consoleRouter } from './console/console-router.js';
 import { DeploymentController } from './controllers/deployment-controller.js';
 import { EndpointsController } from './controllers/endpoints-controller.js';
@@ -132,6 +133,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const pods = new Informer(source, 'Pod', { log: createLogger('informer', { kind: 'Pod' }) });
   const endpoints = new Informer(source, 'Endpoints', { log: createLogger('informer', { kind: 'Endpoints' }) });
   const webConsole = consoleRouter({ tokens: [config.token] });
+  // Logs, exec, attach and port-forward go to the pod's agent, each agent taking only its own token.
+  const podProxy = { store, agentToken: (node: string) => scopedToken(config.tokenKey, 'agent', node), agentCa: readClusterCa(config) };
   const app = createApiApp(
     {
       store,
@@ -151,7 +154,8 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
         git.syncRouter,
         evictionRouter(store),
         bootstrapRouter(config.tokenKey),
-        createPodProxyRouter({ store, agentToken: (node) => scopedToken(config.tokenKey, 'agent', node), agentCa: readClusterCa(config) }),
+        createPodProxyRouter(podProxy),
+        createPortForwardRouter(podProxy),
         functionSourceRouter(store, () => git.gitdir),
         functionTokenRouter(store, config.tokenKey),
         functionActivityRouter(activity),

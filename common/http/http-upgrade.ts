@@ -42,6 +42,7 @@ export function isUpgrade(req: IncomingMessage): boolean {
 }
 
 /** Answers 101 on a taken socket: from here on it carries `protocol`. */
-export function acceptUpgrade(socket: Duplex, protocol: string): void {
-  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\n\r\n`);
+export function acceptUpgrade(socket: Duplex, protocol: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`);
+  socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: ${protocol}\r\n${extra.join('')}\r\n`);
 }

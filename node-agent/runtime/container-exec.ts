@@ -22,7 +22,9 @@ export interface ExecSession {
   close(): void;
 }
 
-/** Starts commands in running containers. */
+/** Starts commands in running containers, or attaches to their main process. */
 export interface ContainerExec {
   exec(containerId: string, opts: ExecOptions): Promise<ExecSession>;
+  /** The main process's output from now on (pods take no stdin or TTY here); it ends with the container, exit code 0. */
+  attach(containerId: string): Promise<ExecSession>;
 }

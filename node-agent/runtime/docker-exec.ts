@@ -24,13 +24,7 @@ export class DockerExec implements ContainerExec {
     // Without a TTY Docker multiplexes stdout and stderr on one connection; with one, it is raw bytes.
     if (opts.tty) stream.pipe(stdout, { end: false });
     else this.#docker.modem.demuxStream(stream, stdout, stderr);
-    const ended = new Promise<void>((resolve) => {
-      stream
-        .once('end', resolve)
-        .once('close', resolve)
-        .once('error', () => resolve());
-    });
-    const exitCode = ended.then(async () => {
+    const exitCode = ended(stream).then(async () => {
       stdout.end();
       stderr.end();
       return exitCodeOf(exec);
@@ -46,6 +40,30 @@ export class DockerExec implements ContainerExec {
       close: () => stream.destroy(),
     };
   }
+
+  async attach(containerId: string): Promise<ExecSession> {
+    const stream = (await this.#docker.getContainer(containerId).attach({ stream: true, stdout: true, stderr: true, logs: false })) as Duplex;
+    const stdout = new PassThrough();
+    const stderr = new PassThrough();
+    // Pods run without a TTY here, so Docker multiplexes the two streams.
+    this.#docker.modem.demuxStream(stream, stdout, stderr);
+    const exitCode = ended(stream).then(() => {
+      stdout.end();
+      stderr.end();
+      return 0;
+    });
+    return { stdout, stderr, resize: async () => undefined, exitCode, close: () => stream.destroy() };
+  }
+}
+
+/** Resolves once Docker's stream is over, however it ended. */
+function ended(stream: Duplex): Promise<void> {
+  return new Promise((resolve) => {
+    stream
+      .once('end', resolve)
+      .once('close', resolve)
+      .once('error', () => resolve());
+  });
 }
 
 /**

@@ -13,6 +13,10 @@
  *   GET  /exec/:namespace/:pod/:container?command=sh&command=-i&tty=true&stdin=true
  *        with `Connection: Upgrade` and `Upgrade: minik8s-exec`: after the 101 the socket carries
  *        exec frames both ways (stdin, stdin-end and resize in; stdout, stderr and exit out).
+ *   GET  /attach/:namespace/:pod/:container   upgraded the same way: the container's output from now on
+ *        (pods have no stdin or TTY here), until it exits.
+ *   GET  /portForward/:namespace/:pod?port=N   with `Upgrade: minik8s-portforward`: the pod's port, dialled
+ *        from this node; after the 101 the socket carries its bytes (port-forward-route.ts).
  */
 
 import { once } from 'node:events';
@@ -39,6 +43,7 @@ import type { ContainerExec, ExecOptions, ExecSession } from '../runtime/contain
 import type { PodRuntime } from '../runtime/pod-runtime.js';
 import { findPodContainer, type PodContainerRef } from './find-pod-container.js';
 import { type MetricsRoutesOptions, metricsRoutes } from './metrics-routes.js';
+import { portForwardRoute } from './port-forward-route.js';
 
 export interface AgentServerOptions {
   /** The address to bind: the node IP, where the API server reaches the agent. */
@@ -110,13 +115,18 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     stream.pipe(res);
   });
 
-  /** Starts the command in the pod's current container, which must be running. */
-  const startExec = async (req: Request, options: Omit<ExecOptions, 'command'>, command: string[]): Promise<ExecSession> => {
-    if (command.length === 0) throw new HttpError(400, 'BadRequest', 'a command is required');
+  /** The pod's current container, which must be running. */
+  const runningContainer = async (req: Request) => {
     const ref = refOf(req);
     const container = findPodContainer(await opts.runtime.listPods(), { ...ref, previous: false });
     if (container.state !== 'running') throw new HttpError(400, 'BadRequest', `container "${ref.container}" in pod "${ref.pod}" is not running`);
-    return opts.exec.exec(container.id, { ...options, command });
+    return container;
+  };
+
+  /** Starts the command in the pod's current container. */
+  const startExec = async (req: Request, options: Omit<ExecOptions, 'command'>, command: string[]): Promise<ExecSession> => {
+    if (command.length === 0) throw new HttpError(400, 'BadRequest', 'a command is required');
+    return opts.exec.exec((await runningContainer(req)).id, { ...options, command });
   };
 
   app.post('/exec/:namespace/:pod/:container', express.json(), async (req, res) => {
@@ -127,15 +137,13 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     res.end();
   });
 
-  app.get('/exec/:namespace/:pod/:container', async (req: Request) => {
+  const needsUpgrade = (req: Request, what: string) => {
     if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
-      throw new HttpError(
-        400,
-        'BadRequest',
-        `interactive exec needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`,
-      );
-    const tty = flag(req.query.tty);
-    const session = await startExec(req, { tty, stdin: flag(req.query.stdin) }, strings(req.query.command));
+      throw new HttpError(400, 'BadRequest', `${what} needs Connection: Upgrade and Upgrade: ${EXEC_UPGRADE_PROTOCOL}; without input, POST the command`);
+  };
+
+  /** Carries a session over the request's upgraded connection as exec frames, both ways, until it exits. */
+  const serveUpgraded = async (req: Request, session: ExecSession) => {
     const { socket, head } = takeUpgrade(req)!;
     upgraded.add(socket);
     socket.once('close', () => upgraded.delete(socket));
@@ -164,7 +172,19 @@ export async function startAgentServer(opts: AgentServerOptions): Promise<AgentS
     if (head.length) onInput(head);
     await pumpOutput(session, (frame) => socket.write(frame));
     socket.end();
+  };
+
+  app.get('/exec/:namespace/:pod/:container', async (req: Request) => {
+    needsUpgrade(req, 'interactive exec');
+    await serveUpgraded(req, await startExec(req, { tty: flag(req.query.tty), stdin: flag(req.query.stdin) }, strings(req.query.command)));
   });
+
+  app.get('/attach/:namespace/:pod/:container', async (req: Request) => {
+    needsUpgrade(req, 'attach');
+    await serveUpgraded(req, await opts.exec.attach((await runningContainer(req)).id));
+  });
+
+  app.get('/portForward/:namespace/:pod', portForwardRoute(opts.runtime, upgraded));
 
   app.use(notFoundHandler);
   app.use(errorHandler(log));

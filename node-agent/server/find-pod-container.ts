@@ -15,6 +15,14 @@ function newestPod(pods: readonly ObservedPod[]): ObservedPod | undefined {
   return [...pods].sort((a, b) => rank(b).localeCompare(rank(a)))[0];
 }
 
+/** The address of a pod this node runs (its newest sandbox's), where port-forward dials. */
+export function findPodIP(pods: readonly ObservedPod[], namespace: string, name: string): string {
+  const pod = newestPod(pods.filter((p) => p.namespace === namespace && p.name === name));
+  if (!pod) throw new HttpError(404, 'NotFound', `pod "${name}" in namespace "${namespace}" is not running on this node`);
+  if (!pod.sandbox?.running || !pod.sandbox.ip) throw new HttpError(400, 'BadRequest', `pod "${name}" has no running network sandbox with an address`);
+  return pod.sandbox.ip;
+}
+
 /**
  * The Docker container behind a pod's container, from what this node runs: its newest attempt, or
  * with `previous` the one before (the pod controller keeps exactly one earlier attempt per container).

@@ -19,10 +19,16 @@ export function isWebSocketUpgrade(req: IncomingMessage): boolean {
 }
 
 /**
- * Opens the agent's upgraded exec connection over TLS (its certificate verified against `agentCa`); an
- * agent's refusal (no such container, not running) becomes the answer.
+ * Opens an upgraded connection to the agent over TLS (its certificate verified against `agentCa`): exec frames,
+ * or a pod port's bytes. An agent's refusal (no such container, not running) becomes the answer.
  */
-export function upgradeToAgent(target: PodAgentTarget, path: string, agentToken: string, agentCa: string): Promise<Duplex> {
+export function upgradeToAgent(
+  target: PodAgentTarget,
+  path: string,
+  agentToken: string,
+  agentCa: string,
+  protocol: string = EXEC_UPGRADE_PROTOCOL,
+): Promise<Duplex> {
   return new Promise((resolve, reject) => {
     const upstream = request({
       host: target.host,
@@ -30,7 +36,7 @@ export function upgradeToAgent(target: PodAgentTarget, path: string, agentToken:
       ca: agentCa,
       method: 'GET',
       path,
-      headers: { authorization: `Bearer ${agentToken}`, connection: 'Upgrade', upgrade: EXEC_UPGRADE_PROTOCOL },
+      headers: { authorization: `Bearer ${agentToken}`, connection: 'Upgrade', upgrade: protocol },
     });
     upstream.on('upgrade', (_answer, socket, head) => {
       if (head.length) socket.unshift(head);

@@ -119,13 +119,23 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
     return query;
   };
 
-  /** kubectl's exec: a WebSocket speaking Kubernetes' channel protocol, bridged to the agent's exec frames. */
-  const execOverWebSocket = async (req: Request) => {
+  /** kubectl's exec and attach: a WebSocket speaking Kubernetes' channel protocol, bridged to the agent's exec frames. */
+  const overWebSocket = async (req: Request, verb: 'exec' | 'attach') => {
     const target = await targetOf(req);
-    const agent = await upgradeToAgent(target, agentPath('exec', req, target, execQuery(req)), deps.agentToken(target.nodeName), deps.agentCa);
+    const query = verb === 'exec' ? execQuery(req) : new URLSearchParams();
+    const agent = await upgradeToAgent(target, agentPath(verb, req, target, query), deps.agentToken(target.nodeName), deps.agentCa);
     const { socket, head } = takeUpgrade(req)!;
     webSockets.handleUpgrade(req, socket, head, (ws) => bridgeExec(ws, agent));
   };
+  const execOverWebSocket = (req: Request) => overWebSocket(req, 'exec');
+
+  // kubectl attach: the container's output from now on (pods take no stdin here), over the same channels.
+  const attach = async (req: Request) => {
+    if (!isWebSocketUpgrade(req)) throw new HttpError(400, 'BadRequest', `attach needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')})`);
+    await overWebSocket(req, 'attach');
+  };
+  router.get(`${POD}/attach`, attach);
+  router.post(`${POD}/attach`, attach);
 
   router.get(`${POD}/exec`, async (req, res) => {
     if (isWebSocketUpgrade(req)) return execOverWebSocket(req);

@@ -3,6 +3,7 @@ import { Controller, type KindRef } from '../../common/controller/controller.js'
 import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
 import { gitKinds, type Kind, kinds, type Namespace, resourceTypes } from '../../common/schema/index.js';
+import { storeEventRecorder } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 
 export interface NamespaceControllerDeps {
@@ -32,7 +33,7 @@ export class NamespaceController extends Controller<'Namespace'> {
   readonly #deps: NamespaceControllerDeps;
 
   constructor(deps: NamespaceControllerDeps) {
-    super('Namespace', 'namespaces', deps.log);
+    super('Namespace', 'namespaces', { log: deps.log, recordEvent: storeEventRecorder(deps.store) });
     this.#deps = deps;
     this.watch(deps.namespaces);
   }

@@ -27,7 +27,7 @@ hpa_events = [e["object"].metadata.name for e in watch.Watch().stream(autoscalin
 
 print(json.dumps({
     "pods": sorted(p.metadata.name for p in pods.items),
-    "pod": {"phase": pod.status.phase, "imageID": pod.status.container_statuses[0].image_id, "podIPs": [i.ip for i in pod.status.pod_i_ps or []]},
+    "pod": {"phase": pod.status.phase, "imageID": pod.status.container_statuses[0].image_id, "podIPs": [i.ip for i in pod.status.pod_ips or []]},
     "nodes": sorted(n.metadata.name for n in nodes.items),
     "kubelet": nodes.items[0].status.node_info.kubelet_version,
     "deployments": sorted(d.metadata.name for d in deployments.items),

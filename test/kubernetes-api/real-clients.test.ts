@@ -59,6 +59,9 @@ const hpaYaml = (name: string) =>
 function kubectlIn(env: { kubeconfig: string; home: string }) {
   const opts = { env: { PATH: process.env.PATH ?? '', HOME: env.home, KUBECONFIG: env.kubeconfig }, timeout: 60_000 };
   return {
+    /** With kubectl's environment switches, e.g. KUBECTL_PORT_FORWARD_WEBSOCKETS=false for plain SPDY. */
+    spawnWith: (extra: Record<string, string>, ...args: string[]): ChildProcess =>
+      spawn(kubectl.path!, args, { ...opts, env: { ...opts.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }),
     run: (...args: string[]) => run(kubectl.path!, args, opts),
     fail: (...args: string[]) =>
       run(kubectl.path!, args, opts).then(
@@ -71,16 +74,24 @@ function kubectlIn(env: { kubeconfig: string; home: string }) {
 
 /** Resolves with everything a process printed once `done` holds for it; the process is then stopped. */
 async function outputUntil(child: ChildProcess, done: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  try {
+    return await outputSoFar(child, done, timeoutMs);
+  } finally {
+    child.kill();
+  }
+}
+
+/** Resolves with what a process printed once `done` holds for it, leaving it running; stopped if that takes longer than `timeoutMs`. */
+async function outputSoFar(child: ChildProcess, done: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
   let out = '';
   const timer = setTimeout(() => child.kill(), timeoutMs);
   try {
     for await (const chunk of child.stdout!) {
       out += String(chunk);
-      if (done(out)) break;
+      if (done(out)) return out;
     }
   } finally {
     clearTimeout(timer);
-    child.kill();
   }
   return out;
 }
@@ -93,7 +104,8 @@ async function clusterWithWorkloads(t: ExecutionContext): Promise<{ cluster: Tes
       'apps/web-svc.yaml': serviceYaml('web', { ports: [{ port: 80, targetPort: 8080, protocol: 'TCP' }] }),
       'apps/web-hpa.yaml': hpaYaml('web'),
       'apps/burner.yaml': workloadYaml('Deployment', 'burner', 1),
-      'apps/hello.yaml': podYaml('hello', ['sh', '-c', 'echo hello-from-the-log; exec sleep 3600']),
+      // A line a second after the first, for attach to see.
+      'apps/hello.yaml': podYaml('hello', ['sh', '-c', 'echo hello-from-the-log; while true; do echo tick; sleep 1; done']),
     },
     'workloads for the real clients',
   );
@@ -157,6 +169,19 @@ const skipped = optIn ?? kubectl.why ?? python.why ?? kubeconfigCommand;
     t.is((await k.run('exec', 'hello', '--', 'echo', 'hi from exec')).stdout, 'hi from exec\n');
     const failed = await k.fail('exec', 'hello', '--', 'sh', '-c', 'exit 3');
     t.is(failed.code, 3);
+    t.regex(await outputUntil(k.spawn('attach', 'hello'), (out) => out.includes('tick')), /tick/);
+
+    // port-forward, over SPDY in a WebSocket (kubectl's default) and over plain SPDY (its fallback).
+    const web = pods.find((p) => p.metadata.labels?.app === 'web')!.metadata.name;
+    for (const env of [{}, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }] as Record<string, string>[]) {
+      const forward = k.spawnWith(env, 'port-forward', `pod/${web}`, ':8080');
+      t.teardown(() => forward.kill());
+      const listening = await outputSoFar(forward, (out) => /Forwarding from 127\.0\.0\.1:\d+/.test(out));
+      const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(listening)?.[1];
+      if (!port) return t.fail(`kubectl port-forward printed: ${listening}`);
+      t.is((await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(15_000) })).text()).trim(), web, JSON.stringify(env));
+      forward.kill();
+    }
     await waitForObject(cluster.client, 'NodeMetrics', nodeOfHello, (m) => m?.pods.some((p) => p.name === 'hello') ?? false, { timeoutMs: 60_000 });
     t.regex((await k.run('top', 'pods')).stdout, /^NAME\s+CPU\(cores\)\s+MEMORY\(bytes\)[\s\S]*^hello\s+\d+m\s+\d+Mi/m);
 

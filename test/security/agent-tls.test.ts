@@ -45,6 +45,9 @@ async function startAgent(t: ExecutionContext, tls: { cert: Buffer; key: Buffer 
       execs.push(opts.command);
       throw new Error('no exec in this test');
     },
+    attach: async () => {
+      throw new Error('no attach in this test');
+    },
   };
   const runtime = { listPods: async () => observed, logs: async () => Readable.from(['hello from web\n']) };
   const server = await startAgentServer({ host: '127.0.0.1', port: 0, tls, tokens: [AGENT_TOKEN], runtime, exec });
