@@ -1,7 +1,9 @@
 # shellcheck shell=bash
-# The Debian packages a minik8s host needs; installs only what is missing.
+# The Debian packages a minik8s host needs; installs only what is missing. python3-venv and golang-go are for the
+# real Kubernetes clients the conformance test runs (scripts/python-kubernetes.sh, scripts/build-kubectl.sh).
 
 MINIK8S_PACKAGES=(etcd-server docker.io iptables iproute2 busybox-static docker-registry supervisor debootstrap git curl util-linux ca-certificates openssl apache2-utils debian-archive-keyring gpgv wrk openjdk-17-jre-headless maven python3
+  python3-venv golang-go
   prometheus prometheus-node-exporter chromium)
 
 ensure_packages() {

@@ -6,6 +6,7 @@
 #      (netns mk8s-test-N, 10.100.0.20N, own dockerd and node exporter each): the first exported as MINIK8S_TEST_DOCKER_SOCKET,
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
 #   5. a private Kafka broker (MINIK8S_TEST_KAFKA_CLIENTS names its clients file); MINIK8S_TEST_KAFKA=0 skips it
+#   5. the real clients the conformance test runs (kubectl built from Go, the Python client), when it is among the files
 #   6. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
 #      as one failure, a failed lint as another); exit status non-zero when anything failed or no test ran.
 # What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and
@@ -46,6 +47,17 @@ fi
 if [[ ${MINIK8S_TEST_KAFKA:-1} != 0 ]]; then
   step 5 5 "test Kafka"
   test_kafka_up; ok "127.0.0.1:19092, clients $MINIK8S_TEST_KAFKA_CLIENTS"
+fi
+
+# The real clients of the conformance test, built or installed once and cached outside the repo: here, before
+# ava, whose 2-minute timeout a first kubectl build (minutes of Go) would outlast at the test file's import.
+if (($# == 0)) || [[ " $* " == *real-clients* ]]; then
+  step 5 5 "real clients (kubectl, Python client)"
+  notes=()
+  for s in build-kubectl.sh python-kubernetes.sh; do
+    if why=$(bash "scripts/$s" 2>&1 >/dev/null); then notes+=("${s%.sh} ready"); else notes+=("${s%.sh}: $why"); fi
+  done
+  ok "$(IFS=';'; echo "${notes[*]}")"
 fi
 
 echo "running ava ..."
