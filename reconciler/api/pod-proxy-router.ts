@@ -5,10 +5,12 @@ import { K8S_EXEC_PROTOCOLS } from '../../common/client/k8s-exec-channels.js';
 import { HttpError } from '../../common/http/http-error.js';
 import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
 import type { ObjectStore } from '../store/object-store.js';
+import { SPDY_EXEC_PROTOCOL, spdyExecStreams } from './exec-spdy.js';
 import { bridgeExec, isWebSocketUpgrade, upgradeToAgent, webSockets } from './exec-websocket.js';
 import { agentLogQuery } from './log-options.js';
 import { type PodAgentTarget, podAgentTarget } from './pod-agent-target.js';
 import { queryOf } from './request-options.js';
+import { acceptSpdy, chosenStreamProtocol, isSpdyUpgrade, SPDY } from './spdy/spdy-upgrade.js';
 
 export { routeUpgrades } from '../../common/http/http-upgrade.js';
 
@@ -106,8 +108,8 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
   });
 
   router.post(`${POD}/exec`, async (req, res) => {
-    // client-go upgrades a GET to a WebSocket; some clients upgrade a POST.
-    if (isWebSocketUpgrade(req)) return execOverWebSocket(req);
+    // client-go upgrades a GET to a WebSocket and a POST to SPDY; some clients upgrade a POST to a WebSocket.
+    if (isWebSocketUpgrade(req) || isSpdyUpgrade(req)) return streamed('exec')(req);
     const target = await targetOf(req);
     const command = (req.body as { command?: unknown } | undefined)?.command;
     await callAgent(req, res, target, { method: 'POST', path: agentPath('exec', req, target, new URLSearchParams()), body: { command } });
@@ -127,18 +129,32 @@ export function createPodProxyRouter(deps: PodProxyDeps): Router {
     const { socket, head } = takeUpgrade(req)!;
     webSockets.handleUpgrade(req, socket, head, (ws) => bridgeExec(ws, agent));
   };
-  const execOverWebSocket = (req: Request) => overWebSocket(req, 'exec');
+
+  /** The same over SPDY: kubectl before 1.30, or with KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false. */
+  const overSpdy = async (req: Request, verb: 'exec' | 'attach') => {
+    const protocol = chosenStreamProtocol(req, [SPDY_EXEC_PROTOCOL]);
+    if (!protocol) throw new HttpError(400, 'BadRequest', `${verb} over SPDY needs X-Stream-Protocol-Version: ${SPDY_EXEC_PROTOCOL}`);
+    const target = await targetOf(req);
+    const q = queryOf(req.originalUrl);
+    const on = (key: string) => q.get(key) === 'true' || q.get(key) === '1';
+    const query = verb === 'exec' ? execQuery(req) : new URLSearchParams();
+    const open = () => upgradeToAgent(target, agentPath(verb, req, target, query), deps.agentToken(target.nodeName), deps.agentCa);
+    const onStream = spdyExecStreams({ stdin: on('stdin'), stdout: on('stdout'), stderr: on('stderr'), tty: on('tty') }, open, () => session);
+    const session = acceptSpdy(req, protocol, onStream);
+  };
+  const streamed = (verb: 'exec' | 'attach') => (req: Request) => (isWebSocketUpgrade(req) ? overWebSocket(req, verb) : overSpdy(req, verb));
 
   // kubectl attach: the container's output from now on (pods take no stdin here), over the same channels.
   const attach = async (req: Request) => {
-    if (!isWebSocketUpgrade(req)) throw new HttpError(400, 'BadRequest', `attach needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')})`);
-    await overWebSocket(req, 'attach');
+    if (!isWebSocketUpgrade(req) && !isSpdyUpgrade(req))
+      throw new HttpError(400, 'BadRequest', `attach needs a WebSocket (${K8S_EXEC_PROTOCOLS.join(', ')}) or Upgrade: ${SPDY}`);
+    await streamed('attach')(req);
   };
   router.get(`${POD}/attach`, attach);
   router.post(`${POD}/attach`, attach);
 
   router.get(`${POD}/exec`, async (req, res) => {
-    if (isWebSocketUpgrade(req)) return execOverWebSocket(req);
+    if (isWebSocketUpgrade(req) || isSpdyUpgrade(req)) return streamed('exec')(req);
     if (!isUpgrade(req) || req.headers.upgrade?.toLowerCase() !== EXEC_UPGRADE_PROTOCOL)
       throw new HttpError(
         400,

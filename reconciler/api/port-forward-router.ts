@@ -1,25 +1,19 @@
-import type { IncomingMessage } from 'node:http';
 import { type Request, Router } from 'express';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { PORT_FORWARD_UPGRADE } from '../../common/client/port-forward.js';
 import { HttpError } from '../../common/http/http-error.js';
-import { acceptUpgrade, isUpgrade, takeUpgrade } from '../../common/http/http-upgrade.js';
+import { takeUpgrade } from '../../common/http/http-upgrade.js';
 import { isWebSocketUpgrade, upgradeToAgent } from './exec-websocket.js';
 import { podAgentTarget } from './pod-agent-target.js';
 import type { PodProxyDeps } from './pod-proxy-router.js';
 import { PORT_FORWARD_PROTOCOL, portForwardStreams } from './port-forward-streams.js';
 import { SpdySession } from './spdy/spdy-session.js';
+import { acceptSpdy, chosenStreamProtocol, isSpdyUpgrade, SPDY } from './spdy/spdy-upgrade.js';
 
-const SPDY = 'SPDY/3.1';
 /** kubectl's WebSocket subprotocol for SPDY tunnelled in WebSocket binary messages (its default since 1.31). */
 const TUNNELLED = `${SPDY}+${PORT_FORWARD_PROTOCOL}`;
 
 const tunnels = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(TUNNELLED) ? TUNNELLED : false) });
-
-const offersPortForward = (req: IncomingMessage) =>
-  String(req.headers['x-stream-protocol-version'] ?? '')
-    .split(',')
-    .some((p) => p.trim() === PORT_FORWARD_PROTOCOL);
 
 /**
  * `pods/{name}/portforward` as kubectl speaks it: SPDY/3.1 tunnelled in a WebSocket (GET), or plain SPDY
@@ -30,7 +24,7 @@ export function createPortForwardRouter(deps: PodProxyDeps): Router {
   const router = Router();
   const serve = async (req: Request) => {
     const webSocket = isWebSocketUpgrade(req);
-    if (!webSocket && !(isUpgrade(req) && req.headers.upgrade?.toLowerCase() === SPDY.toLowerCase() && offersPortForward(req)))
+    if (!webSocket && !(isSpdyUpgrade(req) && chosenStreamProtocol(req, [PORT_FORWARD_PROTOCOL])))
       throw new HttpError(
         400,
         'BadRequest',
@@ -47,11 +41,9 @@ export function createPortForwardRouter(deps: PodProxyDeps): Router {
       (port) => upgradeToAgent(target, `${path}?port=${port}`, deps.agentToken(target.nodeName), deps.agentCa, PORT_FORWARD_UPGRADE),
       name,
     );
+    if (!webSocket) return void acceptSpdy(req, PORT_FORWARD_PROTOCOL, onStream);
     const { socket, head } = takeUpgrade(req)!;
-    if (webSocket) return void tunnels.handleUpgrade(req, socket, head, (ws) => new SpdySession(createWebSocketStream(ws), onStream));
-    acceptUpgrade(socket, SPDY, { 'X-Stream-Protocol-Version': PORT_FORWARD_PROTOCOL });
-    if (head.length) socket.unshift(head);
-    new SpdySession(socket, onStream);
+    tunnels.handleUpgrade(req, socket, head, (ws) => new SpdySession(createWebSocketStream(ws), onStream));
   };
   router.get('/api/v1/namespaces/:namespace/pods/:name/portforward', serve);
   router.post('/api/v1/namespaces/:namespace/pods/:name/portforward', serve);

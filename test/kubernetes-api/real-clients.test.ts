@@ -59,7 +59,13 @@ const hpaYaml = (name: string) =>
 function kubectlIn(env: { kubeconfig: string; home: string }) {
   const opts = { env: { PATH: process.env.PATH ?? '', HOME: env.home, KUBECONFIG: env.kubeconfig }, timeout: 60_000 };
   return {
-    /** With kubectl's environment switches, e.g. KUBECTL_PORT_FORWARD_WEBSOCKETS=false for plain SPDY. */
+    /** Runs with kubectl's environment switches, e.g. KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false for plain SPDY. */
+    failWith: (extra: Record<string, string>, ...args: string[]) =>
+      run(kubectl.path!, args, { ...opts, env: { ...opts.env, ...extra } }).then(
+        (r) => ({ ...r, code: 0 }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      ),
+    /** Spawns with kubectl's environment switches, e.g. KUBECTL_PORT_FORWARD_WEBSOCKETS=false for plain SPDY. */
     spawnWith: (extra: Record<string, string>, ...args: string[]): ChildProcess =>
       spawn(kubectl.path!, args, { ...opts, env: { ...opts.env, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] }),
     run: (...args: string[]) => run(kubectl.path!, args, opts),
@@ -170,6 +176,11 @@ const skipped = optIn ?? kubectl.why ?? python.why ?? kubeconfigCommand;
     const failed = await k.fail('exec', 'hello', '--', 'sh', '-c', 'exit 3');
     t.is(failed.code, 3);
     t.regex(await outputUntil(k.spawn('attach', 'hello'), (out) => out.includes('tick')), /tick/);
+    // The same over SPDY, which kubectl before 1.30 speaks and later ones when told to.
+    const spdy = { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' };
+    t.like(await k.failWith(spdy, 'exec', 'hello', '--', 'echo', 'hi over SPDY'), { code: 0, stdout: 'hi over SPDY\n' });
+    t.is((await k.failWith(spdy, 'exec', 'hello', '--', 'sh', '-c', 'exit 3')).code, 3);
+    t.regex(await outputUntil(k.spawnWith(spdy, 'attach', 'hello'), (out) => out.includes('tick')), /tick/);
 
     // port-forward, over SPDY in a WebSocket (kubectl's default) and over plain SPDY (its fallback).
     const web = pods.find((p) => p.metadata.labels?.app === 'web')!.metadata.name;

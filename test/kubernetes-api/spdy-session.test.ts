@@ -11,7 +11,7 @@ import {
   SpdyType,
 } from '../../reconciler/api/spdy/spdy-frames.js';
 import { HeaderZlib, SPDY_HEADER_DICTIONARY } from '../../reconciler/api/spdy/spdy-header-zlib.js';
-import { type SpdyStream, SpdySession } from '../../reconciler/api/spdy/spdy-session.js';
+import { SpdySession, type SpdyStream } from '../../reconciler/api/spdy/spdy-session.js';
 
 /** A client's SYN_STREAM, as spdystream writes it: stream id, no associated stream, priority 0, compressed headers. */
 async function synStream(zlib: HeaderZlib, streamId: number, headers: Record<string, string>, fin = false): Promise<Buffer> {
@@ -67,7 +67,14 @@ test('a stream the client opens is answered with SYN_REPLY, its data passes both
   t.like(reply, { control: true, type: SpdyType.synReply });
   const inflate = new HeaderZlib('inflate');
   t.is(decodeHeaderBlock(await inflate.run((reply as { payload: Buffer }).payload.subarray(4))).size, 0);
-  t.deepEqual(streams[0]?.headers, new Map([['streamtype', 'data'], ['port', '8080'], ['requestid', '0']]));
+  t.deepEqual(
+    streams[0]?.headers,
+    new Map([
+      ['streamtype', 'data'],
+      ['port', '8080'],
+      ['requestid', '0'],
+    ]),
+  );
   t.like(echo, { control: false, streamId: 1, data: Buffer.from('echo hi') });
   t.like(fin, { control: false, streamId: 1, flags: FLAG_FIN });
   t.like(ping, { control: true, type: SpdyType.ping, payload: Buffer.from([0, 0, 0, 7]) });

@@ -61,8 +61,11 @@ export class SpdySession {
     this.#closed = true;
     for (const s of this.#streams.values()) s.destroy();
     this.#streams.clear();
-    if (this.#transport.writable) this.#transport.end(goAwayFrame(this.#lastStreamId));
-    this.#transport.destroy();
+    if (this.#transport.writable) {
+      this.#transport.end(goAwayFrame(this.#lastStreamId));
+      // What was written goes first; a peer that keeps its side open is cut off after a while.
+      setTimeout(() => this.#transport.destroy(), 5000).unref();
+    } else this.#transport.destroy();
     this.#inflate.close();
     this.#deflate.close();
   }
