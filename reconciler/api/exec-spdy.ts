@@ -50,6 +50,8 @@ export function spdyExecStreams(options: SpdyExecOptions, openAgent: () => Promi
       agent.destroy();
       session().close();
     };
+    // The client went away (its connection closed the streams): end the command's connection too.
+    error.on('close', () => agent.destroy());
     const decoder = new ExecFrameDecoder();
     agent.on('data', (chunk: Buffer) => {
       for (const frame of decoder.push(chunk)) {

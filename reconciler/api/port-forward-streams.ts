@@ -30,7 +30,8 @@ export function portForwardStreams(dial: (port: number) => Promise<Duplex>, pod:
         upstream.pipe(data);
         const done = (s: Duplex) => finished(s).catch(() => undefined);
         upstream.on('error', () => data.destroy());
-        data.on('error', () => upstream.destroy());
+        // Reset by the client, or its connection gone: the pod's side goes too.
+        data.on('error', () => upstream.destroy()).on('close', () => upstream.destroy());
         await Promise.all([done(upstream), done(data)]);
         error.end();
       },
