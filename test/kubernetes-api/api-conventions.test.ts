@@ -216,7 +216,7 @@ test('a namespace deleted through the API turns Terminating; built-in and Git’
   const table = await call(url, '/api/v1/namespaces', { accept: 'application/json;as=Table;g=meta.k8s.io;v=v1' });
   t.deepEqual(
     table.body.columnDefinitions.map((c: { name: string }) => c.name),
-    ['Name', 'Status', 'Age'],
+    ['NAME', 'STATUS', 'AGE'],
   );
   t.like(await call(url, '/api/v1/namespaces/default', { method: 'DELETE' }), {
     status: 403,
