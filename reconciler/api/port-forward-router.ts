@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { type Request, Router } from 'express';
 import { createWebSocketStream, WebSocketServer } from 'ws';
 import { PORT_FORWARD_UPGRADE } from '../../common/client/port-forward.js';
@@ -13,7 +14,19 @@ import { acceptSpdy, chosenStreamProtocol, isSpdyUpgrade, SPDY } from './spdy/sp
 /** kubectl's WebSocket subprotocol for SPDY tunnelled in WebSocket binary messages (its default since 1.31). */
 const TUNNELLED = `${SPDY}+${PORT_FORWARD_PROTOCOL}`;
 
-const tunnels = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(TUNNELLED) ? TUNNELLED : false) });
+/** ws takes only RFC 6455 tokens as subprotocols, and kubectl's has a '/' and a '+': it is renamed on the way in and answered as offered. */
+const TUNNEL_TOKEN = 'minik8s-spdy-portforward';
+const tunnels = new WebSocketServer({ noServer: true, handleProtocols: (offered) => (offered.has(TUNNEL_TOKEN) ? TUNNELLED : false) });
+
+/** Whether the client offers the tunnel; if so its offer is swapped for the token ws accepts. */
+function takeTunnelOffer(req: IncomingMessage): boolean {
+  const offered = String(req.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((p) => p.trim());
+  if (!offered.includes(TUNNELLED)) return false;
+  req.headers['sec-websocket-protocol'] = TUNNEL_TOKEN;
+  return true;
+}
 
 /**
  * `pods/{name}/portforward` as kubectl speaks it: SPDY/3.1 tunnelled in a WebSocket (GET), or plain SPDY
@@ -23,7 +36,7 @@ const tunnels = new WebSocketServer({ noServer: true, handleProtocols: (offered)
 export function createPortForwardRouter(deps: PodProxyDeps): Router {
   const router = Router();
   const serve = async (req: Request) => {
-    const webSocket = isWebSocketUpgrade(req);
+    const webSocket = isWebSocketUpgrade(req) && takeTunnelOffer(req);
     if (!webSocket && !(isSpdyUpgrade(req) && chosenStreamProtocol(req, [PORT_FORWARD_PROTOCOL])))
       throw new HttpError(
         400,
