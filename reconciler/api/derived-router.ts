@@ -36,7 +36,8 @@ const found = <T extends View>(items: T[], name: string, what: string): T => {
 
 /**
  * Read-only resources built from others, for the clients that expect them: `metrics.k8s.io` from the
- * agents' NodeMetrics (kubectl top), node Leases from their heartbeats (describe node), and the `scale` subresource (whose writes are refused: replicas come from Git).
+ * agents' NodeMetrics (kubectl top), node Leases from their heartbeats (describe node), and the `scale`
+ * subresource (whose writes are refused: replicas come from Git).
  */
 export function createDerivedRouter(deps: DerivedRouterDeps): Router {
   const { store } = deps;

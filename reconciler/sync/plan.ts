@@ -80,7 +80,8 @@ export function planSync(input: PlanInput): SyncPlan {
       inventory.add(key); // its manifest is broken in this revision: keep the last good version
       continue;
     }
-    if (current.kind === 'Namespace' && (isBuiltInNamespace(current.metadata.name) || terminating.has(current.metadata.name))) continue; // never deleted; already going
+    // A built-in namespace is never deleted; a terminating one is on its way already.
+    if (current.kind === 'Namespace' && (isBuiltInNamespace(current.metadata.name) || terminating.has(current.metadata.name))) continue;
     changes.push({ action: 'deleted', ref: refOf(current), current });
   }
 
