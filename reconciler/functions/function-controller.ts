@@ -185,13 +185,9 @@ export class FunctionController {
     const { store } = this.#deps;
     const desired = functionReplicaSet(fn, replicas);
     const existing = owned.find((rs) => rs.metadata.name === desired.metadata.name);
-    try {
-      if (!existing) await store.create(desired);
-      else if (existing.spec.replicas !== replicas) await store.update({ ...existing, spec: { ...existing.spec, replicas } });
-    } catch (err) {
-      // Someone wrote it meanwhile (the ReplicaSet controller's status): the informer brings the key back.
-      if (!isStoreError(err, 'Conflict') && !isStoreError(err, 'AlreadyExists')) throw err;
-    }
+    // A write that lost a race (Conflict) is the queue's to retry, quietly, on a fresh read.
+    if (!existing) await store.create(desired);
+    else if (existing.spec.replicas !== replicas) await store.update({ ...existing, spec: { ...existing.spec, replicas } });
     for (const old of owned.filter((rs) => rs.metadata.name !== desired.metadata.name)) await store.delete(refOf(old)).catch(() => undefined);
   }
 
