@@ -1,9 +1,10 @@
 import type { Informer } from '../../common/client/informer.js';
-import { type ReconcileResult, WorkQueue } from '../../common/controller/work-queue.js';
+import { Controller, type KindRef } from '../../common/controller/controller.js';
+import type { ReconcileResult } from '../../common/controller/work-queue.js';
 import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
 import type { Logger } from '../../common/log/log.js';
-import { type FunctionObject, type FunctionStatus, parseRefKey, type ReplicaSet, refKey, refOf, scaleTarget } from '../../common/schema/index.js';
-import { recordEvent } from '../api/events.js';
+import { type FunctionObject, type FunctionStatus, type ReplicaSet, refKey, refOf, scaleTarget } from '../../common/schema/index.js';
+import { recordEvent, storeEventRecorder } from '../api/events.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { isStoreError } from '../store/store-error.js';
 import { isClaimedBy } from '../workloads/owner-references.js';
@@ -50,40 +51,37 @@ interface ScaleMemory {
  * moves; node agents fetch the code from there), makes its Kafka topic, and scales its instances — a ReplicaSet
  * per version of the pod template — with the KPA decision on the gateway's activity reports.
  */
-export class FunctionController {
+export class FunctionController extends Controller<'Function'> {
   readonly #deps: FunctionControllerDeps;
-  readonly #queue: WorkQueue;
   readonly #memory = new Map<string, ScaleMemory>();
   /** Source object ids by revision and path: a commit never changes, so each is asked of git once. */
   readonly #oids = new Map<string, string>();
 
   constructor(deps: FunctionControllerDeps) {
+    super('Function', 'function', { log: deps.log, recordEvent: storeEventRecorder(deps.store) }, { concurrency: 4 });
     this.#deps = deps;
-    this.#queue = new WorkQueue('function', (key) => this.reconcile(key), deps.log, { concurrency: 4 });
-    deps.functions.onChange((e) => this.#queue.add(e.key));
-    const byLabel = (o: ReplicaSet | { metadata: ReplicaSet['metadata'] }) => {
+    this.watch(deps.functions);
+    const byLabel = (o: { metadata: ReplicaSet['metadata'] }) => {
       const name = o.metadata.labels?.[LABEL_FUNCTION];
-      if (name) this.#queue.add(refKey({ kind: 'Function', namespace: o.metadata.namespace, name }));
+      return name ? refKey({ kind: 'Function', namespace: o.metadata.namespace, name }) : undefined;
     };
-    deps.replicaSets.onChange((e) => byLabel(e.object));
-    deps.pods.onChange((e) => byLabel(e.object));
-    deps.activity.onDemand((key) => this.#queue.add(key));
+    this.watch(deps.replicaSets, (e) => byLabel(e.object));
+    this.watch(deps.pods, (e) => byLabel(e.object));
+    deps.activity.onDemand((key) => this.enqueue(key));
   }
 
   /** A new revision was applied: every function looks whether its code changed. */
   resync(): void {
-    for (const fn of this.#deps.functions.list()) this.#queue.add(refKey(refOf(fn)));
+    for (const fn of this.#deps.functions.list()) this.enqueue(refKey(refOf(fn)));
   }
 
-  stop(): Promise<void> {
-    return this.#queue.stop();
+  protected read(ref: KindRef<'Function'>): Promise<FunctionObject | undefined> {
+    return this.#deps.store.get(ref);
   }
 
-  async reconcile(key: string): Promise<ReconcileResult> {
+  protected async sync(ref: KindRef<'Function'>, fn: FunctionObject | undefined, key: string): Promise<ReconcileResult> {
     const { store } = this.#deps;
-    const ref = { ...parseRefKey(key), kind: 'Function' as const };
     const namespace = ref.namespace ?? 'default';
-    const fn = await store.get(ref);
     const owned = this.#deps.replicaSets.list().filter((rs) => rs.metadata.namespace === namespace && isClaimedBy(rs, 'Function', ref.name));
     if (!fn) {
       for (const rs of owned) await store.delete(refOf(rs)).catch(() => undefined);

@@ -1,0 +1,69 @@
+import test from 'ava';
+import { type FunctionObject, functionSchema } from '../../common/schema/index.js';
+import { FunctionActivity } from '../../reconciler/functions/function-activity.js';
+import { FunctionController } from '../../reconciler/functions/function-controller.js';
+import { controllerFixture, silentLog } from '../helpers/controller-fixture.js';
+
+const KEY = 'Function/default/resize';
+const resize = (minScale: number) =>
+  functionSchema.parse({
+    apiVersion: 'minik8s.io/v1',
+    kind: 'Function',
+    metadata: { name: 'resize', namespace: 'default' },
+    spec: { source: 'functions/resize.py', scale: { minScale, maxScale: 4 } },
+  });
+
+async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionObject) {
+  const f = await controllerFixture(t, [fn]);
+  const [functions, replicaSets, pods] = await Promise.all([f.informer('Function'), f.informer('ReplicaSet'), f.informer('Pod')]);
+  const activity = new FunctionActivity();
+  const controller = await f.controller(
+    () =>
+      new FunctionController({
+        store: f.store,
+        functions,
+        replicaSets,
+        pods,
+        activity,
+        // No revision applied yet: the code is not tracked, which this test leaves aside.
+        git: { gitdir: '/nonexistent', appliedRevision: async () => undefined },
+        invokeTokenSha256: (namespace, name) => `sha256-of-${namespace}-${name}`,
+        log: silentLog,
+      }),
+  );
+  const replicas = async () => (await f.store.list('ReplicaSet', 'default')).items.map((rs) => rs.spec.replicas);
+  return { ...f, controller, activity, replicaSets, replicas };
+}
+
+test('keeps minScale instances in one ReplicaSet owned by the function, and the invoke token hash in its status', async (t) => {
+  const f = await fixture(t, resize(2));
+  await f.controller.reconcile(KEY);
+  const [rs, ...others] = (await f.store.list('ReplicaSet', 'default')).items;
+  t.deepEqual(others, []);
+  t.is(rs!.spec.replicas, 2);
+  t.like(rs!.metadata.ownerReferences?.[0], { kind: 'Function', name: 'resize', controller: true });
+  const fn = await f.store.mustGet({ kind: 'Function', namespace: 'default', name: 'resize' });
+  t.like(fn.status, { invokeTokenSha256: 'sha256-of-default-resize', replicas: 2, readyReplicas: 0 });
+});
+
+test('a call waiting for a function at zero scales it from zero, with an event', async (t) => {
+  const f = await fixture(t, resize(0));
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [0]);
+  f.activity.report('gateway-1', [{ namespace: 'default', name: 'resize', inFlight: 0, queued: 1, served: 0 }]);
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [1]);
+  const events = (await f.store.list('Event', 'default')).items.map((e) => e.reason);
+  t.deepEqual(events, ['ScaledFromZero']);
+});
+
+test('a function gone from the store takes its ReplicaSets with it', async (t) => {
+  const f = await fixture(t, resize(1));
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [1]);
+  await f.store.delete({ kind: 'Function', namespace: 'default', name: 'resize' });
+  // The informer's cache is what the controller finds its ReplicaSets in: wait until it holds the one made.
+  while (f.replicaSets.list().length === 0) await new Promise((r) => setImmediate(r));
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), []);
+});
