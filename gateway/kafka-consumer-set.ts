@@ -9,8 +9,8 @@ export interface ConsumerSpec {
   /** Partitions handled at once (messages of one partition always in order). */
   concurrency: number;
   /**
-   * A trigger's topic (the user's): made when missing, and a new group starts at its end, where function
-   * topics are read from their start (their calls were sent for this consumer).
+   * A trigger's topic (the user's): made when missing, and a new group starts at its end as it is before the
+   * group joins, where function topics are read from their start (their calls were sent for this consumer).
    */
   trigger: boolean;
   /** Resolves once the message is done; a throw leaves it uncommitted, so Kafka gives it again. */
@@ -26,6 +26,23 @@ export async function ensureTopic(kafka: Kafka, topic: string, partitions: numbe
       await retryRetriable(() => admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true })).catch((err: Error) => {
         if (!/already exists/i.test(err.message)) throw err;
       });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A trigger's new group starts where the topic ends now, before it joins: left to the consumer (fromBeginning
+ * false), the start is read only after the join, and messages sent meanwhile would never be delivered.
+ */
+async function startNewGroupAtEnd(kafka: Kafka, group: string, topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    if (committed?.partitions.some((p) => p.offset !== '-1')) return;
+    const ends = await admin.fetchTopicOffsets(topic);
+    await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
   } finally {
     await admin.disconnect();
   }
@@ -54,11 +71,15 @@ export class ConsumerSet {
   }
 
   async #consume(spec: ConsumerSpec): Promise<Consumer> {
-    if (spec.trigger) await ensureTopic(this.kafka, spec.topic, 1);
+    if (spec.trigger) {
+      await ensureTopic(this.kafka, spec.topic, 1);
+      await startNewGroupAtEnd(this.kafka, spec.group, spec.topic);
+    }
     const consumer = this.kafka.consumer({ groupId: spec.group, allowAutoTopicCreation: false });
     await consumer.connect();
     try {
-      await consumer.subscribe({ topic: spec.topic, fromBeginning: !spec.trigger });
+      // A trigger's group has its start committed by now; a function topic's calls are all for this consumer.
+      await consumer.subscribe({ topic: spec.topic, fromBeginning: true });
       await consumer.run({
         partitionsConsumedConcurrently: Math.max(1, spec.concurrency),
         eachMessage: ({ topic, partition, message }) => spec.handle(topic, partition, message),
