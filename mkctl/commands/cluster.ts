@@ -52,7 +52,7 @@ export function register(program: Command): void {
         `API server:      ${config.apiUrl}`,
         `Git repository:  ${config.gitUrl}`,
         `Git credential:  user ${GIT_USER}, password ${config.token}`,
-        `                 (git clone ${config.gitUrl}; push with that user and password)`,
+        `                 (git clone and push with that user and password: reads need it too)`,
         `Cluster CA:      ${config.caFile}`,
         `                 (git -c http.sslCAInfo=${config.caFile} clone ..., or export GIT_SSL_CAINFO=${config.caFile};`,
         `                  curl --cacert ${config.caFile}; kubectl: mkctl kubeconfig -o ~/.kube/config)`,

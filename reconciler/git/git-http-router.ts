@@ -10,7 +10,7 @@ const log = createLogger('git-http');
 export interface GitHttpOptions {
   /** Directory holding the bare repositories (GIT_PROJECT_ROOT). */
   reposRoot: string;
-  /** Password of the `minik8s` user; pushes need it, reads are anonymous. */
+  /** Password of the `minik8s` user: every request needs it, reads as well as pushes (the API listens beyond loopback). */
   token: string;
   /** Called once a push request has completed, with the repository path (`/cluster.git`). */
   onPush?: (repo: string) => void;
@@ -31,8 +31,13 @@ export function gitHttpRouter(opts: GitHttpOptions): Router {
       return;
     }
     const user = basicAuthUser(req, opts.token);
-    if (request.isPush && !user) {
-      res.status(401).set('WWW-Authenticate', 'Basic realm="minik8s"').type('text/plain').send('pushing needs the cluster credentials\n');
+    if (!user) {
+      const what = request.isPush ? 'pushing to' : 'reading';
+      res
+        .status(401)
+        .set('WWW-Authenticate', 'Basic realm="minik8s"')
+        .type('text/plain')
+        .send(`${what} the cluster repository needs the cluster credentials\n`);
       return;
     }
     const query = request.service ? `service=${request.service}` : '';

@@ -63,8 +63,8 @@ test.serial('git trusts the API only with the cluster CA (http.sslCAInfo), and r
   const c = await startTestControlPlane(t);
   const { GIT_SSL_CAINFO: _trusted, ...untrusting } = process.env;
   const dir = join(c.configPath, '..', 'clone');
-  const refused = await run('git', ['clone', '--quiet', c.gitUrl, `${dir}-refused`], { env: untrusting }).catch((err: { stderr: string }) => err);
+  const refused = await run('git', ['clone', '--quiet', c.pushUrl, `${dir}-refused`], { env: untrusting }).catch((err: { stderr: string }) => err);
   t.regex((refused as { stderr: string }).stderr, /certificate|SSL/i);
-  await run('git', ['-c', `http.sslCAInfo=${c.config.caFile}`, 'clone', '--quiet', c.gitUrl, dir], { env: untrusting });
+  await run('git', ['-c', `http.sslCAInfo=${c.config.caFile}`, 'clone', '--quiet', c.pushUrl, dir], { env: untrusting });
   t.truthy(await stat(join(dir, '.git')));
 });

@@ -33,7 +33,13 @@ export async function serveRepo(t: ExecutionContext) {
     await rm(root, { recursive: true, force: true });
     await rm(work, { recursive: true, force: true });
   });
-  return { gitdir, base, url, work, pushes, encodings, withCredentials: (password: string) => url.replace('http://', `http://minik8s:${password}@`) };
+  const withCredentials = (password: string) => url.replace('http://', `http://minik8s:${password}@`);
+  /** Clones with the credential, leaving an origin without it: what pushes from `dir` present is up to the test. */
+  const clone = async (dir = work) => {
+    await runGit(['clone', '--quiet', withCredentials(GIT_TEST_TOKEN), dir]);
+    await runGit(['remote', 'set-url', 'origin', url], { cwd: dir });
+  };
+  return { gitdir, base, url, work, pushes, encodings, withCredentials, clone };
 }
 
 /** Writes a one-line YAML file and commits it in a work tree. */
