@@ -39,10 +39,10 @@ async function startNewGroupAtEnd(kafka: Kafka, group: string, topic: string): P
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const [committed] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+    const [committed] = await retryRetriable(() => admin.fetchOffsets({ groupId: group, topics: [topic] }));
     if (committed?.partitions.some((p) => p.offset !== '-1')) return;
-    const ends = await admin.fetchTopicOffsets(topic);
-    await admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) });
+    const ends = await retryRetriable(() => admin.fetchTopicOffsets(topic));
+    await retryRetriable(() => admin.setOffsets({ groupId: group, topic, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) }));
   } finally {
     await admin.disconnect();
   }

@@ -6,7 +6,7 @@ import {
   type InvocationRequestInput,
   invocationRequestSchema,
 } from '../../common/functions/invocation.js';
-import { type KafkaClients, kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import { type KafkaClients, kafkaClientConfig, retryRetriable } from '../../common/functions/kafka-clients.js';
 import type { FunctionObject } from '../../common/schema/index.js';
 import type { FunctionTopics } from './function-controller.js';
 import type { LagSource, PartitionOffsets } from './function-lag.js';
@@ -58,9 +58,10 @@ export class FunctionKafka implements FunctionTopics, LagSource {
   async offsets(namespace: string, name: string): Promise<PartitionOffsets[]> {
     await this.#connect();
     const topic = functionTopic(namespace, name);
+    // A just-started broker answers GROUP_LOAD_IN_PROGRESS while its coordinator loads: retriable, so retried.
     const [ends, [group]] = await Promise.all([
-      this.#admin.fetchTopicOffsets(topic),
-      this.#admin.fetchOffsets({ groupId: functionGroup(namespace, name), topics: [topic] }),
+      retryRetriable(() => this.#admin.fetchTopicOffsets(topic)),
+      retryRetriable(() => this.#admin.fetchOffsets({ groupId: functionGroup(namespace, name), topics: [topic] })),
     ]);
     const committed = new Map((group?.partitions ?? []).map((p) => [p.partition, p.offset]));
     return ends.map((e) => ({ partition: e.partition, high: e.high, low: e.low, committed: committed.get(e.partition) ?? '-1' }));

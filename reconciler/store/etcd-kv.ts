@@ -47,6 +47,8 @@ export class EtcdKV implements KV {
   readonly #client: Etcd3;
   readonly #ns: Namespace;
   readonly #leases = new Map<number, { lease: ReturnType<Namespace['lease']>; grantedAt: number }>();
+  /** Open watches: etcd3 re-dials a watch left open for ever, even past close(), which keeps the process alive. */
+  readonly #watches = new Set<{ cancel(): Promise<void> }>();
 
   constructor(endpoints: string[], prefix = '', tls?: EtcdTlsFiles) {
     const credentials = tls && { rootCertificate: readFileSync(tls.caFile), certChain: readFileSync(tls.certFile), privateKey: readFileSync(tls.keyFile) };
@@ -120,10 +122,20 @@ export class EtcdKV implements KV {
       }),
     );
     if (onError) watcher.on('error', onError);
-    return { close: () => watcher.cancel() };
+    this.#watches.add(watcher);
+    return {
+      close: () => {
+        this.#watches.delete(watcher);
+        return watcher.cancel();
+      },
+    };
   }
 
   async close(): Promise<void> {
+    // Bounded: a cancel waits for etcd's answer, and etcd may be the thing that is gone.
+    const bound = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
+    await Promise.race([Promise.allSettled([...this.#watches].map((w) => w.cancel())), bound]);
+    this.#watches.clear();
     this.#client.close();
   }
 }
