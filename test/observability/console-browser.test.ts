@@ -17,10 +17,7 @@ const podYaml = (name: string, command: string) =>
     spec: { terminationGracePeriodSeconds: 1, containers: [{ name: 'main', image: 'busybox:latest', command: ['sh', '-c', command] }] },
   });
 
-// Opt-in (MINIK8S_TEST_CONSOLE=1) until it has passed twice in a row through the harness on the TLS API.
-const maybe = process.env.MINIK8S_TEST_CONSOLE ? test : test.skip;
-
-maybe('the console signs in with the token, shows a pod created meanwhile without a reload, and graphs its usage', async (t) => {
+test('the console signs in with the token, shows a pod created meanwhile without a reload, and graphs its usage', async (t) => {
   // About 2 minutes of its own, after waiting for the test nodes while another cluster test holds them.
   t.timeout(360_000);
   const promPort = await freePort();

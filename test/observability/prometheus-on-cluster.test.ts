@@ -29,10 +29,7 @@ const metricsPodYaml = (name: string, value: number) =>
 
 const BOUND_MS = 15_000;
 
-// Opt-in (MINIK8S_TEST_PROMETHEUS=1) until it has passed twice in a row through the harness on the TLS API.
-const maybe = process.env.MINIK8S_TEST_PROMETHEUS ? test : test.skip;
-
-maybe(
+test(
   'the scrape token reads metrics and targets only; nodes, agents, the control plane, the gateway and an annotated pod are discovered and scraped; ' +
     'a pod comes and goes within the bounds',
   async (t) => {

@@ -10,9 +10,7 @@ import { testKafkaClients } from '../helpers/kafka.js';
 import { startTestCluster } from '../helpers/test-cluster.js';
 
 const kafka = testKafkaClients();
-// Opt-in (MINIK8S_TEST_WORKFLOW_RESTART=1) until it passes twice in a row: in its first run every execution
-// completed with each step recorded once, and one step's side effect was seen twice on the instance.
-const maybe = kafka && process.env.MINIK8S_TEST_NODES && process.env.MINIK8S_TEST_WORKFLOW_RESTART ? test : test.skip;
+const maybe = kafka && process.env.MINIK8S_TEST_NODES ? test : test.skip;
 
 const EXECUTIONS = 4;
 const STEPS = ['A', 'B', 'C'];
