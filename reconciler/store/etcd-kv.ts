@@ -49,6 +49,7 @@ export class EtcdKV implements KV {
   readonly #leases = new Map<number, { lease: ReturnType<Namespace['lease']>; grantedAt: number }>();
   /** Open watches: etcd3 re-dials a watch left open for ever, even past close(), which keeps the process alive. */
   readonly #watches = new Set<{ cancel(): Promise<void> }>();
+  #closed = false;
 
   constructor(endpoints: string[], prefix = '', tls?: EtcdTlsFiles) {
     const credentials = tls && { rootCertificate: readFileSync(tls.caFile), certChain: readFileSync(tls.certFile), privateKey: readFileSync(tls.keyFile) };
@@ -97,12 +98,30 @@ export class EtcdKV implements KV {
   }
 
   async watch(prefix: string, afterRevision: number, onEvent: (e: KVEvent) => void, onError?: (err: Error) => void): Promise<KVWatch> {
-    const watcher = await this.#ns
+    if (this.#closed) throw new Error('the etcd client is closed');
+    // Not the builder's create(): a watch whose creation fails stays attached there and is re-dialled for ever.
+    const watcher = this.#ns
       .watch()
       .prefix(prefix)
       .withPreviousKV()
       .startRevision(String(afterRevision + 1))
-      .create();
+      .watcher();
+    this.#watches.add(watcher);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const settle = (err?: Error) => {
+          watcher.off('connected', connected).off('error', settle);
+          if (err) reject(err);
+          else resolve();
+        };
+        const connected = () => settle();
+        watcher.once('connected', connected).once('error', settle);
+      });
+    } catch (err) {
+      this.#watches.delete(watcher);
+      await watcher.cancel().catch(() => undefined);
+      throw err;
+    }
     watcher.on('put', (kv) =>
       onEvent({
         type: 'put',
@@ -122,7 +141,6 @@ export class EtcdKV implements KV {
       }),
     );
     if (onError) watcher.on('error', onError);
-    this.#watches.add(watcher);
     return {
       close: () => {
         this.#watches.delete(watcher);
@@ -132,6 +150,7 @@ export class EtcdKV implements KV {
   }
 
   async close(): Promise<void> {
+    this.#closed = true;
     // Bounded: a cancel waits for etcd's answer, and etcd may be the thing that is gone.
     const bound = new Promise<void>((resolve) => setTimeout(resolve, 2000).unref());
     await Promise.race([Promise.allSettled([...this.#watches].map((w) => w.cancel())), bound]);

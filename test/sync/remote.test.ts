@@ -9,7 +9,8 @@ test('following a remote, a broken commit keeps the last good objects while vali
   const good = await commitAndPush(dir, { 'a.yaml': podYaml('a'), 'b.yaml': podYaml('b') });
   if (!good.ok) return t.fail(good.output);
 
-  const c = await startGitCluster(t, { remote: { url: upstream.url, branch: 'main', intervalSeconds: 3600 } });
+  // The upstream is served by the Git router, whose reads need the credential too: it rides in the URL.
+  const c = await startGitCluster(t, { remote: { url: upstream.pushUrl, branch: 'main', intervalSeconds: 3600 } });
   t.like(await c.sync.controller.waitForResult(good.revision, 5000), { reason: 'Succeeded', counts: { created: 2 } });
   const a = await c.store.get(ref('a'));
 
