@@ -123,7 +123,7 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   t.deepEqual(JSON.parse(result.body), { version: 2, got: null });
 
   // A kafka trigger: each message on the topic is a call (from the latest offset once the gateway's group joined);
-  // its result is read like an asynchronous call's, by the id topic-partition-offset.
+  // its result is read like an asynchronous call's, by the id kafka-NAMESPACE-FUNCTION-TOPIC-PARTITION-OFFSET.
   const group = `minik8s.trigger.default_hello`;
   t.true(await eventually(async () => (await admin.describeGroups([group])).groups[0]?.state === 'Stable', 60_000), 'the gateway consumes the trigger topic');
   const producer = broker.producer();
@@ -132,8 +132,9 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   const sent = await producer.send({ topic: ORDERS, messages: [0, 1, 2].map((n) => ({ key: 'order', value: JSON.stringify({ order: n }) })) });
   const base = Number(sent[0]!.baseOffset);
   for (const n of [0, 1, 2]) {
-    let order = await call(`/function-calls/${ORDERS}-0-${base + n}`);
-    t.true(await eventually(async () => (order = await call(`/function-calls/${ORDERS}-0-${base + n}`)).status === 200, 30_000), order.body);
+    const id = `kafka-default-hello-${ORDERS}-0-${base + n}`;
+    let order = await call(`/function-calls/${id}`);
+    t.true(await eventually(async () => (order = await call(`/function-calls/${id}`)).status === 200, 30_000), order.body);
     t.deepEqual(JSON.parse(order.body), { version: 2, got: { order: n } });
   }
 
