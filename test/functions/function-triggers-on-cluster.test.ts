@@ -13,8 +13,7 @@ import { eventually } from '../node-agent/agent-harness.js';
 import { cloneRepo, commitAndPush } from '../sync/git-cluster.js';
 
 const clients = testKafkaClients();
-// Opt-in with the functions cluster test (MINIK8S_TEST_FUNCTIONS=1) until both have passed twice in a row.
-const maybe = clients && process.env.MINIK8S_TEST_FUNCTIONS ? test : test.skip;
+const maybe = clients ? test : test.skip;
 
 const HANDLER = 'def handle(event, context):\n    return event.json\n';
 

@@ -13,9 +13,7 @@ import { eventually } from '../node-agent/agent-harness.js';
 import { httpCall } from './function-http-call.js';
 
 const kafka = testKafkaClients();
-// Opt-in (MINIK8S_TEST_FUNCTIONS=1) until it passes whole: in its last run the push checks, the cold start and the
-// 500 passed, and the call past the timeout answered 502 instead of 504; what follows it has not run yet.
-const maybe = kafka && process.env.MINIK8S_TEST_NODES && process.env.MINIK8S_TEST_FUNCTIONS ? test : test.skip;
+const maybe = kafka && process.env.MINIK8S_TEST_NODES ? test : test.skip;
 
 const fnYaml = (name: string, spec: object) => toYaml({ apiVersion: 'minik8s.io/v1', kind: 'Function', metadata: { name }, spec });
 const HELLO_V1 = `import time
