@@ -3,6 +3,7 @@ import test from 'ava';
 import { pino } from 'pino';
 import type { Node } from '../../common/schema/index.js';
 import { type PodSubnetDeps, waitForPodSubnet } from '../../node-agent/node/pod-subnet.js';
+import { fakeTime } from '../helpers/fake-time.js';
 
 const node = (podCIDR?: string): Node => ({
   apiVersion: 'v1',
@@ -38,20 +39,6 @@ function fakeApi(reads: Array<Node | Error>, watchFails = false): PodSubnetDeps[
     },
   };
   return api as unknown as PodSubnetDeps['api'] & { gets: number };
-}
-
-/** A clock that only the fake sleep moves. */
-function fakeTime() {
-  let now = 0;
-  const slept: number[] = [];
-  return {
-    clock: () => now,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      now += ms;
-    },
-    slept,
-  };
 }
 
 test('takes the subnet the control plane allocated', async (t) => {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { pino } from 'pino';
 import type { RuntimeEvent } from '../../node-agent/runtime/pod-runtime.js';
 import { followRuntimeEvents } from '../../node-agent/runtime/runtime-events.js';
+import { fakeTime } from '../helpers/fake-time.js';
 
 const log = pino({ level: 'silent' });
 
@@ -25,21 +26,6 @@ function fakeRuntime(outcomes: Array<'ok' | Error>) {
     },
   };
   return runtime;
-}
-
-/** A clock that the fake sleep (and the test) moves. */
-function fakeTime() {
-  let now = 0;
-  const slept: number[] = [];
-  return {
-    clock: () => now,
-    sleep: async (ms: number) => {
-      slept.push(ms);
-      now += ms;
-    },
-    slept,
-    advance: (ms: number) => (now += ms),
-  };
 }
 
 function resubscribed() {
