@@ -31,11 +31,11 @@ async function dockerRuntime(t: ExecutionContext): Promise<PodRuntime> {
   return testRuntime(docker, nodeName, stateDir);
 }
 
-/** Exits 0 on SIGTERM, as a well-behaved program does. */
+/** Exits 0 on SIGTERM, as a well-behaved program does, once it has marked its trap as set. */
 const idle: Container = {
   name: 'app',
   image: 'busybox:latest',
-  command: ['sh', '-c', 'trap "exit 0" TERM; while true; do sleep 1; done'],
+  command: ['sh', '-c', 'trap "exit 0" TERM; touch /tmp/trapped; while true; do sleep 1; done'],
 };
 
 function pod(name: string): Pod {
@@ -59,6 +59,17 @@ async function startPod(runtime: PodRuntime, p: Pod): Promise<{ sandboxId: strin
   const containerId = await runtime.createContainer(p, idle, 0, sandboxId);
   await runtime.startContainer(containerId);
   return { sandboxId, containerId };
+}
+
+/**
+ * Waits until the program has set its SIGTERM trap: as PID 1 it ignores a SIGTERM that comes
+ * before, and Docker then kills it (137) when the grace period ends.
+ */
+async function untilTrapped(runtime: PodRuntime, id: string): Promise<void> {
+  for (let tries = 0; (await runtime.exec(id, ['test', '-f', '/tmp/trapped'])).exitCode !== 0; tries++) {
+    if (tries === 100) throw new Error(`container ${id} never set its SIGTERM trap`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** Collects the runtime's events; `next` resolves with the first (seen or coming) that matches. */
@@ -120,6 +131,7 @@ for (const [name, make] of implementations) {
   test(`${name}: a stopped container is exited with its exit code, and stopping or removing it twice is fine`, async (t) => {
     const runtime = await make(t);
     const { containerId } = await startPod(runtime, pod('stopped'));
+    await untilTrapped(runtime, containerId);
     await runtime.stopContainer(containerId, 1);
     await runtime.stopContainer(containerId, 1);
     const [stopped] = (await runtime.listPods())[0]?.containers ?? [];
