@@ -7,7 +7,6 @@
 #      MINIK8S_TEST_NODE_NETNS, MINIK8S_TEST_NODE_IP; all of them as MINIK8S_TEST_NODES; MINIK8S_REGISTRY
 #   5. a private Kafka broker (MINIK8S_TEST_KAFKA_CLIENTS names its clients file); MINIK8S_TEST_KAFKA=0 skips it
 #   5. the real clients the conformance test runs (kubectl built from Go, the Python client), when it is among the files
-#      and asked for (MINIK8S_TEST_REAL_CLIENTS)
 #   6. ava (TAP, streamed) — the last line printed is "N passed, N failed" (a failed typecheck counts
 #      as one failure, a failed lint as another); exit status non-zero when anything failed or no test ran.
 # What it starts is taken down at the end (also on Ctrl-C); $MINIK8S_HOME keeps the registry storage and
@@ -52,8 +51,8 @@ fi
 
 # The real clients of the conformance test, built or installed once and cached outside the repo: here, before
 # ava, whose 2-minute timeout a first kubectl build (minutes of Go) would outlast at the test file's import.
-# Only while the test is asked for (it is opt-in): a fresh machine would otherwise spend ten minutes building kubectl for nothing.
-if [[ -n ${MINIK8S_TEST_REAL_CLIENTS:-} ]] && { (($# == 0)) || [[ " $* " == *real-clients* ]]; }; then
+# Only when the test is among the files: a run of other files would otherwise spend minutes building kubectl for nothing.
+if (($# == 0)) || [[ " $* " == *real-clients* ]]; then
   step 5 5 "real clients (kubectl, Python client)"
   notes=()
   for s in build-kubectl.sh python-kubernetes.sh; do

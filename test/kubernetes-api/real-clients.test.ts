@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import test, { type ExecutionContext } from 'ava';
 import { parse as parseYaml, stringify as toYaml } from 'yaml';
-import { buildProgram } from '../../mkctl/main.js';
 import { isPodReady } from '../../reconciler/workloads/pod-availability.js';
 import { mkctlInProcess } from '../cli/run-mkctl.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
@@ -29,11 +28,8 @@ async function tool(script: string): Promise<{ path?: string; why?: string }> {
   }
 }
 
-/** client-go sends no bearer token over plain HTTP: the real clients need the TLS API and the kubeconfig mkctl writes for it. */
-const kubeconfigCommand = buildProgram().commands.some((c) => c.name() === 'kubeconfig') ? undefined : 'mkctl writes no kubeconfig yet (the API is not on TLS)';
-const none: { path?: string; why?: string } = { ...(kubeconfigCommand && { why: kubeconfigCommand }) };
-const kubectl = kubeconfigCommand ? none : await tool('build-kubectl.sh');
-const python = kubeconfigCommand ? none : await tool('python-kubernetes.sh');
+const kubectl = await tool('build-kubectl.sh');
+const python = await tool('python-kubernetes.sh');
 
 const podYaml = (name: string, command: string[]) =>
   toYaml({
@@ -87,19 +83,28 @@ async function outputUntil(child: ChildProcess, done: (out: string) => boolean, 
   }
 }
 
-/** Resolves with what a process printed once `done` holds for it, leaving it running; stopped if that takes longer than `timeoutMs`. */
-async function outputSoFar(child: ChildProcess, done: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
+/**
+ * Resolves with what a process printed once `done` holds for it, leaving it running; stopped if that takes longer
+ * than `timeoutMs`. Its output goes on being read (and dropped): kubectl port-forward prints a line per connection,
+ * and a closed pipe would kill it with SIGPIPE.
+ */
+function outputSoFar(child: ChildProcess, done: (out: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const stdout = child.stdout!;
   let out = '';
-  const timer = setTimeout(() => child.kill(), timeoutMs);
-  try {
-    for await (const chunk of child.stdout!) {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill(), timeoutMs);
+    const finish = () => {
+      clearTimeout(timer);
+      stdout.off('data', onData).off('end', finish);
+      stdout.resume();
+      resolve(out);
+    };
+    const onData = (chunk: Buffer) => {
       out += String(chunk);
-      if (done(out)) return out;
-    }
-  } finally {
-    clearTimeout(timer);
-  }
-  return out;
+      if (done(out)) finish();
+    };
+    stdout.on('data', onData).once('end', finish);
+  });
 }
 
 async function clusterWithWorkloads(t: ExecutionContext): Promise<{ cluster: TestCluster; kubeconfig: string; home: string }> {
@@ -135,11 +140,7 @@ async function clusterWithWorkloads(t: ExecutionContext): Promise<{ cluster: Tes
   return { cluster, kubeconfig, home };
 }
 
-// Opt-in (MINIK8S_TEST_REAL_CLIENTS=1) until it passes two full runs in a row against the test nodes: its last
-// runs got through get, describe, logs, exec, attach, top, watch, rollout and wait, and failed at port-forward over a
-// WebSocket (ws refused kubectl's subprotocol; fixed, and checked with client-go's dialer, not yet in a full run).
-const optIn = process.env.MINIK8S_TEST_REAL_CLIENTS ? undefined : 'opt-in: MINIK8S_TEST_REAL_CLIENTS=1';
-const skipped = optIn ?? kubectl.why ?? python.why ?? kubeconfigCommand;
+const skipped = kubectl.why ?? python.why;
 (skipped ? test.skip : test.serial)(
   `an unmodified kubectl and the Python client read and operate the cluster${skipped ? ` (skipped: ${skipped})` : ''}`,
   async (t) => {
@@ -188,10 +189,19 @@ const skipped = optIn ?? kubectl.why ?? python.why ?? kubeconfigCommand;
     for (const env of [{}, { KUBECTL_PORT_FORWARD_WEBSOCKETS: 'false' }] as Record<string, string>[]) {
       const forward = k.spawnWith(env, 'port-forward', `pod/${web}`, ':8080');
       t.teardown(() => forward.kill());
+      let stderr = '';
+      forward.stderr!.on('data', (chunk) => (stderr += String(chunk)));
       const listening = await outputSoFar(forward, (out) => /Forwarding from 127\.0\.0\.1:\d+/.test(out));
       const port = /Forwarding from 127\.0\.0\.1:(\d+)/.exec(listening)?.[1];
       if (!port) return t.fail(`kubectl port-forward printed: ${listening}`);
-      t.is((await (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(15_000) })).text()).trim(), web, JSON.stringify(env));
+      const answer = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(15_000) }).then(
+        (r) => r.text(),
+        (err: Error) => {
+          t.log(`kubectl port-forward ${JSON.stringify(env)} printed: ${stderr}`);
+          throw err;
+        },
+      );
+      t.is(answer.trim(), web, JSON.stringify(env));
       forward.kill();
     }
     await waitForObject(cluster.client, 'NodeMetrics', nodeOfHello, (m) => m?.pods.some((p) => p.name === 'hello') ?? false, { timeoutMs: 60_000 });
@@ -220,7 +230,8 @@ const skipped = optIn ?? kubectl.why ?? python.why ?? kubeconfigCommand;
     t.regex(applied.stderr, /pods "new" comes from Git: create it by committing a manifest to the cluster repository \(mkctl apply -f\)/);
     t.regex((await k.fail('scale', 'deploy/web', '--replicas=3')).stderr, /comes from Git/);
 
-    // The Python client lists, reads and watches without a deserialization error.
+    // The Python client lists, reads and watches without a deserialization error (the HPA's metrics, once it has some).
+    await waitForObject(cluster.client, 'HorizontalPodAutoscaler', 'web', (h) => (h?.status?.currentMetrics?.length ?? 0) > 0, { timeoutMs: 60_000 });
     const { stdout } = await run(python.path!, [join(REPO, 'test/kubernetes-api/python-client.py'), kubeconfig, 'hello'], { timeout: 60_000 });
     const py = JSON.parse(stdout) as Record<string, unknown>;
     t.like(py, {
