@@ -167,8 +167,8 @@ export async function startTestCluster(
     },
     /** A container's log so far. */
     logs: async (pod: string, container?: string) => text(await podLogs(client, { namespace: 'default', name: pod }, container ? { container } : {})),
-    /** Commits (null removes) files in the cluster repository and pushes them. */
-    async push(files: Record<string, string | null>, message = 'change'): Promise<PushResult> {
+    /** Commits (null removes) files in the cluster repository and pushes them; a refused push throws. */
+    async push(files: Record<string, string | null>, message = 'change'): Promise<Extract<PushResult, { ok: true }>> {
       clone ??= await cloneRepo(t, pushUrl);
       const result = await commitAndPush(clone, files, message);
       if (!result.ok) throw new Error(`push refused: ${result.output}`);

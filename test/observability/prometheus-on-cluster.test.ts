@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
 import { stringify as toYaml } from 'yaml';
+import { httpCall } from '../functions/function-http-call.js';
 import { waitForObject, waitForPod } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { startTestPrometheus, type TestPrometheus } from '../helpers/prometheus.js';
@@ -31,7 +32,7 @@ const BOUND_MS = 15_000;
 
 test(
   'the scrape token reads metrics and targets only; nodes, agents, the control plane, the gateway and an annotated pod are discovered and scraped; ' +
-    'a pod comes and goes within the bounds',
+    'a pod and a node come and go within the bounds; the calls of a function are counted end to end',
   async (t) => {
     // About 2 minutes of its own, after waiting for the test nodes while another cluster test holds them.
     t.timeout(360_000);
@@ -86,5 +87,47 @@ test(
     await waitForObject(cluster.client, 'Pod', 'shop', (p) => !p, { timeoutMs: 60_000 });
     const gone = await eventually(async () => !(await prometheus.targets()).some((x) => x.scrapePool === 'pods' && x.labels.pod === 'shop'), BOUND_MS);
     t.true(gone, `the deleted pod's target is dropped within ${BOUND_MS / 1000} s: ${await explain()}`);
+
+    // A function's calls, end to end: answered through the gateway, counted in its series and the control plane's, scraped.
+    const fn = await cluster.push({
+      'functions/hello/handler.py': 'def handle(event, context):\n    return {"hello": "world"}\n',
+      'hello-fn.yaml': toYaml({
+        apiVersion: 'minik8s.io/v1',
+        kind: 'Function',
+        metadata: { name: 'hello' },
+        spec: { source: 'functions/hello/', public: true },
+      }),
+    });
+    await waitForObject(cluster.client, 'Function', 'hello', (f) => f?.status?.revision === fn.revision, { timeoutMs: 30_000 });
+    for (let i = 0; i < 3; i++) t.is((await httpCall(`http://${agent.ip}/function/hello`)).status, 200);
+    const seriesIs = async (query: string, value: string) => (await prometheus.query(query))[0]?.value[1] === value;
+    const fnSeries = {
+      'sum(minik8s_function_calls_total{namespace="default",function="hello",code="200"})': '3',
+      'sum(minik8s_function_duration_seconds_count{function="hello"})': '3',
+      'sum(minik8s_function_cold_starts_total{function="hello"})': '1',
+      'sum(minik8s_function_invocations_total{function="hello"})': '3',
+    };
+    for (const [query, value] of Object.entries(fnSeries))
+      t.true(await eventually(() => seriesIs(query, value), 30_000), `${query} = ${value}: ${JSON.stringify(await prometheus.query(query))}`);
+
+    // A node that leaves (its agent stopped, its Node deleted) is dropped from every node pool; when it joins again it
+    // is scraped once more, both within the bounds and with no reload of Prometheus.
+    const nodeTargets = async (name: string) =>
+      (await prometheus.targets()).filter((x) => ['node-exporter', 'minik8s-agent', 'cadvisor'].includes(x.scrapePool) && x.labels.node === name);
+    const leaving = cluster.nodes[2]!;
+    await cluster.stopAgent(leaving.name);
+    await cluster.client.delete({ kind: 'Node', name: leaving.name });
+    const left = Date.now();
+    t.true(await eventually(async () => (await nodeTargets(leaving.name)).length === 0, BOUND_MS), `a deleted node is dropped: ${await explain()}`);
+    t.log(`node deleted → its targets dropped: ${Date.now() - left} ms`);
+    await cluster.startAgent(leaving.name);
+    await waitForObject(cluster.client, 'Node', leaving.name, (n) => n !== undefined, { timeoutMs: 60_000 });
+    const joined = Date.now();
+    const scraped = await eventually(async () => {
+      const targets = await nodeTargets(leaving.name);
+      return targets.length === 3 && targets.every((x) => x.health === 'up');
+    }, BOUND_MS);
+    t.true(scraped, `a node that joins is scraped within ${BOUND_MS / 1000} s of registering: ${await explain()}`);
+    t.log(`node registered → all three of its targets up: ${Date.now() - joined} ms`);
   },
 );
