@@ -101,14 +101,14 @@ export class PodController {
     for (const stale of instances.filter((p) => p.uid !== desired?.metadata.uid)) await this.#teardown(stale);
     if (!desired) return {};
 
-    const now = this.#opts.clock();
     let observed = instances.find((p) => p.uid === desired.metadata.uid);
-    let plan = await this.#plan(desired, observed, now);
+    let plan = await this.#plan(desired, observed, this.#opts.clock());
     if (plan.actions.length > 0 && claimsUnobserved(desired.status, plan.status)) await this.#writeStatus(desired, plan.status);
     for (let round = 0; plan.actions.length > 0 && round < MAX_ROUNDS; round++) {
       await this.#apply(desired, observed, plan.actions);
       observed = (await this.#opts.runtime.listPods({ namespace, name })).find((p) => p.uid === desired.metadata.uid);
-      plan = await this.#plan(desired, observed, now);
+      // The time of this round: a condition that turns now (Ready once the containers run) is stamped now.
+      plan = await this.#plan(desired, observed, this.#opts.clock());
     }
     await this.#writeStatus(desired, plan.status);
     if (plan.actions.length > 0) return { requeueAfterMs: 0 };

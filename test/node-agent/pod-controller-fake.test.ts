@@ -18,7 +18,7 @@ const isRunningAndReady = (p: Pod | undefined) =>
  * The agent's pod controller on the fake runtime, with the API played by an in-memory store: what it
  * does to containers is read from the fake, what it reports from the store. No Docker, no etcd.
  */
-async function fixture(t: ExecutionContext, pods: Pod[]) {
+async function fixture(t: ExecutionContext, pods: Pod[], opts: { clock?: () => number } = {}) {
   const f = await controllerFixture(t, pods);
   const runtime = new FakePodRuntime();
   await runtime.ensureNetwork('10.244.1.0/24');
@@ -27,7 +27,7 @@ async function fixture(t: ExecutionContext, pods: Pod[]) {
     updateStatus: (ref, status) => f.store.updateStatus(ref, status),
     recordEvent: storeEventRecorder(f.store),
   };
-  const controller = new PodController({ nodeName: NODE, nodeIP: '10.100.0.11', api, runtime, log: silentLog });
+  const controller = new PodController({ nodeName: NODE, nodeIP: '10.100.0.11', api, runtime, log: silentLog, ...opts });
   t.teardown(() => controller.stop());
   const podInformer = await f.informer('Pod');
   return {
@@ -70,6 +70,17 @@ test('runs a pod bound to its node: sandbox, pulled image, started container, th
   t.is(pod?.status?.podIP, observed?.sandbox?.ip);
   t.is(pod?.status?.hostIP, '10.100.0.11');
   t.deepEqual(await f.reasons(), ['Created', 'Pulled', 'Pulling', 'Started']);
+});
+
+test('stamps Ready with the time the containers ran, not the time the reconcile began', async (t) => {
+  // Each reading of the clock is a second after the one before: a stamp from the first reading is the reconcile's start.
+  const start = Date.parse('2026-01-01T00:00:00Z');
+  let readings = 0;
+  const f = await fixture(t, [makePod('web', { nodeName: NODE })], { clock: () => start + 1000 * readings++ });
+  await f.controller.start();
+  const pod = await f.waitForPod(isRunningAndReady);
+  const ready = pod?.status?.conditions?.find((c) => c.type === 'Ready');
+  t.true(Date.parse(ready?.lastTransitionTime ?? '') > start, `Ready at ${ready?.lastTransitionTime}`);
 });
 
 test('leaves alone a pod bound to another node', async (t) => {
