@@ -1,5 +1,6 @@
 import type { ApiClient } from '../common/client/api-client.js';
 import { Informer } from '../common/client/informer.js';
+import { RUNTIME_IMAGE } from '../common/functions/function-labels.js';
 import { createLogger, type Logger } from '../common/log/log.js';
 import type { AgentConfig } from './config/agent-config.js';
 import { type RunningClusterDns, startClusterDns } from './dns/cluster-dns.js';
@@ -13,6 +14,7 @@ import { NodeRegistration } from './node/node-registration.js';
 import { waitForPodSubnet } from './node/pod-subnet.js';
 import { PodController } from './pods/pod-controller.js';
 import type { PodRuntime } from './runtime/pod-runtime.js';
+import { prePullImages } from './runtime/pre-pull.js';
 import { startServiceProxy } from './services/service-proxy.js';
 
 export interface AgentDeps {
@@ -79,6 +81,8 @@ export async function startAgent(deps: AgentDeps): Promise<RunningAgent> {
     const network = deps.nodeNet && (await startNodeNetwork(deps.nodeNet, config, podCIDR, api, log));
     const services = deps.nodeNet && (await startServiceProxy({ net: deps.nodeNet, api, serviceCIDR: config.serviceCIDR, nodeIP: config.nodeIP, log }));
     const code = deps.functionCode && (await startFunctionCodeWatcher(api, deps.functionCode, log));
+    // A node that runs functions has their runtime image before its first cold start needs it.
+    if (deps.functionCode) void prePullImages(runtime, [RUNTIME_IMAGE], log);
     const metrics =
       deps.stats &&
       startMetricsReporter({

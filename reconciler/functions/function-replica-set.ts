@@ -1,10 +1,7 @@
-import { LABEL_FUNCTION, RUNTIME_PORT } from '../../common/functions/function-labels.js';
+import { LABEL_FUNCTION, RUNTIME_IMAGE, RUNTIME_PORT } from '../../common/functions/function-labels.js';
 import { type FunctionObject, handlerOf, type PodTemplate, type ReplicaSet } from '../../common/schema/index.js';
 import { ownerReferenceTo } from '../workloads/owner-references.js';
 import { LABEL_POD_TEMPLATE_HASH, podTemplateHash } from '../workloads/pod-template-hash.js';
-
-/** The runtime image every function runs in; the code comes from the node, not the image. */
-export const RUNTIME_IMAGE = 'python:latest';
 
 /** An instance's pod template: the runtime, the function's code mounted read-only, its settings as environment. */
 export function functionPodTemplate(fn: FunctionObject): PodTemplate {
