@@ -173,6 +173,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const nodeMetrics = new Informer(source, 'NodeMetrics', { log: createLogger('informer', { kind: 'NodeMetrics' }) });
   const functions = new Informer(source, 'Function', { log: createLogger('informer', { kind: 'Function' }) });
   const functionKafka = opts.kafka && new FunctionKafka(opts.kafka);
+  const lag = functionKafka && new FunctionLagMonitor({ functions, source: functionKafka, log: createLogger('function-lag') });
   const functionController = new FunctionController({
     store,
     functions,
@@ -181,6 +182,7 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
     activity,
     git: { gitdir: git.gitdir, appliedRevision: git.appliedRevision },
     ...(functionKafka && { topics: functionKafka }),
+    ...(lag && { backlog: lag }),
     invokeTokenSha256: (namespace, name) => invokeTokenSha256(functionInvokeToken(config.tokenKey, namespace, name)),
     log: createLogger('function-controller'),
   });
@@ -190,7 +192,6 @@ export async function startControlPlane(opts: ControlPlaneOptions): Promise<Cont
   const fire = functionKafka && triggerFirer({ call: (call) => functionKafka.send(call), executions: store });
   const schedules = fire && new ScheduleTriggers({ kv, targets, fire, log: createLogger('schedule-triggers') });
   for (const i of [functions, workflows]) i.onChange(() => schedules?.sync());
-  const lag = functionKafka && new FunctionLagMonitor({ functions, source: functionKafka, log: createLogger('function-lag') });
   onApplied = (revision, previous) => {
     functionController.resync();
     if (fire) void fireGitTriggers({ gitdir: git.gitdir, targets, fire, log: createLogger('git-triggers') }, revision, previous);

@@ -12,6 +12,7 @@ import { isPodReady } from '../workloads/pod-availability.js';
 import { statusChanged } from '../workloads/status-changed.js';
 import type { FunctionActivity } from './function-activity.js';
 import { type ConcurrencySample, decideScale } from './function-autoscaler.js';
+import type { FunctionBacklog } from './function-lag.js';
 import { functionReplicaSet } from './function-replica-set.js';
 import { functionSourceOid } from './function-source.js';
 
@@ -30,6 +31,8 @@ export interface FunctionControllerDeps {
   replicaSets: Informer<'ReplicaSet'>;
   pods: Informer<'Pod'>;
   activity: FunctionActivity;
+  /** Asynchronous calls waiting in Kafka (absent without a broker): demand the gateway has not taken yet. */
+  backlog?: FunctionBacklog;
   /** The repository the sync follows and the revision it applied last. */
   git: { gitdir: string; appliedRevision(): Promise<string | undefined> };
   topics?: FunctionTopics;
@@ -68,6 +71,7 @@ export class FunctionController extends Controller<'Function'> {
     this.watch(deps.replicaSets, (e) => byLabel(e.object));
     this.watch(deps.pods, (e) => byLabel(e.object));
     deps.activity.onDemand((key) => this.enqueue(key));
+    deps.backlog?.onBacklog((key) => this.enqueue(key));
   }
 
   /** A new revision was applied: every function looks whether its code changed. */
@@ -100,11 +104,14 @@ export class FunctionController extends Controller<'Function'> {
 
     const now = Date.now();
     const activity = this.#deps.activity.take(key, now);
+    // Calls waiting in Kafka include those the gateway took and has not answered yet, which its report counts too:
+    // the larger of the two is the demand, not their sum.
+    const demand = Math.max(activity.concurrency, this.#deps.backlog?.lagOf(namespace, ref.name) ?? 0);
     // One sample per tick: reconciles that status writes and pod events bring in between would weigh twice.
     const last = memory.samples.at(-1);
-    if (!last || now - last.at >= TICK_MS / 2 || activity.concurrency > last.concurrency)
-      memory.samples = [...memory.samples.filter((s) => s.at > now - 60_000), { at: now, concurrency: activity.concurrency }];
-    if (activity.concurrency > 0) memory.lastActivity = now;
+    if (!last || now - last.at >= TICK_MS / 2 || demand > last.concurrency)
+      memory.samples = [...memory.samples.filter((s) => s.at > now - 60_000), { at: now, concurrency: demand }];
+    if (demand > 0) memory.lastActivity = now;
     if (activity.lastCallAt !== undefined) memory.lastActivity = Math.max(memory.lastActivity ?? 0, activity.lastCallAt);
     const current = owned.reduce((n, rs) => n + rs.spec.replicas, 0);
     const pods = this.#deps.pods

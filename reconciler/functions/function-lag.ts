@@ -32,13 +32,34 @@ export interface LagSource {
 /** How often the lag is read: often enough to follow a backlog, rarely enough to cost Kafka nothing. */
 const LAG_PERIOD_MS = 5000;
 
-/** Keeps `minik8s_function_kafka_lag` current for every function, on the control plane's `/metrics`. */
-export class FunctionLagMonitor {
+/** A function's asynchronous backlog as the autoscaler reads it. */
+export interface FunctionBacklog {
+  /** Calls on the function's topic its group has not committed, at the latest reading (0 without one). */
+  lagOf(namespace: string, name: string): number;
+  /** Called with the function's work-queue key whenever a reading finds calls waiting. */
+  onBacklog(listener: (key: string) => void): void;
+}
+
+/**
+ * Keeps `minik8s_function_kafka_lag` current for every function, on the control plane's `/metrics`, and is the
+ * autoscaler's backlog source: asynchronous calls waiting in Kafka count as demand, as KEDA's Kafka scaler has it.
+ */
+export class FunctionLagMonitor implements FunctionBacklog {
   #timer: NodeJS.Timeout | undefined;
   readonly #seen = new Set<string>();
+  readonly #latest = new Map<string, number>();
+  readonly #listeners: ((key: string) => void)[] = [];
   #running: Promise<void> = Promise.resolve();
 
   constructor(readonly deps: { functions: Informer<'Function'>; source: LagSource; log: Logger }) {}
+
+  lagOf(namespace: string, name: string): number {
+    return this.#latest.get(`Function/${namespace}/${name}`) ?? 0;
+  }
+
+  onBacklog(listener: (key: string) => void): void {
+    this.#listeners.push(listener);
+  }
 
   start(): void {
     this.#timer = setInterval(() => {
@@ -50,16 +71,23 @@ export class FunctionLagMonitor {
   /** Reads every function's lag once (a function whose topic cannot be read keeps its last figure). */
   async sample(): Promise<void> {
     const now = new Set<string>();
+    const keys = new Set<string>();
     for (const fn of this.deps.functions.list()) {
       const labels = { namespace: fn.metadata.namespace ?? 'default', function: fn.metadata.name };
+      const key = `Function/${labels.namespace}/${labels.function}`;
       now.add(JSON.stringify(labels));
+      keys.add(key);
       try {
-        lagGauge.set(labels, consumerLag(await this.deps.source.offsets(labels.namespace, labels.function)));
+        const lag = consumerLag(await this.deps.source.offsets(labels.namespace, labels.function));
+        lagGauge.set(labels, lag);
+        this.#latest.set(key, lag);
+        if (lag > 0) for (const l of this.#listeners) l(key);
       } catch (err) {
         this.deps.log.debug({ function: `${labels.namespace}/${labels.function}`, err: (err as Error).message }, 'no lag reading');
       }
     }
     for (const k of this.#seen) if (!now.has(k)) lagGauge.remove(JSON.parse(k) as { namespace: string; function: string });
+    for (const k of this.#latest.keys()) if (!keys.has(k)) this.#latest.delete(k);
     this.#seen.clear();
     for (const k of now) this.#seen.add(k);
   }

@@ -2,18 +2,36 @@ import test from 'ava';
 import { type FunctionObject, functionSchema } from '../../common/schema/index.js';
 import { FunctionActivity } from '../../reconciler/functions/function-activity.js';
 import { FunctionController } from '../../reconciler/functions/function-controller.js';
+import type { FunctionBacklog } from '../../reconciler/functions/function-lag.js';
 import { controllerFixture, silentLog } from '../helpers/controller-fixture.js';
 
 const KEY = 'Function/default/resize';
-const resize = (minScale: number) =>
+const resize = (minScale: number, scale: { target?: number } = {}) =>
   functionSchema.parse({
     apiVersion: 'minik8s.io/v1',
     kind: 'Function',
     metadata: { name: 'resize', namespace: 'default' },
-    spec: { source: 'functions/resize.py', scale: { minScale, maxScale: 4 } },
+    spec: { source: 'functions/resize.py', scale: { minScale, maxScale: 4, ...scale } },
   });
 
-async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionObject) {
+/** A backlog source whose lag the test sets, as the Kafka lag monitor's readings would. */
+function fakeBacklog() {
+  const lags = new Map<string, number>();
+  const listeners: ((key: string) => void)[] = [];
+  const backlog: FunctionBacklog = {
+    lagOf: (namespace, name) => lags.get(`Function/${namespace}/${name}`) ?? 0,
+    onBacklog: (l) => listeners.push(l),
+  };
+  return {
+    backlog,
+    set(key: string, lag: number) {
+      lags.set(key, lag);
+      if (lag > 0) for (const l of listeners) l(key);
+    },
+  };
+}
+
+async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionObject, backlog?: FunctionBacklog) {
   const f = await controllerFixture(t, [fn]);
   const [functions, replicaSets, pods] = await Promise.all([f.informer('Function'), f.informer('ReplicaSet'), f.informer('Pod')]);
   const activity = new FunctionActivity();
@@ -25,6 +43,7 @@ async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionO
         replicaSets,
         pods,
         activity,
+        ...(backlog && { backlog }),
         // No revision applied yet: the code is not tracked, which this test leaves aside.
         git: { gitdir: '/nonexistent', appliedRevision: async () => undefined },
         invokeTokenSha256: (namespace, name) => `sha256-of-${namespace}-${name}`,
@@ -66,4 +85,17 @@ test('a function gone from the store takes its ReplicaSets with it', async (t) =
   while (f.replicaSets.list().length === 0) await new Promise((r) => setImmediate(r));
   await f.controller.reconcile(KEY);
   t.deepEqual(await f.replicas(), []);
+});
+
+test('calls waiting in Kafka scale a function out with no gateway activity: ceil(lag / target), within maxScale', async (t) => {
+  const kafka = fakeBacklog();
+  const f = await fixture(t, resize(0, { target: 10 }), kafka.backlog);
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [0]);
+  kafka.set(KEY, 25);
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [3], 'from zero: 25 calls at 10 per instance');
+  kafka.set(KEY, 400);
+  await f.controller.reconcile(KEY);
+  t.deepEqual(await f.replicas(), [4], 'a burst panics up to maxScale');
 });
