@@ -11,14 +11,13 @@ import { promisify } from 'node:util';
 import test from 'ava';
 import { Kafka, logLevel } from 'kafkajs';
 import { stringify as toYaml } from 'yaml';
-import { LABEL_FUNCTION, RUNTIME_PORT } from '../../common/functions/function-labels.js';
+import { LABEL_FUNCTION, RUNTIME_IMAGE, RUNTIME_PORT } from '../../common/functions/function-labels.js';
 import { functionTopic, parseInvocationReply } from '../../common/functions/invocation.js';
 import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
-import { RUNTIME_IMAGE } from '../../reconciler/functions/function-replica-set.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { testKafkaClients } from '../helpers/kafka.js';
-import { startTestCluster } from '../helpers/test-cluster.js';
+import { startTestCluster, type TestCluster } from '../helpers/test-cluster.js';
 import { eventually } from '../node-agent/agent-harness.js';
 import { httpCall } from './function-http-call.js';
 
@@ -35,6 +34,29 @@ const pct = (xs: number[], p: number) => {
 };
 const ms = (x: number) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
+/**
+ * When the cold instance's pod reached each stage, in ms after the call at `t0`: created, bound, its
+ * container created and started (the agent's events), Ready (the condition), answered.
+ */
+async function coldStartStages(client: TestCluster['client'], t0: number, answered: number): Promise<Record<string, number>> {
+  const [pod] = (await client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=cold` })).items.filter(
+    (p) => Date.parse(p.metadata.creationTimestamp ?? '') >= t0,
+  );
+  if (!pod) return {};
+  const events = (await client.list('Event', { namespace: 'default' })).items.filter((e) => e.involvedObject.uid === pod.metadata.uid);
+  const at = (iso: string | undefined) => (iso ? Date.parse(iso) - t0 : NaN);
+  const eventAt = (reason: string) => at(events.find((e) => e.reason === reason)?.firstTimestamp);
+  const ready = pod.status?.conditions?.find((c) => c.type === 'Ready' && c.status === 'True');
+  return {
+    podCreated: at(pod.metadata.creationTimestamp),
+    scheduled: eventAt('Scheduled'),
+    containerCreated: eventAt('Created'),
+    started: eventAt('Started'),
+    ready: at(ready?.lastTransitionTime),
+    answered: answered - t0,
+  };
+}
+
 bench('functions: cold start, warm latency, load and hot reload, each beside its baseline', async (t) => {
   t.timeout(30 * 60_000);
   const cluster = await startTestCluster(t, { controlPlane: { kafka: kafka! } });
@@ -42,34 +64,34 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
   const node = cluster.nodes[0]!;
   const gateway = `http://${node.ip}`;
 
-  // Baseline: a bare `docker run` of the runtime image with the code bind-mounted, until it answers one request.
+  // The image as a node pulls it for a pod (from the cluster registry), on every node, before anything is timed: a
+  // cold start is an instance starting, not a first pull (the agent pre-pulls it too).
+  for (const n of cluster.nodes)
+    await new Promise((resolve, reject) =>
+      n.docker.pull(RUNTIME_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) =>
+        err ? reject(err) : n.docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve(undefined))),
+      ),
+    );
+  // Baseline: a bare `docker run` of the runtime image with the code bind-mounted, on the node's pod network, until it
+  // answers one request (from inside the node's namespace, where the gateway is).
   const code = await mkdtemp(join(tmpdir(), 'minik8s-bench-code-'));
   t.teardown(() => rm(code, { recursive: true, force: true }));
   await run('mkdir', ['-p', join(code, 'v1')]);
   await writeFile(join(code, 'v1', 'handler.py'), CODE);
   await run('ln', ['-s', 'v1', join(code, 'current')]);
-  // The image as the node pulls it for a pod (from the cluster registry), before anything is timed.
-  await new Promise((resolve, reject) =>
-    node.docker.pull(RUNTIME_IMAGE, (err: Error | null, stream: NodeJS.ReadableStream) =>
-      err ? reject(err) : node.docker.modem.followProgress(stream, (e: Error | null) => (e ? reject(e) : resolve(undefined))),
-    ),
-  );
-  const bare: number[] = [];
-  for (let i = 0; i < ROUNDS; i++) {
-    const port = 18_000 + i;
-    const t0 = Date.now();
-    const c = await node.docker.createContainer({
-      Image: RUNTIME_IMAGE,
-      Cmd: ['python3', '/opt/minik8s/runtime.py'],
-      Env: ['MINIK8S_CODE_DIR=/code', `PORT=${RUNTIME_PORT}`],
-      ExposedPorts: { [`${RUNTIME_PORT}/tcp`]: {} },
-      HostConfig: { Binds: [`${code}:/code:ro`], PortBindings: { [`${RUNTIME_PORT}/tcp`]: [{ HostIp: node.ip, HostPort: String(port) }] }, AutoRemove: true },
-    });
-    await c.start();
-    await eventually(async () => (await httpCall(`http://${node.ip}:${port}/`, { timeoutMs: 1000 }).catch(() => ({ status: 0 }))).status === 200, 30_000);
-    bare.push(Date.now() - t0);
-    await c.kill().catch(() => undefined);
-  }
+  const { stdout: bareRuns } = await run('nsenter', [
+    `--net=${node.netns}`,
+    process.execPath,
+    '--import',
+    'tsx',
+    new URL('./bare-run-client.ts', import.meta.url).pathname,
+    node.dockerSocket,
+    RUNTIME_IMAGE,
+    code,
+    String(RUNTIME_PORT),
+    String(ROUNDS),
+  ]);
+  const bare = JSON.parse(bareRuns) as number[];
 
   const push = await cluster.push({
     'functions/bench/handler.py': CODE,
@@ -94,15 +116,18 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
   const instancesOf = async (name: string) => (await cluster.client.list('Pod', { labelSelector: `${LABEL_FUNCTION}=${name}` })).items;
   const instances = () => instancesOf('bench');
 
-  // Cold start: a call at zero instances until its answer.
+  // Cold start: a call at zero instances until its answer, with where the time went (from the instance's pod and events).
   const cold: number[] = [];
+  const stages = new Map<string, number[]>();
   for (let i = 0; i < ROUNDS; i++) {
     await waitForObject(cluster.client, 'Function', 'cold', (f) => f?.status?.replicas === 0, { timeoutMs: 60_000 });
     await eventually(async () => (await instancesOf('cold')).length === 0, 60_000);
     const t0 = Date.now();
     const r = await httpCall(`${gateway}/function/cold`);
     if (r.status !== 200) throw new Error(`cold call: ${r.status} ${r.body}`);
-    cold.push(Date.now() - t0);
+    const answered = Date.now();
+    cold.push(answered - t0);
+    for (const [stage, at] of Object.entries(await coldStartStages(cluster.client, t0, answered))) stages.set(stage, [...(stages.get(stage) ?? []), at]);
   }
 
   await eventually(
@@ -205,6 +230,7 @@ bench('functions: cold start, warm latency, load and hot reload, each beside its
     `cold start through the gateway (${ROUNDS}): p50 ${ms(pct(cold, 50))}, p99 ${ms(pct(cold, 99))} = ` +
       `${(pct(cold, 50) / pct(bare, 50)).toFixed(2)}× the bare run`,
   );
+  t.log(`cold start stages, ms after the call (p50): ${[...stages].map(([stage, at]) => `${stage} ${pct(at, 50)}`).join(', ')}`);
   t.log(`warm, straight to the instance (baseline, 300): p50 ${ms(pct(straight, 50))}, p99 ${ms(pct(straight, 99))}`);
   t.log(
     `warm, through the gateway (300): p50 ${ms(pct(viaGateway, 50))}, p99 ${ms(pct(viaGateway, 99))}; ` +
