@@ -128,10 +128,14 @@ export class DockerRuntime implements PodRuntime {
   }
 
   async createSandbox(pod: Pod): Promise<string> {
+    // A function instance's code is fetched while its sandbox starts (a cold start waits for both); a failure here
+    // is createContainer's to report, when it asks again.
+    const code = this.#fetchFunctionCode(pod).catch(() => undefined);
     const image = this.#opts.pauseImage;
     if (!(await this.hasImage(image))) await this.pullImage(image);
     const c = await this.#docker.createContainer(sandboxOptions(this.#placement, pod, image));
     await c.start();
+    await code;
     return c.id;
   }
 
@@ -222,6 +226,12 @@ export class DockerRuntime implements PodRuntime {
 
   #podDir(uid: string): string {
     return join(this.#opts.stateDir, 'pods', uid);
+  }
+
+  async #fetchFunctionCode(pod: Pod): Promise<void> {
+    const { functionCode } = this.#opts;
+    if (!functionCode) return;
+    for (const v of pod.spec.volumes ?? []) if (v.functionCode) await functionCode.ensure(pod.metadata.namespace ?? 'default', v.functionCode.name);
   }
 
   /** Creates what the container's mounts need and returns Docker binds. */

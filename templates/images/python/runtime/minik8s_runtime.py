@@ -318,11 +318,13 @@ def stop(server):
 
 
 if __name__ == "__main__":
+    # Listening first: a cold start's call is accepted into the backlog at once and served when the loading is done,
+    # instead of being refused and retried by the gateway.
+    server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
+    server.daemon_threads = True
     # Loaded before the first worker forks, so workers start with the module already imported.
     Loaded.load()
     POOL = Pool()
-    server = ThreadingHTTPServer(("0.0.0.0", PORT), Handler)
-    server.daemon_threads = True
     signal.signal(signal.SIGTERM, lambda *_: threading.Thread(target=stop, args=(server,)).start())
     log.info("serving %s/%s on :%d (concurrency %d, timeout %gs)", NAMESPACE, FUNCTION_NAME, PORT, CONCURRENCY, TIMEOUT_SECONDS)
     server.serve_forever()
