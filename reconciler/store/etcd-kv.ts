@@ -107,21 +107,8 @@ export class EtcdKV implements KV {
       .startRevision(String(afterRevision + 1))
       .watcher();
     this.#watches.add(watcher);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        const settle = (err?: Error) => {
-          watcher.off('connected', connected).off('error', settle);
-          if (err) reject(err);
-          else resolve();
-        };
-        const connected = () => settle();
-        watcher.once('connected', connected).once('error', settle);
-      });
-    } catch (err) {
-      this.#watches.delete(watcher);
-      await watcher.cancel().catch(() => undefined);
-      throw err;
-    }
+    // Attached before the creation is confirmed: etcd may send the first events in the same read as its answer, and
+    // a handler attached after an await would miss them (a lost ADDED is an object nobody ever reconciles).
     watcher.on('put', (kv) =>
       onEvent({
         type: 'put',
@@ -140,6 +127,21 @@ export class EtcdKV implements KV {
         createRevision: Number(prev?.create_revision ?? 0),
       }),
     );
+    try {
+      await new Promise<void>((resolve, reject) => {
+        const settle = (err?: Error) => {
+          watcher.off('connected', connected).off('error', settle);
+          if (err) reject(err);
+          else resolve();
+        };
+        const connected = () => settle();
+        watcher.once('connected', connected).once('error', settle);
+      });
+    } catch (err) {
+      this.#watches.delete(watcher);
+      await watcher.cancel().catch(() => undefined);
+      throw err;
+    }
     if (onError) watcher.on('error', onError);
     return {
       close: () => {
