@@ -1,7 +1,8 @@
 import type { Informer } from '../../common/client/informer.js';
 import { WorkQueue } from '../../common/controller/work-queue.js';
 import type { Logger } from '../../common/log/log.js';
-import { type Execution, parseRefKey, refKey } from '../../common/schema/index.js';
+import { type Execution, parseRefKey, refKey, refOf } from '../../common/schema/index.js';
+import { isFinished } from '../../common/workflows/executions.js';
 import type { ObjectStore } from '../store/object-store.js';
 import { applyEvent, type EngineEvent, type ExecutionStatus, startExecution } from './engine/engine.js';
 import { StatesError } from './engine/errors.js';
@@ -15,6 +16,8 @@ export interface WorkflowExecutorDeps {
   transport: StepTransport;
   log: Logger;
   now?: () => Date;
+  /** How often every unfinished execution is looked at again (30 s), as an informer's resync would. */
+  resyncMs?: number;
 }
 
 /** An event waiting for its execution's turn; `done` tells the one who brought it that it is recorded. */
@@ -40,6 +43,7 @@ export class WorkflowExecutor {
   readonly #pending = new Map<string, Pending[]>();
   readonly #timers = new TimerSet();
   readonly #now: () => Date;
+  #resync: NodeJS.Timeout | undefined;
 
   constructor(deps: WorkflowExecutorDeps) {
     this.#deps = deps;
@@ -50,10 +54,17 @@ export class WorkflowExecutor {
 
   /** Starts hearing replies; call before the informer starts, so that no reply waits for a listener. */
   start(): Promise<void> {
+    // Level-triggered, not only edge: an execution whose change was never heard of (a watch that dropped an event)
+    // is still started or carried on at the next resync.
+    this.#resync = setInterval(() => {
+      for (const e of this.#deps.executions.list()) if (!isFinished(e)) this.#queue.add(refKey(refOf(e)));
+    }, this.#deps.resyncMs ?? 30_000);
+    this.#resync.unref();
     return this.#deps.transport.onReply((reply) => this.#onReply(reply));
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.#resync);
     this.#timers.clear();
     await this.#queue.stop();
     await this.#deps.transport.stop();

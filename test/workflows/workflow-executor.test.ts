@@ -191,3 +191,20 @@ test('retention lets go of finished executions beyond the newest N per workflow,
   const expired = expiredExecutions(list, new Date('2026-01-01T01:00:00Z'), { keepPerWorkflow: 2, maxAgeMs: 24 * 3600_000 });
   t.deepEqual(expired.map((e) => e.metadata.name).sort(), ['a1', 'b1']);
 });
+
+test('an execution whose creation the executor never heard of is started at the next resync', async (t) => {
+  const store = new ObjectStore(new MemoryKV());
+  await store.create(chain);
+  await store.create(execution('unheard', 'chain', { n: 0 }));
+  // The informer has the execution before the executor listens to it: no event will ever tell it.
+  const executions = new Informer(storeListWatch(store), 'Execution', { log });
+  await executions.start();
+  const executor = new WorkflowExecutor({ store, executions, transport: new MemoryTransport({ inc }), log, resyncMs: 50 });
+  t.teardown(async () => {
+    executions.stop();
+    await executor.stop();
+  });
+  await executor.start();
+  const done = await waitForPhase(executions, 'unheard', ['Succeeded', 'Failed']);
+  t.deepEqual(done.status?.output, { n: 3 });
+});
