@@ -9,6 +9,7 @@ import { startFunctionGateway } from './functions/function-gateway.js';
 import { publishGatewayEndpoints, withdrawGatewayEndpoints } from './gateway-endpoints.js';
 import { createGatewayServer } from './gateway-server.js';
 import { startMetricsServer } from './metrics-server.js';
+import { ExecutionWaiter } from './workflows/execution-waiter.js';
 
 export interface GatewayDeps {
   api: ApiClient;
@@ -30,26 +31,29 @@ export interface RunningGateway {
 
 /**
  * Host/path forwarding for DNS-kind objects, and the function and workflow endpoints: caches DNS,
- * Service and Workflow objects, serves HTTP, publishes its Endpoints.
+ * Service, Workflow and Execution objects, serves HTTP, publishes its Endpoints.
  */
 export async function startGateway(deps: GatewayDeps): Promise<RunningGateway> {
   const { api, address, log } = deps;
   const dns = new Informer(api, 'DNS', { log });
   const services = new Informer(api, 'Service', { log });
   const workflows = new Informer(api, 'Workflow', { log });
-  await Promise.all([dns.start(), services.start(), workflows.start()]);
+  const executions = new Informer(api, 'Execution', { log });
+  const waiter = new ExecutionWaiter(executions);
+  await Promise.all([dns.start(), services.start(), workflows.start(), executions.start()]);
   const functions = await startFunctionGateway({ api, log, workflows, ...(deps.kafka && { kafka: deps.kafka }) });
   const server = createGatewayServer({
     names: () => ({ dns: dns.list(), services: services.list() }),
     log,
     functions: functions.http,
-    workflows: { api, exists: (namespace, name) => workflows.get(refKey({ kind: 'Workflow', namespace, name })) !== undefined },
+    workflows: { api, waiter, exists: (namespace, name) => workflows.get(refKey({ kind: 'Workflow', namespace, name })) !== undefined },
   });
   // Awaited, so a stopped gateway has left its consumer groups (a restart's members find them free).
   const stopInformers = async () => {
     dns.stop();
     services.stop();
     workflows.stop();
+    executions.stop();
     await functions.stop();
   };
   let metrics: Awaited<ReturnType<typeof startMetricsServer>> | undefined;

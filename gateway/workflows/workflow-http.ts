@@ -3,12 +3,15 @@ import { buffer } from 'node:stream/consumers';
 import type { ApiClient } from '../../common/client/api-client.js';
 import type { Logger } from '../../common/log/log.js';
 import type { Execution, Json } from '../../common/schema/index.js';
-import { startWorkflow, waitForExecution } from '../../common/workflows/executions.js';
+import { startWorkflow } from '../../common/workflows/executions.js';
+import type { ExecutionWaiter } from './execution-waiter.js';
 
 export interface WorkflowHttpDeps {
   api: ApiClient;
   /** Whether the workflow exists (the gateway's cache of Workflows). */
   exists: (namespace: string, name: string) => boolean;
+  /** Where a synchronous call waits for its execution to end. */
+  waiter: Pick<ExecutionWaiter, 'wait'>;
   log: Logger;
 }
 
@@ -84,7 +87,7 @@ export function handleWorkflowRequest(req: IncomingMessage, res: ServerResponse,
         { execution: id, namespace: target.namespace, result: `/workflow-executions/${target.namespace}/${id}` },
         { [EXECUTION_HEADER]: id },
       );
-    const done = await waitForExecution(deps.api, target.namespace, id, target.waitSeconds * 1000);
+    const done = await deps.waiter.wait(target.namespace, id, target.waitSeconds * 1000);
     if (!done)
       return json(
         res,
