@@ -26,6 +26,8 @@ const APP = new URL('../../cluster-repo/image-pipeline/', import.meta.url).pathn
 const FUNCTIONS = ['image-ingest', 'image-metadata', 'image-thumbnail', 'image-watermark', 'image-record'];
 const SECONDS_PER_UPLOAD = 10;
 const BASELINE_RUNS = Number(process.env.MINIK8S_BENCH_ROUNDS ?? 20);
+/** The loads, in clients, one after the other (MINIK8S_BENCH_CLIENTS=50 for one of them alone). */
+const LOADS = (process.env.MINIK8S_BENCH_CLIENTS ?? '20,50').split(',').map(Number);
 
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -123,7 +125,8 @@ bench('image pipeline under 20 and 50 clients, beside one client at a time', asy
     const over = FUNCTIONS.map((fn, i) => `${fn.replace('image-', '')}: ${series.map((s) => s[i]).join(' ')}`);
     return { clients, rate, report, cold, peaks, over };
   };
-  const loads = [await load(20), await load(50)];
+  const loads = [];
+  for (const clients of LOADS) loads.push(await load(clients));
 
   t.log(`first execution, every function from zero: ${ms(coldMs)}; instances then ${seen.size}`);
   t.log(`baseline, 1 client, ${BASELINE_RUNS} executions one after the other: p50 ${ms(pct(alone, 50))}, p99 ${ms(pct(alone, 99))}`);
