@@ -5,6 +5,7 @@ import { stringify as toYaml } from 'yaml';
 import { LABEL_FUNCTION } from '../../common/functions/function-labels.js';
 import { fetchInvokeToken } from '../../common/functions/function-token.js';
 import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
+import { mkctlInProcess } from '../cli/run-mkctl.js';
 import { waitForObject } from '../helpers/cluster-waits.js';
 import { startGatewayProcess } from '../helpers/gateway-process.js';
 import { testKafkaClients } from '../helpers/kafka.js';
@@ -119,6 +120,20 @@ maybe('a pushed function answers through the gateway, takes new code without a r
   let result = await call(`/function-calls/${callId}`);
   t.true(await eventually(async () => (result = await call(`/function-calls/${callId}`)).status === 200, 30_000), result.body);
   t.deepEqual(JSON.parse(result.body), { version: 2, got: null });
+
+  // mkctl, as a user calls a private function: the token read with the admin's credential, the answer printed, the
+  // asynchronous call's id, a failed call's exit code, and the function in kubectl's table shape.
+  const invoked = await mkctlInProcess(cluster.configPath, ['invoke', 'hello', '-d', '{"name":"cli"}']);
+  t.is(invoked.code, 0, invoked.stderr);
+  t.deepEqual(JSON.parse(invoked.stdout), { version: 2, got: { name: 'cli' } });
+  const queued = await mkctlInProcess(cluster.configPath, ['invoke', 'hello', '--async']);
+  t.is(queued.code, 0, queued.stderr);
+  t.true(await eventually(async () => (await call(`/function-calls/${queued.stdout.trim()}`)).status === 200, 30_000), queued.stdout);
+  const unknown = await mkctlInProcess(cluster.configPath, ['invoke', 'nosuch']);
+  t.not(unknown.code, 0);
+  t.regex(unknown.stderr, /nosuch/);
+  const table = await mkctlInProcess(cluster.configPath, ['get', 'functions']);
+  t.regex(table.stdout, /^NAME\s+READY\s+INVOCATIONS\s+LAST CALL\s+AGE\nhello\s+\d+\/\d+\s+\d+\s+(\S+ ago|<none>)\s+\S+\n/);
 
   // A kafka trigger: each message on the topic is a call (from the latest offset once the gateway's group joined);
   // its result is read like an asynchronous call's, by the id kafka-NAMESPACE-FUNCTION-TOPIC-PARTITION-OFFSET.
