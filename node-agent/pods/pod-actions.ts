@@ -26,7 +26,10 @@ export interface PodSyncInput {
   pullFailures: ReadonlyMap<string, PullFailure>;
   backOff: BackOffPolicy;
   nodeIP: string;
+  /** When the sync began: back-off decisions are taken at this time. */
   now: number;
+  /** When this round looked at the pod (now by default): a condition that turns in it is stamped with this time. */
+  observedAt?: number;
   /** The default user of present images whose containers ask for runAsNonRoot. */
   imageUsers?: ReadonlyMap<string, string>;
   /** Readiness and liveness probe histories by container id; a probed container without any is not ready yet. */
@@ -291,7 +294,7 @@ function podStatus(input: PodSyncInput, containers: ContainerPlan[]): PodStatus 
       status,
       ...(reason && { reason }),
       ...(message && { message }),
-      lastTransitionTime: before?.lastTransitionTime ?? new Date(now).toISOString(),
+      lastTransitionTime: before?.lastTransitionTime ?? new Date(input.observedAt ?? now).toISOString(),
     };
   };
   const notReady = unready.length > 0 ? `containers with unready status: [${unready.join(' ')}]` : undefined;

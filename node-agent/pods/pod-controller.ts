@@ -101,14 +101,16 @@ export class PodController {
     for (const stale of instances.filter((p) => p.uid !== desired?.metadata.uid)) await this.#teardown(stale);
     if (!desired) return {};
 
+    // Decisions at the sync's start (a pull that fails during it is ErrImagePull, not yet its back-off); condition
+    // stamps at each round's own time (Ready once the containers run, not when the sync began).
+    const now = this.#opts.clock();
     let observed = instances.find((p) => p.uid === desired.metadata.uid);
-    let plan = await this.#plan(desired, observed, this.#opts.clock());
+    let plan = await this.#plan(desired, observed, now, now);
     if (plan.actions.length > 0 && claimsUnobserved(desired.status, plan.status)) await this.#writeStatus(desired, plan.status);
     for (let round = 0; plan.actions.length > 0 && round < MAX_ROUNDS; round++) {
       await this.#apply(desired, observed, plan.actions);
       observed = (await this.#opts.runtime.listPods({ namespace, name })).find((p) => p.uid === desired.metadata.uid);
-      // The time of this round: a condition that turns now (Ready once the containers run) is stamped now.
-      plan = await this.#plan(desired, observed, this.#opts.clock());
+      plan = await this.#plan(desired, observed, now, this.#opts.clock());
     }
     await this.#writeStatus(desired, plan.status);
     if (plan.actions.length > 0) return { requeueAfterMs: 0 };
@@ -137,7 +139,7 @@ export class PodController {
     }
   }
 
-  async #plan(pod: Pod, observed: ObservedPod | undefined, now: number) {
+  async #plan(pod: Pod, observed: ObservedPod | undefined, now: number, observedAt = now) {
     const uid = pod.metadata.uid ?? '';
     const images = [...new Set(pod.spec.containers.map((c) => c.image))];
     const present = await Promise.all(images.map((i) => this.#opts.runtime.hasImage(i)));
@@ -154,6 +156,7 @@ export class PodController {
       backOff: this.#opts.backOff,
       nodeIP: this.#opts.nodeIP,
       now,
+      observedAt,
       probes: this.#probes.results(),
     });
   }

@@ -22,6 +22,8 @@ export class FakePodRuntime implements PodRuntime {
   #nextIp = 0;
   /** The nameserver app containers get, once the agent runs cluster DNS. */
   clusterDNS: string | undefined;
+  /** Images no registry has: pulling one fails, as Docker's pull of an unknown image does. */
+  readonly missingImages = new Set<string>();
   /** Pod directories removed, by uid. */
   readonly removedPodDirs: string[] = [];
 
@@ -68,6 +70,7 @@ export class FakePodRuntime implements PodRuntime {
   }
 
   async pullImage(image: string): Promise<void> {
+    if (this.missingImages.has(image)) throw new Error(`pull access denied for ${image}: repository does not exist`);
     this.#images.add(image);
   }
 

@@ -46,7 +46,8 @@ export interface AgentHarness {
   /** Creates a pod bound to this node, as Git sync plus the scheduler would. */
   createPod(name: string, containers: Container[], spec?: Partial<Pod['spec']>): Promise<Pod>;
   /** Resolves with the pod once `ok` holds for it, as the API serves it. */
-  waitForPod(name: string, ok: (pod: Pod) => boolean): Promise<Pod>;
+  /** Resolves with the pod once `ok` holds for it; rejects, naming its last status, after `timeoutMs` (60 s). */
+  waitForPod(name: string, ok: (pod: Pod) => boolean, timeoutMs?: number): Promise<Pod>;
   /** This node's containers of a pod, straight from Docker. */
   containersOf(name: string): Promise<Docker.ContainerInfo[]>;
 }
@@ -115,12 +116,20 @@ export async function startAgentHarness(t: ExecutionContext): Promise<AgentHarne
         metadata: { name, namespace: 'default' },
         spec: { containers, restartPolicy: 'Always', terminationGracePeriodSeconds: 1, nodeName, ...spec },
       }),
-    waitForPod: (name, ok) =>
-      new Promise((resolve) => {
+    // A wait that never ends would keep the worker alive past the run, and ava waits for it without a timeout.
+    waitForPod: (name, ok, timeoutMs = 60_000) =>
+      new Promise((resolve, reject) => {
         const key = `Pod/default/${name}`;
+        const timer = setTimeout(
+          () => reject(new Error(`pod ${name} not as awaited within ${timeoutMs} ms; its status: ${JSON.stringify(podInformer.get(key)?.status)}`)),
+          timeoutMs,
+        );
         const check = () => {
           const pod = podInformer.get(key);
-          if (pod && ok(pod)) resolve(pod);
+          if (pod && ok(pod)) {
+            clearTimeout(timer);
+            resolve(pod);
+          }
         };
         podInformer.onChange((e) => e.key === key && check());
         check();

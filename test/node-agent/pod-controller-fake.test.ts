@@ -83,6 +83,18 @@ test('stamps Ready with the time the containers ran, not the time the reconcile 
   t.true(Date.parse(ready?.lastTransitionTime ?? '') > start, `Ready at ${ready?.lastTransitionTime}`);
 });
 
+test('a pull that fails is reported ErrImagePull by the sync it failed in, though the clock moved on during it', async (t) => {
+  let readings = 0;
+  const f = await fixture(t, [makePod('web', { nodeName: NODE })], { clock: () => Date.parse('2026-01-01T00:00:00Z') + 1000 * readings++ });
+  const image = f.store.list('Pod', 'default').then((l) => l.items[0]!.spec.containers[0]!.image);
+  f.runtime.missingImages.add(await image);
+  await f.controller.start();
+  const pod = await f.waitForPod(
+    (p) => p?.status?.containerStatuses?.[0]?.state.waiting?.reason !== undefined && p.status.containerStatuses[0].state.waiting.reason !== 'ContainerCreating',
+  );
+  t.is(pod?.status?.containerStatuses?.[0]?.state.waiting?.reason, 'ErrImagePull');
+});
+
 test('leaves alone a pod bound to another node', async (t) => {
   const f = await fixture(t, [makePod('web', { nodeName: 'node-2' })]);
   await f.controller.start();
