@@ -19,6 +19,8 @@ import { functionSourceOid } from './function-source.js';
 const SOURCE = { component: 'function-controller' };
 /** How often an active function is sampled and decided on (Knative: every 2 s). */
 const TICK_MS = 1000;
+/** How soon an idle function's topic is tried again after Kafka refused it. */
+const TOPIC_RETRY_MS = 5000;
 
 /** Where topics for functions are made (Kafka); absent, functions have no asynchronous path. */
 export interface FunctionTopics {
@@ -100,7 +102,7 @@ export class FunctionController extends Controller<'Function'> {
     status.invokeTokenSha256 = this.#deps.invokeTokenSha256(namespace, ref.name);
     // Instances fetch the code at the status's revision, callers need the token: written before any instance starts.
     if (status.revision !== fn.status?.revision || status.invokeTokenSha256 !== fn.status?.invokeTokenSha256) await this.#writeStatus(fn, status);
-    await this.#ensureTopics(fn, memory);
+    const topicsReady = await this.#ensureTopics(fn, memory);
 
     const now = Date.now();
     const activity = this.#deps.activity.take(key, now);
@@ -142,7 +144,8 @@ export class FunctionController extends Controller<'Function'> {
     if (memory.lastActivity !== undefined && activity.served > 0) status.lastInvocationTime = new Date(memory.lastActivity).toISOString();
     await this.#writeStatus(fn, status);
     const active = decision.desired > 0 || memory.samples.some((s) => s.concurrency > 0);
-    return active ? { requeueAfterMs: TICK_MS } : {};
+    // An idle function whose topic could not be made is looked at again: nothing else would bring it back.
+    return active ? { requeueAfterMs: TICK_MS } : topicsReady ? {} : { requeueAfterMs: TOPIC_RETRY_MS };
   }
 
   /** Moves the status to the applied revision when the function's code differs there. */
@@ -172,16 +175,19 @@ export class FunctionController extends Controller<'Function'> {
     if (!first) await this.#event(fn, 'Normal', 'CodeUpdated', `Code updated to revision ${revision.slice(0, 12)} (no instance restarts)`);
   }
 
-  async #ensureTopics(fn: FunctionObject, memory: ScaleMemory): Promise<void> {
+  /** False when the topic could not be made now. */
+  async #ensureTopics(fn: FunctionObject, memory: ScaleMemory): Promise<boolean> {
     const { topics } = this.#deps;
     const want = `${fn.metadata.uid}/${fn.spec.scale.maxScale}`;
-    if (!topics || memory.topicsFor === want) return;
+    if (!topics || memory.topicsFor === want) return true;
     try {
       await topics.ensure(fn);
       memory.topicsFor = want;
+      return true;
     } catch (err) {
-      // HTTP calls do not need the topic: report, and try again on the next reconcile.
+      // HTTP calls do not need the topic: report, and try again shortly.
       this.#deps.log.warn({ function: fn.metadata.name, err: (err as Error).message }, 'could not make the function topic');
+      return false;
     }
   }
 

@@ -16,14 +16,15 @@ import type { LagSource, PartitionOffsets } from './function-lag.js';
  * partitions as the function may have instances, the shared replies topic, and calls sent by the triggers.
  */
 export class FunctionKafka implements FunctionTopics, LagSource {
-  readonly #admin: Admin;
+  readonly #kafka: Kafka;
+  #admin: Admin;
   readonly #producer: Producer;
   #connected: Promise<void> | undefined;
 
   constructor(clients: KafkaClients) {
-    const kafka = new Kafka({ ...kafkaClientConfig(clients, 'controlplane', 'host', 'minik8s-control-plane'), logLevel: logLevel.ERROR });
-    this.#admin = kafka.admin();
-    this.#producer = kafka.producer({ allowAutoTopicCreation: false });
+    this.#kafka = new Kafka({ ...kafkaClientConfig(clients, 'controlplane', 'host', 'minik8s-control-plane'), logLevel: logLevel.ERROR });
+    this.#admin = this.#kafka.admin();
+    this.#producer = this.#kafka.producer({ allowAutoTopicCreation: false });
   }
 
   #connect(): Promise<void> {
@@ -37,8 +38,24 @@ export class FunctionKafka implements FunctionTopics, LagSource {
     return this.#connected;
   }
 
-  /** Creates `topic` with `partitions`, or adds partitions up to that count. */
+  /**
+   * Creates `topic` with `partitions`, or adds partitions up to that count. After a failure the admin client is
+   * replaced: kafkajs keeps a topic whose creation failed among those it asks metadata for, and every later
+   * metadata request then fails on it (a just-started broker left every function without a topic until a restart).
+   */
   async #topic(topic: string, partitions: number): Promise<void> {
+    try {
+      await this.#makeTopic(topic, partitions);
+    } catch (err) {
+      const stale = this.#admin;
+      this.#admin = this.#kafka.admin();
+      this.#connected = undefined;
+      await stale.disconnect().catch(() => undefined);
+      throw err;
+    }
+  }
+
+  async #makeTopic(topic: string, partitions: number): Promise<void> {
     const [existing] = (await this.#admin.fetchTopicMetadata({ topics: [] })).topics.filter((t) => t.name === topic);
     if (!existing) {
       await this.#admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: true }).catch((err: Error) => {

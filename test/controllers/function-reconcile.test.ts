@@ -1,7 +1,7 @@
 import test from 'ava';
 import { type FunctionObject, functionSchema } from '../../common/schema/index.js';
 import { FunctionActivity } from '../../reconciler/functions/function-activity.js';
-import { FunctionController } from '../../reconciler/functions/function-controller.js';
+import { FunctionController, type FunctionTopics } from '../../reconciler/functions/function-controller.js';
 import type { FunctionBacklog } from '../../reconciler/functions/function-lag.js';
 import { controllerFixture, silentLog } from '../helpers/controller-fixture.js';
 
@@ -31,7 +31,7 @@ function fakeBacklog() {
   };
 }
 
-async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionObject, backlog?: FunctionBacklog) {
+async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionObject, backlog?: FunctionBacklog, topics?: FunctionTopics) {
   const f = await controllerFixture(t, [fn]);
   const [functions, replicaSets, pods] = await Promise.all([f.informer('Function'), f.informer('ReplicaSet'), f.informer('Pod')]);
   const activity = new FunctionActivity();
@@ -44,6 +44,7 @@ async function fixture(t: Parameters<typeof controllerFixture>[0], fn: FunctionO
         pods,
         activity,
         ...(backlog && { backlog }),
+        ...(topics && { topics }),
         // No revision applied yet: the code is not tracked, which this test leaves aside.
         git: { gitdir: '/nonexistent', appliedRevision: async () => undefined },
         invokeTokenSha256: (namespace, name) => `sha256-of-${namespace}-${name}`,
@@ -98,4 +99,19 @@ test('calls waiting in Kafka scale a function out with no gateway activity: ceil
   kafka.set(KEY, 400);
   await f.controller.reconcile(KEY);
   t.deepEqual(await f.replicas(), [4], 'a burst panics up to maxScale');
+});
+
+test('an idle function whose topic Kafka refused is tried again shortly, and left alone once it has one', async (t) => {
+  let refusals = 1;
+  const made: string[] = [];
+  const topics: FunctionTopics = {
+    ensure: async (fn) => {
+      if (refusals-- > 0) throw new Error('This server does not host this topic-partition');
+      made.push(fn.metadata.name);
+    },
+  };
+  const f = await fixture(t, resize(0), undefined, topics);
+  t.like(await f.controller.reconcile(KEY), { requeueAfterMs: 5000 });
+  t.deepEqual(await f.controller.reconcile(KEY), {});
+  t.deepEqual(made, ['resize']);
 });
