@@ -98,18 +98,18 @@ async function cpuShare(pid: string, windowMs: number, during?: (signal: AbortSi
   return { cpu: (await cpuSeconds(pid)) - c0, seconds: (performance.now() - t0) / 1000, requests: n };
 }
 
-/** Back-to-back GETs with the scrape token until the signal; how many were answered. */
+/** The agents serve TLS with certificates from the cluster CA. */
+const agentTls = new Agent({ connect: { ca: readClusterCa(config) } });
+
+/** Back-to-back GETs of an agent route with the scrape token until the signal; how many were answered. */
 async function hammer(url: string, signal: AbortSignal): Promise<number> {
   let n = 0;
   while (!signal.aborted) {
-    await (await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` } })).arrayBuffer();
+    await (await fetch(url, { headers: { authorization: `Bearer ${config.metricsToken}` }, dispatcher: agentTls } as RequestInit)).arrayBuffer();
     n++;
   }
   return n;
 }
-
-/** The agents serve TLS with certificates from the cluster CA. */
-const agentTls = new Agent({ connect: { ca: readClusterCa(config) } });
 
 /** Client-timed GETs of an agent route with the scrape token: p50 over `n`. */
 async function timedGets(url: string, n: number): Promise<{ p50: number; bytes: number }> {
