@@ -1,6 +1,7 @@
 import type { Informer } from '../../common/client/informer.js';
 import type { Logger } from '../../common/log/log.js';
 import { gauge } from '../../common/metrics/registry.js';
+import { refKey, refOf } from '../../common/schema/index.js';
 
 const lagGauge = gauge({
   name: 'minik8s_function_kafka_lag',
@@ -46,15 +47,15 @@ export interface FunctionBacklog {
  */
 export class FunctionLagMonitor implements FunctionBacklog {
   #timer: NodeJS.Timeout | undefined;
-  readonly #seen = new Set<string>();
-  readonly #latest = new Map<string, number>();
+  /** The latest reading per function, by work-queue key, with the gauge's labels. */
+  readonly #latest = new Map<string, { labels: { namespace: string; function: string }; lag: number }>();
   readonly #listeners: ((key: string) => void)[] = [];
   #running: Promise<void> = Promise.resolve();
 
   constructor(readonly deps: { functions: Informer<'Function'>; source: LagSource; log: Logger }) {}
 
   lagOf(namespace: string, name: string): number {
-    return this.#latest.get(`Function/${namespace}/${name}`) ?? 0;
+    return this.#latest.get(refKey({ kind: 'Function', namespace, name }))?.lag ?? 0;
   }
 
   onBacklog(listener: (key: string) => void): void {
@@ -70,26 +71,25 @@ export class FunctionLagMonitor implements FunctionBacklog {
 
   /** Reads every function's lag once (a function whose topic cannot be read keeps its last figure). */
   async sample(): Promise<void> {
-    const now = new Set<string>();
     const keys = new Set<string>();
     for (const fn of this.deps.functions.list()) {
       const labels = { namespace: fn.metadata.namespace ?? 'default', function: fn.metadata.name };
-      const key = `Function/${labels.namespace}/${labels.function}`;
-      now.add(JSON.stringify(labels));
+      const key = refKey(refOf(fn));
       keys.add(key);
       try {
         const lag = consumerLag(await this.deps.source.offsets(labels.namespace, labels.function));
         lagGauge.set(labels, lag);
-        this.#latest.set(key, lag);
+        this.#latest.set(key, { labels, lag });
         if (lag > 0) for (const l of this.#listeners) l(key);
       } catch (err) {
         this.deps.log.debug({ function: `${labels.namespace}/${labels.function}`, err: (err as Error).message }, 'no lag reading');
       }
     }
-    for (const k of this.#seen) if (!now.has(k)) lagGauge.remove(JSON.parse(k) as { namespace: string; function: string });
-    for (const k of this.#latest.keys()) if (!keys.has(k)) this.#latest.delete(k);
-    this.#seen.clear();
-    for (const k of now) this.#seen.add(k);
+    for (const [key, { labels }] of this.#latest)
+      if (!keys.has(key)) {
+        lagGauge.remove(labels);
+        this.#latest.delete(key);
+      }
   }
 
   async stop(): Promise<void> {

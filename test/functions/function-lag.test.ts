@@ -5,7 +5,8 @@ import { functionGroup, functionTopic } from '../../common/functions/invocation.
 import { kafkaClientConfig } from '../../common/functions/kafka-clients.js';
 import type { FunctionObject } from '../../common/schema/index.js';
 import { FunctionKafka } from '../../reconciler/functions/function-kafka.js';
-import { consumerLag } from '../../reconciler/functions/function-lag.js';
+import { consumerLag, FunctionLagMonitor } from '../../reconciler/functions/function-lag.js';
+import { silentLog } from '../helpers/controller-fixture.js';
 import { testKafkaClients } from '../helpers/kafka.js';
 
 test('lag is what the group has not committed, a partition it never committed counting from its start', (t) => {
@@ -18,6 +19,23 @@ test('lag is what the group has not committed, a partition it never committed co
     ]),
     8,
   );
+});
+
+test("the monitor keeps each function's latest lag, tells of a backlog, and forgets a function gone", async (t) => {
+  let functions = [{ apiVersion: 'minik8s.io/v1', kind: 'Function', metadata: { name: 'resize', namespace: 'default' } }] as FunctionObject[];
+  const monitor = new FunctionLagMonitor({
+    functions: { list: () => functions } as never,
+    source: { offsets: async () => [{ partition: 0, low: '0', high: '7', committed: '2' }] },
+    log: silentLog,
+  });
+  const told: string[] = [];
+  monitor.onBacklog((key) => told.push(key));
+  await monitor.sample();
+  t.is(monitor.lagOf('default', 'resize'), 5);
+  t.deepEqual(told, ['Function/default/resize']);
+  functions = [];
+  await monitor.sample();
+  t.is(monitor.lagOf('default', 'resize'), 0);
 });
 
 const clients = testKafkaClients();
